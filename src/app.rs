@@ -1,0 +1,110 @@
+//! Assembles the actix-web application: middleware in order, then every feature's routes.
+
+use std::{net::TcpListener, sync::Arc, time::Duration};
+
+use actix_identity::IdentityMiddleware;
+use actix_session::{SessionMiddleware, config::BrowserSession};
+use actix_web::{
+    App, HttpServer,
+    cookie::{Key, SameSite, time},
+    dev::Server,
+    middleware::{Compress, from_fn},
+    web,
+};
+
+use crate::{
+    config::Config,
+    db::DbPool,
+    errors::AppError,
+    web::{
+        AppState, assets, csrf, error_pages, metrics::Metrics, observability, security_headers,
+        session_store::PgSessionStore,
+    },
+};
+
+/// A signed-in user is signed out after this long without a request (ASVS L2: 30 minutes).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// ... and after this long whatever they do (ASVS L2: 12 hours).
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 60 * 60);
+/// Largest urlencoded form accepted.
+const FORM_LIMIT: usize = 256 * 1024;
+
+/// Everything the HTTP server needs.
+pub struct ServerParts {
+    pub config: Arc<Config>,
+    pub pool: DbPool,
+    pub secret_key: Key,
+    /// Worker threads; `None` means one per CPU.
+    pub workers: Option<usize>,
+    /// Extra routes mounted beside the application's (tests mount failing routes here).
+    pub extra_routes: Option<fn(&mut web::ServiceConfig)>,
+}
+
+/// Binds the application to `listener` and returns the server future (not yet running).
+pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Server> {
+    let state = web::Data::new(AppState {
+        pool: parts.pool.clone(),
+        config: parts.config.clone(),
+    });
+    let metrics = web::Data::new(Metrics::default());
+    let production = parts.config.is_production();
+    let store = PgSessionStore::new(parts.pool.clone());
+    let key = parts.secret_key;
+    let extra_routes = parts.extra_routes;
+
+    let server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(store.clone(), key.clone())
+            .cookie_name("roost_session".into())
+            .cookie_http_only(true)
+            .cookie_secure(production)
+            .cookie_same_site(SameSite::Lax)
+            .session_lifecycle(
+                BrowserSession::default()
+                    .state_ttl(time::Duration::seconds(ABSOLUTE_TIMEOUT.as_secs() as i64)),
+            )
+            .build();
+        let identity = IdentityMiddleware::builder()
+            .id_key("user_id")
+            .login_unix_timestamp_key("logged_in_at")
+            .last_visit_unix_timestamp_key("last_visit_at")
+            .visit_deadline(Some(IDLE_TIMEOUT))
+            .login_deadline(Some(ABSOLUTE_TIMEOUT))
+            .build();
+        App::new()
+            .app_data(state.clone())
+            .app_data(metrics.clone())
+            .app_data(web::FormConfig::default().limit(FORM_LIMIT))
+            // Innermost first: CSRF needs the session, which identity and CSRF both build on.
+            .wrap(from_fn(csrf::protect))
+            .wrap(identity)
+            .wrap(sessions)
+            .wrap(from_fn(error_pages::render))
+            .wrap(security_headers::middleware(production))
+            .wrap(Compress::default())
+            .wrap(from_fn(observability::observe))
+            .configure(routes)
+            .configure(|cfg| {
+                if let Some(extra) = extra_routes {
+                    extra(cfg);
+                }
+            })
+            .default_service(web::to(not_found))
+    });
+    let server = match parts.workers {
+        Some(workers) => server.workers(workers),
+        None => server,
+    };
+    let server = server.listen(listener)?.shutdown_timeout(10).run();
+    Ok(server)
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/{path:.*}", web::get().to(assets::serve))
+        .configure(crate::health::configure)
+        .configure(crate::home::configure)
+        .configure(crate::accounts::configure);
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

@@ -1,0 +1,27 @@
+//! Web plumbing shared by every feature: application state, middleware, the page context that
+//! every template receives, static assets and the server-side session store.
+
+pub mod assets;
+pub mod csrf;
+pub mod error_pages;
+pub mod flash;
+pub mod metrics;
+pub mod observability;
+pub mod page;
+pub mod security_headers;
+pub mod session_store;
+
+use std::sync::Arc;
+
+use crate::{config::Config, db::DbPool};
+
+/// State shared by all handlers (`web::Data<AppState>`).
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+}
+
+/// Whether the request was made by htmx (it then expects a fragment, not a page).
+pub fn is_htmx(req: &actix_web::HttpRequest) -> bool {
+    req.headers().contains_key("HX-Request")
+}

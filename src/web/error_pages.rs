@@ -1,0 +1,197 @@
+//! Renders every error response as a page (or an htmx fragment, or JSON under `/api/`).
+//!
+//! It sits outside the session middleware so that it also sees the session store's failures:
+//! actix-session turns those into an opaque 500 (the cause is only visible in its `Debug`
+//! output), and when the cause is a database outage the user must get the 503 page instead.
+
+use actix_session::SessionExt;
+use actix_web::HttpMessage as _;
+use actix_web::{
+    Error, HttpResponse, ResponseError,
+    body::{BoxBody, EitherBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    error::InternalError,
+    http::{StatusCode, header},
+    middleware::Next,
+    web,
+};
+use askama::Template;
+
+use super::{AppState, observability::RequestId, page::PageContext, security_headers};
+use crate::{accounts::CurrentUser, errors::AppError};
+
+#[derive(Template)]
+#[template(path = "errors/page.html")]
+struct ErrorPage<'a> {
+    page: PageContext,
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+    request_id: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "errors/fragment.html")]
+struct ErrorFragment<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+    request_id: &'a str,
+}
+
+/// What an error page needs to know about its request, captured before the request is handed
+/// on (the request itself cannot be cloned: routing needs to own it).
+struct ErrorContext {
+    api: bool,
+    htmx: bool,
+    request_id: String,
+    development: bool,
+}
+
+impl ErrorContext {
+    fn of(req: &ServiceRequest) -> Self {
+        ErrorContext {
+            api: req.path().starts_with("/api/"),
+            htmx: req.headers().contains_key("HX-Request"),
+            request_id: req
+                .extensions()
+                .get::<RequestId>()
+                .map(|id| id.0.clone())
+                .unwrap_or_default(),
+            development: req
+                .app_data::<web::Data<AppState>>()
+                .map(|state| !state.config.is_production())
+                .unwrap_or(false),
+        }
+    }
+}
+
+pub async fn render(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let context = ErrorContext::of(&req);
+    match next.call(req).await {
+        Ok(response) => {
+            let Some(error) = response.response().error() else {
+                return Ok(response.map_into_left_body());
+            };
+            let (status, message) = describe(error, response.status());
+            let user = response
+                .request()
+                .extensions()
+                .get::<CurrentUser>()
+                .cloned();
+            let session = response.request().get_session();
+            let page = PageContext::for_error(context.development, user, Some(session));
+            let rendered = respond(&context, page, status, &message);
+            let (request, _) = response.into_parts();
+            Ok(ServiceResponse::new(request, rendered).map_into_right_body())
+        }
+        Err(error) => {
+            // A middleware failed (the session store, typically); the request is gone, so the
+            // rendered page travels inside the error.
+            let (status, message) = describe(&error, error.as_response_error().status_code());
+            let page = PageContext::for_error(context.development, None, None);
+            let rendered = respond(&context, page, status, &message);
+            Err(InternalError::from_response(message, rendered).into())
+        }
+    }
+}
+
+/// The status and user-facing message of an error.
+fn describe(error: &Error, status: StatusCode) -> (StatusCode, String) {
+    if let Some(app_error) = error.as_error::<AppError>() {
+        if status.is_server_error() {
+            tracing::error!(error = %app_error, "request failed");
+        }
+        return (status, app_error.public_message());
+    }
+    if status.is_server_error() {
+        let detail = format!("{error:?}");
+        if detail.contains("DatabaseUnavailable") {
+            tracing::warn!(%detail, "database unavailable");
+            let outage = AppError::Unavailable(crate::db::DatabaseUnavailable(detail));
+            return (outage.status_code(), outage.public_message());
+        }
+        tracing::error!(%detail, "request failed");
+        return (
+            status,
+            AppError::internal(anyhow::anyhow!("")).public_message(),
+        );
+    }
+    let message = match status {
+        StatusCode::NOT_FOUND => AppError::NotFound.public_message(),
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge.public_message(),
+        StatusCode::METHOD_NOT_ALLOWED => "That action is not available here.".to_string(),
+        _ => "The request could not be understood. Please check what you sent and try again."
+            .to_string(),
+    };
+    (status, message)
+}
+
+fn title_for(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "Something is not right with that request",
+        401 => "Please sign in",
+        403 => "You can't do that",
+        404 => "Page not found",
+        409 => "That just changed",
+        413 => "That's too big",
+        429 => "Slow down a little",
+        503 => "We'll be right back",
+        500..=599 => "Something went wrong",
+        _ => "That didn't work",
+    }
+}
+
+/// Builds the error response in the format the client asked for.
+fn respond(
+    context: &ErrorContext,
+    page: PageContext,
+    status: StatusCode,
+    message: &str,
+) -> HttpResponse {
+    let title = title_for(status);
+    let mut builder = HttpResponse::build(status);
+    security_headers::apply(&mut builder);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        builder.insert_header((header::RETRY_AFTER, "5"));
+    }
+    builder.insert_header((header::CACHE_CONTROL, "no-store"));
+    if context.api {
+        return builder.json(serde_json::json!({
+            "errors": [{ "status": status.as_u16(), "title": title, "detail": message }]
+        }));
+    }
+    let request_id = context.request_id.as_str();
+    let html = if context.htmx {
+        ErrorFragment {
+            status: status.as_u16(),
+            title,
+            message,
+            request_id,
+        }
+        .render()
+    } else {
+        ErrorPage {
+            page,
+            status: status.as_u16(),
+            title,
+            message,
+            request_id,
+        }
+        .render()
+    };
+    match html {
+        Ok(html) => builder
+            .content_type("text/html; charset=utf-8")
+            .body(BoxBody::new(html)),
+        Err(error) => {
+            tracing::error!(%error, "could not render the error page");
+            builder
+                .content_type("text/plain; charset=utf-8")
+                .body(message.to_string())
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests: one binary, so that the whole run shares one throwaway PostgreSQL cluster.
+//! Every test starts the real server on a random port with its own database.
+
+mod foundation;
+mod support;

@@ -1,0 +1,291 @@
+//! The test harness: a throwaway PostgreSQL (or `TEST_DATABASE_URL`), a migrated template
+//! database, and `TestApp::spawn()`, which clones the template (`CREATE DATABASE … TEMPLATE`)
+//! and serves the application on 127.0.0.1:0.
+
+#![allow(dead_code)]
+
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use actix_web::cookie::Key;
+use diesel_async::RunQueryDsl;
+use roost::{
+    app::{self, ServerParts},
+    config::Config,
+    db::{
+        self,
+        embedded::{ClusterOptions, EmbeddedCluster},
+    },
+};
+use tokio::sync::OnceCell;
+
+type UrlFor = Box<dyn Fn(&str) -> String + Send + Sync>;
+
+/// The database server of this run.
+pub struct TestDatabaseServer {
+    /// URL of a maintenance database on the server (for CREATE DATABASE).
+    admin_url: String,
+    template: String,
+    /// Builds the URL of a database on that server.
+    url_for: UrlFor,
+}
+
+static SERVER: OnceCell<TestDatabaseServer> = OnceCell::const_new();
+static CLUSTER: OnceLock<Arc<EmbeddedCluster>> = OnceLock::new();
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn run_id() -> u32 {
+    std::process::id()
+}
+
+extern "C" fn stop_cluster_at_exit() {
+    if let Some(cluster) = CLUSTER.get() {
+        cluster.stop_immediately();
+        if let Some(root) = cluster.data_directory().parent() {
+            let _ = std::fs::remove_dir_all(root);
+        }
+    }
+}
+
+/// Removes clusters left behind by runs that were killed before their exit handler ran.
+fn remove_stale_clusters(base: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix("roost-test-")
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
+        if !alive {
+            db::embedded::force_stop(&entry.path().join("postgres"));
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn replace_database(url: &str, database: &str) -> String {
+    // postgres://user:pass@host:port/db?params
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let root = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{root}/{database}?{query}"),
+        None => format!("{root}/{database}"),
+    }
+}
+
+async fn provision() -> TestDatabaseServer {
+    let (admin_url, url_for): (String, UrlFor) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let base = url.clone();
+            (url, Box::new(move |db| replace_database(&base, db)))
+        }
+        _ => {
+            // /dev/shm keeps the cluster in memory; fsync=off trades durability for speed.
+            let base = if std::path::Path::new("/dev/shm").is_dir() {
+                PathBuf::from("/dev/shm")
+            } else {
+                std::env::temp_dir()
+            };
+            remove_stale_clusters(&base);
+            let root = base.join(format!("roost-test-{}", run_id()));
+            let cluster = EmbeddedCluster::start(
+                &root,
+                ClusterOptions {
+                    unsafe_fast: true,
+                    port: None,
+                },
+            )
+            .await
+            .expect("start the test PostgreSQL cluster");
+            let cluster = Arc::new(cluster);
+            let _ = CLUSTER.set(cluster.clone());
+            // SAFETY: registering a plain extern "C" function with no captured state.
+            unsafe {
+                libc::atexit(stop_cluster_at_exit);
+            }
+            let admin = cluster.database_url("postgres");
+            (admin, Box::new(move |db| cluster.database_url(db)))
+        }
+    };
+    let template = format!("roost_template_{}", run_id());
+    let mut conn = db::connect(&admin_url)
+        .await
+        .expect("connect to the test server");
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {template}"))
+        .execute(&mut conn)
+        .await
+        .expect("drop an old template");
+    diesel::sql_query(format!("CREATE DATABASE {template}"))
+        .execute(&mut conn)
+        .await
+        .expect("create the template database");
+    db::migrate(&url_for(&template))
+        .await
+        .expect("migrate the template database");
+    TestDatabaseServer {
+        admin_url,
+        template,
+        url_for,
+    }
+}
+
+/// A fresh database cloned from the migrated template; returns its URL.
+pub async fn fresh_database() -> String {
+    let server = SERVER.get_or_init(provision).await;
+    let name = format!(
+        "roost_t_{}_{}",
+        run_id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = db::connect(&server.admin_url)
+        .await
+        .expect("connect to the test server");
+    diesel::sql_query(format!(
+        "CREATE DATABASE {name} TEMPLATE {}",
+        server.template
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("clone the template database");
+    (server.url_for)(&name)
+}
+
+/// A running application with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub database_url: String,
+    pub pool: db::DbPool,
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub client: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+}
+
+pub fn config_for(database_url: &str, data_dir: &std::path::Path) -> Config {
+    let data_dir = data_dir.to_string_lossy().to_string();
+    let database_url = database_url.to_string();
+    Config::from_lookup(move |name| match name {
+        "DATABASE_URL" => Some(database_url.clone()),
+        "ROOST_DATA_DIR" => Some(data_dir.clone()),
+        "ROOST_BIND" => Some("127.0.0.1:0".into()),
+        _ => None,
+    })
+    .expect("test configuration")
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("HTTP client")
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(None).await
+    }
+
+    /// Spawns the app with extra routes mounted (to provoke failures).
+    pub async fn spawn_with(
+        extra_routes: Option<fn(&mut actix_web::web::ServiceConfig)>,
+    ) -> TestApp {
+        let database_url = fresh_database().await;
+        Self::spawn_on(database_url, extra_routes).await
+    }
+
+    /// Spawns the app on a given database.
+    pub async fn spawn_on(
+        database_url: String,
+        extra_routes: Option<fn(&mut actix_web::web::ServiceConfig)>,
+    ) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("data directory");
+        let config = Arc::new(config_for(&database_url, data_dir.path()));
+        let pool = db::pool(&database_url, 8).expect("pool");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let server = app::server(
+            ServerParts {
+                config,
+                pool: pool.clone(),
+                secret_key: Key::generate(),
+                workers: Some(1),
+                extra_routes,
+            },
+            listener,
+        )
+        .expect("server");
+        tokio::spawn(server);
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            database_url,
+            pool,
+            client: browser(),
+            data_dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET request")
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST request")
+    }
+}
+
+/// The value of the first `<input name="csrf_token">` or `<meta name="csrf-token">` in a page.
+pub fn csrf_token_in(html: &str) -> Option<String> {
+    let document = scraper::Html::parse_document(html);
+    let input = scraper::Selector::parse("input[name=csrf_token]").ok()?;
+    if let Some(element) = document.select(&input).next() {
+        return element.value().attr("value").map(str::to_string);
+    }
+    let meta = scraper::Selector::parse("meta[name=csrf-token]").ok()?;
+    document
+        .select(&meta)
+        .next()
+        .and_then(|element| element.value().attr("content").map(str::to_string))
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
+}
