@@ -1,11 +1,32 @@
-//! Accounts: who is signed in. Sign-up, login and the rest of the account pages arrive with the
-//! accounts feature; the foundation provides the signed-in user type and logout.
+//! Accounts: sign-up, email verification, login and logout, password recovery, the profile,
+//! password and session management, becoming a host and deleting the account.
 
-use actix_identity::Identity;
-use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, web};
+pub mod domain;
+pub mod emails;
+mod hosting;
+mod login;
+pub mod model;
+pub mod passwords;
+mod profile;
+mod recovery;
+mod security;
+pub mod security_log;
+pub mod service;
+mod signup;
+pub mod tokens;
 
-use crate::{errors::AppResult, web::AppState};
+use std::{future::Future, pin::Pin};
+
+use actix_identity::IdentityExt;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use diesel::{OptionalExtension, QueryDsl};
+use diesel_async::RunQueryDsl;
+
+use crate::{
+    errors::{AppError, AppResult},
+    schema::users,
+    web::AppState,
+};
 
 /// The signed-in user as pages see it.
 #[derive(Clone, Debug)]
@@ -14,6 +35,8 @@ pub struct CurrentUser {
     pub name: String,
     pub is_host: bool,
     pub is_admin: bool,
+    pub email_verified: bool,
+    pub avatar_url: Option<String>,
 }
 
 impl CurrentUser {
@@ -27,21 +50,104 @@ impl CurrentUser {
     }
 }
 
-/// The signed-in user of this request, if any.
-pub async fn current_user(_req: &HttpRequest, _state: &AppState) -> AppResult<Option<CurrentUser>> {
-    Ok(None)
+type UserRow = (
+    i64,
+    String,
+    bool,
+    bool,
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<String>,
+    Option<chrono::DateTime<chrono::Utc>>,
+);
+
+/// The signed-in user of this request, if any (one query, cached for the request). A session
+/// whose user is gone or suspended is ended on the spot.
+pub async fn current_user(req: &HttpRequest, state: &AppState) -> AppResult<Option<CurrentUser>> {
+    if let Some(user) = req.extensions().get::<CurrentUser>() {
+        return Ok(Some(user.clone()));
+    }
+    let Ok(identity) = req.get_identity() else {
+        return Ok(None);
+    };
+    let Some(user_id) = identity.id().ok().and_then(|id| id.parse::<i64>().ok()) else {
+        identity.logout();
+        return Ok(None);
+    };
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let row: Option<UserRow> = users::table
+        .find(user_id)
+        .select((
+            users::id,
+            users::name,
+            users::is_host,
+            users::is_admin,
+            users::email_verified_at,
+            users::avatar_key,
+            users::suspended_at,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()?;
+    let user = match row {
+        Some((id, name, is_host, is_admin, verified, avatar, None)) => CurrentUser {
+            id,
+            name,
+            is_host,
+            is_admin,
+            email_verified: verified.is_some(),
+            avatar_url: model::avatar_url(&avatar),
+        },
+        _ => {
+            identity.logout();
+            return Ok(None);
+        }
+    };
+    req.extensions_mut().insert(user.clone());
+    Ok(Some(user))
 }
 
-async fn logout(identity: Option<Identity>, session: Session) -> HttpResponse {
-    match identity {
-        Some(identity) => identity.logout(),
-        None => session.purge(),
+/// Extractor for pages that need a signed-in user: anyone else is sent to the login page,
+/// which brings them back afterwards.
+pub struct SignedIn(pub CurrentUser);
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?
+                .clone();
+            match current_user(&req, &state).await? {
+                Some(user) => Ok(SignedIn(user)),
+                None => {
+                    let next = match req.query_string() {
+                        "" => req.path().to_string(),
+                        query => format!("{}?{query}", req.path()),
+                    };
+                    Err(AppError::SignInRequired { next })
+                }
+            }
+        })
     }
-    HttpResponse::SeeOther()
-        .insert_header(("Location", "/"))
-        .finish()
+}
+
+/// The client's address as seen by this server (a proxy's `X-Forwarded-For` is not trusted:
+/// anyone can send it, and throttling must not be that easy to dodge).
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/logout", web::post().to(logout));
+    signup::configure(cfg);
+    login::configure(cfg);
+    recovery::configure(cfg);
+    profile::configure(cfg);
+    security::configure(cfg);
+    hosting::configure(cfg);
 }

@@ -16,6 +16,7 @@ use crate::{
     config::Config,
     db::DbPool,
     errors::AppError,
+    storage::LocalDisk,
     web::{
         AppState, assets, csrf, error_pages, metrics::Metrics, observability, security_headers,
         session_store::PgSessionStore,
@@ -45,6 +46,7 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
     let state = web::Data::new(AppState {
         pool: parts.pool.clone(),
         config: parts.config.clone(),
+        storage: Arc::new(LocalDisk::new(parts.config.data_dir.join("uploads"))),
     });
     let metrics = web::Data::new(Metrics::default());
     let production = parts.config.is_production();
@@ -102,7 +104,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{path:.*}", web::get().to(assets::serve))
         .configure(crate::health::configure)
         .configure(crate::home::configure)
-        .configure(crate::accounts::configure);
+        .route("/media/{key:.*}", web::get().to(crate::media::serve))
+        .configure(crate::accounts::configure)
+        .configure(crate::dev_mailbox::configure);
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -8,8 +8,16 @@ use clap::{Parser, Subcommand};
 use crate::{
     app::{self, ServerParts},
     config::Config,
-    db, startup,
+    db,
+    email::Mailer,
+    jobs::{self, JobContext},
+    startup,
 };
+
+/// Job workers inside `roost serve`, beside the web server.
+const SERVE_WORKERS: usize = 2;
+/// Job workers of `roost worker`.
+const WORKER_COMMAND_WORKERS: usize = 4;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -66,15 +74,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
         Command::CheckDeploy => return check_deploy(&config),
-        Command::Worker => Err(anyhow::anyhow!(
-            "the background job queue is not built yet (it arrives with the accounts feature)"
-        )),
-        Command::Seed { .. } => Err(anyhow::anyhow!(
-            "demo data is not built yet (it arrives with the accounts and listings features)"
-        )),
-        Command::CreateAdmin { .. } => Err(anyhow::anyhow!(
-            "accounts are not built yet (they arrive with the accounts feature)"
-        )),
+        Command::Worker => worker(config).await,
+        Command::Seed { listings, bookings } => seed(config, listings, bookings).await,
+        Command::CreateAdmin { email } => create_admin(config, &email).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,12 +97,33 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     outcome
 }
 
-async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<()> {
+async fn apply_migrations(database_url: &str) -> anyhow::Result<()> {
     let applied = db::migrate(database_url).await?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
     }
+    Ok(())
+}
+
+fn job_context(config: &Arc<Config>, pool: &db::DbPool) -> anyhow::Result<JobContext> {
+    Ok(JobContext {
+        pool: pool.clone(),
+        config: config.clone(),
+        mailer: Arc::new(Mailer::from_config(config, pool.clone())?),
+    })
+}
+
+async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<()> {
+    apply_migrations(database_url).await?;
+    if !config.is_production() {
+        // The first start of an empty development database gets demo accounts.
+        let mut conn = db::connect(database_url).await?;
+        if crate::seed::is_empty(&mut conn).await? {
+            crate::seed::demo_accounts(&mut conn).await?;
+        }
+    }
     let pool = db::pool(database_url, 16)?;
+    let job_context = job_context(&config, &pool)?;
     let secret_key = startup::secret_key(&config)?;
     let listener = TcpListener::bind(config.bind)
         .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.bind))?;
@@ -118,8 +141,46 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
         },
         listener,
     )?;
-    server.await?;
+    // The workers share the server's pool; they stop once the server has (actix handles
+    // Ctrl-C and SIGTERM), after finishing the jobs they are running.
+    let workers = jobs::spawn_workers(job_context, SERVE_WORKERS);
+    let outcome = server.await;
+    workers.shutdown().await;
+    outcome?;
     tracing::info!("Roost stopped");
+    Ok(())
+}
+
+async fn worker(config: Config) -> anyhow::Result<()> {
+    let config = Arc::new(config);
+    let database = startup::database(&config).await?;
+    let outcome = work(config, &database.url).await;
+    if let Some(cluster) = &database.cluster {
+        cluster.shutdown().await;
+    }
+    outcome
+}
+
+async fn work(config: Arc<Config>, database_url: &str) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    apply_migrations(database_url).await?;
+    // Each worker holds one connection for its claim and its job needs another.
+    let pool = db::pool(database_url, WORKER_COMMAND_WORKERS * 2 + 2)?;
+    let job_context = job_context(&config, &pool)?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let workers = jobs::spawn_workers(job_context, WORKER_COMMAND_WORKERS);
+    tracing::info!(
+        workers = WORKER_COMMAND_WORKERS,
+        "Roost job worker running (press Ctrl-C to stop)"
+    );
+    let signal = tokio::select! {
+        result = tokio::signal::ctrl_c() => result,
+        _ = terminate.recv() => Ok(()),
+    };
+    tracing::info!("stopping: waiting for running jobs to finish");
+    workers.shutdown().await;
+    signal?;
+    tracing::info!("Roost job worker stopped");
     Ok(())
 }
 
@@ -145,4 +206,47 @@ fn check_deploy(config: &Config) -> ExitCode {
         eprintln!("  - {problem}");
     }
     ExitCode::FAILURE
+}
+
+/// Runs `work` against the configured database (starting the embedded cluster if need be),
+/// after applying migrations, and stops the cluster afterwards.
+async fn with_database<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&str) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let database = startup::database(config).await?;
+    let outcome = match apply_migrations(&database.url).await {
+        Ok(()) => work(&database.url).await,
+        Err(error) => Err(error),
+    };
+    if let Some(cluster) = &database.cluster {
+        cluster.shutdown().await;
+    }
+    outcome
+}
+
+async fn seed(config: Config, listings: Option<u64>, bookings: Option<u64>) -> anyhow::Result<()> {
+    if config.is_production() {
+        anyhow::bail!("demo data is for development only (ROOST_ENV=production)");
+    }
+    with_database(&config, async |url| {
+        let mut conn = db::connect(url).await?;
+        crate::seed::demo_accounts(&mut conn).await?;
+        if listings.is_some() || bookings.is_some() {
+            println!("Listings and bookings demo data arrive with the listings feature.");
+        }
+        Ok(())
+    })
+    .await
+}
+
+async fn create_admin(config: Config, email: &str) -> anyhow::Result<()> {
+    let password = crate::seed::read_password()?;
+    with_database(&config, async |url| {
+        let mut conn = db::connect(url).await?;
+        let id = crate::seed::create_admin(&mut conn, email, &password).await?;
+        println!("Administrator {email} created (user id {id}).");
+        Ok(())
+    })
+    .await
 }

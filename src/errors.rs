@@ -27,6 +27,8 @@ pub enum AppError {
     Conflict(String),
     #[error("the upload is too large")]
     PayloadTooLarge,
+    #[error("sign-in required")]
+    SignInRequired { next: String },
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     #[error(transparent)]
@@ -52,6 +54,7 @@ impl AppError {
             AppError::PayloadTooLarge => {
                 "That upload is too large. Please choose a smaller file.".into()
             }
+            AppError::SignInRequired { .. } => "Please log in to continue.".into(),
             AppError::TooManyRequests { retry_after_secs } => format!(
                 "Too many attempts. Please wait {} and try again.",
                 human_duration(*retry_after_secs)
@@ -83,12 +86,19 @@ impl ResponseError for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let AppError::SignInRequired { next } = self {
+            let location = format!("/login?next={}", url_encode(next));
+            return HttpResponse::SeeOther()
+                .insert_header(("Location", location))
+                .finish();
+        }
         // The body is replaced by the error-page middleware; this one is the fallback.
         let mut response = HttpResponse::build(self.status_code());
         if let AppError::TooManyRequests { retry_after_secs } = self {
@@ -141,4 +151,10 @@ impl From<tokio::task::JoinError> for AppError {
     fn from(error: tokio::task::JoinError) -> Self {
         AppError::Internal(error.into())
     }
+}
+
+fn url_encode(value: &str) -> String {
+    serde_urlencoded::to_string([("", value)])
+        .map(|encoded| encoded.trim_start_matches('=').to_string())
+        .unwrap_or_default()
 }

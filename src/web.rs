@@ -5,6 +5,7 @@ pub mod assets;
 pub mod csrf;
 pub mod error_pages;
 pub mod flash;
+pub mod forms;
 pub mod metrics;
 pub mod observability;
 pub mod page;
@@ -13,12 +14,14 @@ pub mod session_store;
 
 use std::sync::Arc;
 
-use crate::{config::Config, db::DbPool};
+use crate::{config::Config, db::DbPool, storage::Storage};
 
 /// State shared by all handlers (`web::Data<AppState>`).
 pub struct AppState {
     pub pool: DbPool,
     pub config: Arc<Config>,
+    /// Uploaded files (avatars, listing photos).
+    pub storage: Storage,
 }
 
 /// Whether the request was made by htmx (it then expects a fragment, not a page).

@@ -76,6 +76,10 @@ pub async fn render(
             let Some(error) = response.response().error() else {
                 return Ok(response.map_into_left_body());
             };
+            if response.status().is_redirection() {
+                // "Please log in" is an error that answers with a redirect.
+                return Ok(response.map_into_left_body());
+            }
             let (status, message) = describe(error, response.status());
             let user = response
                 .request()
@@ -84,7 +88,16 @@ pub async fn render(
                 .cloned();
             let session = response.request().get_session();
             let page = PageContext::for_error(context.development, user, Some(session));
-            let rendered = respond(&context, page, status, &message);
+            let mut rendered = respond(&context, page, status, &message);
+            // Keep what the inner layers added (the session's Set-Cookie, Retry-After, …).
+            for (name, value) in response.headers() {
+                if name != header::CONTENT_TYPE
+                    && name != header::CONTENT_LENGTH
+                    && !rendered.headers().contains_key(name)
+                {
+                    rendered.headers_mut().append(name.clone(), value.clone());
+                }
+            }
             let (request, _) = response.into_parts();
             Ok(ServiceResponse::new(request, rendered).map_into_right_body())
         }

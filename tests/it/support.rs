@@ -174,9 +174,66 @@ pub struct TestApp {
     pub port: u16,
     pub database_url: String,
     pub pool: db::DbPool,
+    pub config: Arc<Config>,
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub client: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
     pub data_dir: tempfile::TempDir,
+}
+
+/// Another browser on the same app (its own cookies).
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        Browser {
+            base: base.to_string(),
+            client: browser_with(jar.clone()),
+            jar,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GETs `page` for its CSRF token, then posts `form` (plus the token) to `action`.
+    pub async fn submit(
+        &self,
+        page: &str,
+        action: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let html = self.get(page).await.text().await.expect("page body");
+        let token = csrf_token_in(&html).unwrap_or_else(|| panic!("no CSRF token on {page}"));
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("csrf_token", &token));
+        self.client
+            .post(self.url(action))
+            .form(&fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// The session cookie header as the browser would send it.
+    pub fn cookie_header(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        let url = self.base.parse().expect("url");
+        self.jar
+            .cookies(&url)
+            .and_then(|value| value.to_str().ok().map(str::to_string))
+            .unwrap_or_default()
+    }
 }
 
 pub fn config_for(database_url: &str, data_dir: &std::path::Path) -> Config {
@@ -192,8 +249,12 @@ pub fn config_for(database_url: &str, data_dir: &std::path::Path) -> Config {
 }
 
 pub fn browser() -> reqwest::Client {
+    browser_with(Arc::new(reqwest::cookie::Jar::default()))
+}
+
+pub fn browser_with(jar: Arc<reqwest::cookie::Jar>) -> reqwest::Client {
     reqwest::Client::builder()
-        .cookie_store(true)
+        .cookie_provider(jar)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(30))
         .build()
@@ -221,11 +282,12 @@ impl TestApp {
         let data_dir = tempfile::tempdir().expect("data directory");
         let config = Arc::new(config_for(&database_url, data_dir.path()));
         let pool = db::pool(&database_url, 8).expect("pool");
+        let jar = Arc::new(reqwest::cookie::Jar::default());
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("address").port();
         let server = app::server(
             ServerParts {
-                config,
+                config: config.clone(),
                 pool: pool.clone(),
                 secret_key: Key::generate(),
                 workers: Some(1),
@@ -240,13 +302,71 @@ impl TestApp {
             port,
             database_url,
             pool,
-            client: browser(),
+            config,
+            client: browser_with(jar.clone()),
+            jar,
             data_dir,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// The app's own browser, as a [`Browser`] (same cookies as `client`).
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.address.clone(),
+            client: self.client.clone(),
+            jar: self.jar.clone(),
+        }
+    }
+
+    /// A second, independent browser.
+    pub fn new_browser(&self) -> Browser {
+        Browser::new(&self.address)
+    }
+
+    /// Runs every job that is ready (emails land in the dev mailbox).
+    pub async fn run_jobs(&self) -> usize {
+        let ctx = roost::jobs::JobContext {
+            pool: self.pool.clone(),
+            config: self.config.clone(),
+            mailer: Arc::new(
+                roost::email::Mailer::from_config(&self.config, self.pool.clone()).expect("mailer"),
+            ),
+        };
+        roost::jobs::run_pending(&ctx).await.expect("run jobs")
+    }
+
+    /// (subject, text body) of the newest message to `address` in the dev mailbox.
+    pub async fn last_email_to(&self, address: &str) -> Option<(String, String)> {
+        use diesel::{ExpressionMethods, QueryDsl};
+        use roost::schema::dev_mailbox;
+        self.run_jobs().await;
+        let mut conn = self.pool.get().await.expect("connection");
+        dev_mailbox::table
+            .filter(dev_mailbox::to_address.eq(address))
+            .order(dev_mailbox::id.desc())
+            .select((dev_mailbox::subject, dev_mailbox::text_body))
+            .first(&mut conn)
+            .await
+            .ok()
+    }
+
+    /// The first link in the newest email to `address` that contains `path`.
+    pub async fn link_in_email(&self, address: &str, path: &str) -> String {
+        let (_, text) = self
+            .last_email_to(address)
+            .await
+            .unwrap_or_else(|| panic!("no email to {address}"));
+        let link = text
+            .split_whitespace()
+            .find(|word| word.contains(path))
+            .unwrap_or_else(|| panic!("no {path} link in: {text}"));
+        // Relative to the app, whatever base URL the email used.
+        let start = link.find(path).expect("path in link");
+        link[start..].to_string()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

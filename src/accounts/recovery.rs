@@ -1,0 +1,258 @@
+//! Email verification and password recovery: the pages behind the emailed links.
+
+use actix_session::Session;
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{
+    SignedIn, client_ip,
+    domain::{EmailAddress, NewPassword},
+    model, passwords, service,
+};
+use crate::{
+    errors::AppResult,
+    throttle,
+    web::{
+        AppState,
+        flash::{self, FlashKind},
+        forms::{self, FormErrors},
+        page::PageContext,
+    },
+};
+
+#[derive(Template)]
+#[template(path = "accounts/link_problem.html")]
+struct LinkProblemPage<'a> {
+    page: PageContext,
+    title: &'a str,
+    message: String,
+    retry_href: &'a str,
+    retry_label: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/forgot_password.html")]
+struct ForgotPage {
+    page: PageContext,
+    email: String,
+    errors: FormErrors,
+    sent_to: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset_password.html")]
+struct ResetPage {
+    page: PageContext,
+    token: String,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+async fn verify_email(
+    page: PageContext,
+    session: Session,
+    state: web::Data<AppState>,
+    query: web::Query<TokenQuery>,
+) -> AppResult<HttpResponse> {
+    let mut conn = crate::db::connection(&state.pool).await?;
+    match service::verify_email(&mut conn, &query.token).await? {
+        Ok(user) => {
+            flash::push(
+                &session,
+                FlashKind::Success,
+                format!("Thank you! {} is confirmed.", user.email),
+            );
+            Ok(forms::see_other(if page.signed_in() {
+                "/account"
+            } else {
+                "/login"
+            }))
+        }
+        Err(problem) => {
+            let html = LinkProblemPage {
+                page,
+                title: "We couldn't confirm your email",
+                message: problem.to_string(),
+                retry_href: "/account",
+                retry_label: "Send a new link from your account",
+            }
+            .render()?;
+            Ok(forms::html(StatusCode::BAD_REQUEST, html))
+        }
+    }
+}
+
+async fn resend_verification(
+    SignedIn(current): SignedIn,
+    session: Session,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let user = model::find(&mut conn, current.id)
+        .await?
+        .ok_or(crate::errors::AppError::NotFound)?;
+    if user.is_verified() {
+        flash::push(
+            &session,
+            FlashKind::Info,
+            "Your email address is already confirmed.",
+        );
+        return Ok(forms::see_other("/account"));
+    }
+    throttle::hit(
+        &mut conn,
+        &format!("verify:user:{}", user.id),
+        throttle::VERIFY_EMAIL_PER_USER,
+    )
+    .await?;
+    service::send_verification(&mut conn, &user, &user.email, &state.config.base_url).await?;
+    flash::push(
+        &session,
+        FlashKind::Success,
+        format!("We sent a new confirmation link to {}.", user.email),
+    );
+    Ok(forms::see_other("/account"))
+}
+
+async fn show_forgot(page: PageContext) -> AppResult<HttpResponse> {
+    let html = ForgotPage {
+        page,
+        email: String::new(),
+        errors: FormErrors::new(),
+        sent_to: None,
+    }
+    .render()?;
+    Ok(forms::html(StatusCode::OK, html))
+}
+
+#[derive(Deserialize)]
+struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn submit_forgot(
+    req: HttpRequest,
+    page: PageContext,
+    state: web::Data<AppState>,
+    form: web::Form<ForgotForm>,
+) -> AppResult<HttpResponse> {
+    let mut errors = FormErrors::new();
+    let Some(email) = errors.check("email", EmailAddress::parse(&form.email)) else {
+        let html = ForgotPage {
+            page,
+            email: form.email.clone(),
+            errors,
+            sent_to: None,
+        }
+        .render()?;
+        return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+    };
+    let ip = client_ip(&req);
+    let mut conn = crate::db::connection(&state.pool).await?;
+    throttle::hit(
+        &mut conn,
+        &format!("reset:ip:{ip}"),
+        throttle::RESET_EMAIL_PER_IP,
+    )
+    .await?;
+    throttle::hit(
+        &mut conn,
+        &format!("reset:address:{email}"),
+        throttle::RESET_EMAIL_PER_ADDRESS,
+    )
+    .await?;
+    // The same answer whether or not an account exists.
+    service::request_password_reset(&mut conn, &email, &state.config.base_url, Some(&ip)).await?;
+    let html = ForgotPage {
+        page,
+        email: String::new(),
+        errors: FormErrors::new(),
+        sent_to: Some(email.to_string()),
+    }
+    .render()?;
+    Ok(forms::html(StatusCode::OK, html))
+}
+
+async fn link_problem(page: PageContext, message: String) -> AppResult<HttpResponse> {
+    let html = LinkProblemPage {
+        page,
+        title: "This reset link can't be used",
+        message,
+        retry_href: "/password/forgot",
+        retry_label: "Ask for a new link",
+    }
+    .render()?;
+    Ok(forms::html(StatusCode::BAD_REQUEST, html))
+}
+
+async fn show_reset(
+    page: PageContext,
+    state: web::Data<AppState>,
+    query: web::Query<TokenQuery>,
+) -> AppResult<HttpResponse> {
+    let mut conn = crate::db::connection(&state.pool).await?;
+    if let Err(problem) = service::check_reset_token(&mut conn, &query.token).await? {
+        return link_problem(page, problem.to_string()).await;
+    }
+    let html = ResetPage {
+        page,
+        token: query.token.clone(),
+        errors: FormErrors::new(),
+    }
+    .render()?;
+    Ok(forms::html(StatusCode::OK, html))
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn submit_reset(
+    req: HttpRequest,
+    page: PageContext,
+    session: Session,
+    state: web::Data<AppState>,
+    form: web::Form<ResetForm>,
+) -> AppResult<HttpResponse> {
+    let mut errors = FormErrors::new();
+    let Some(password) = errors.check("password", NewPassword::parse(&form.password)) else {
+        let html = ResetPage {
+            page,
+            token: form.token.clone(),
+            errors,
+        }
+        .render()?;
+        return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+    };
+    let hash = passwords::hash(&password).await?;
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let ip = client_ip(&req);
+    match service::reset_password(&mut conn, &form.token, hash, Some(&ip)).await? {
+        Ok(_) => {
+            // Every session of the account ended, this one included.
+            session.purge();
+            Ok(forms::see_other("/login?reset=done"))
+        }
+        Err(problem) => link_problem(page, problem.to_string()).await,
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/verify-email", web::get().to(verify_email))
+        .route("/account/verify-email", web::post().to(resend_verification))
+        .route("/password/forgot", web::get().to(show_forgot))
+        .route("/password/forgot", web::post().to(submit_forgot))
+        .route("/password/reset", web::get().to(show_reset))
+        .route("/password/reset", web::post().to(submit_reset));
+}
