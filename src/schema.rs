@@ -96,9 +96,185 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    amenities (id) {
+        id -> Int4,
+        slug -> Text,
+        name -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    listings (id) {
+        id -> Int8,
+        host_id -> Int8,
+        status -> Text,
+        title -> Text,
+        description -> Text,
+        property_type -> Text,
+        address -> Text,
+        city -> Text,
+        region -> Text,
+        country -> Text,
+        timezone -> Text,
+        latitude -> Nullable<Float8>,
+        longitude -> Nullable<Float8>,
+        max_guests -> Int4,
+        bedrooms -> Int4,
+        beds -> Int4,
+        bathrooms_tenths -> Int4,
+        house_rules -> Text,
+        check_in_time -> Time,
+        check_out_time -> Time,
+        nightly_price -> Int8,
+        cleaning_fee -> Int8,
+        currency -> Text,
+        weekly_discount_pct -> Int4,
+        monthly_discount_pct -> Int4,
+        min_nights -> Int4,
+        max_nights -> Int4,
+        instant_book -> Bool,
+        cancellation_policy -> Text,
+        review_count -> Int4,
+        rating_sum -> Int4,
+        cleanliness_sum -> Int4,
+        accuracy_sum -> Int4,
+        check_in_sum -> Int4,
+        communication_sum -> Int4,
+        location_sum -> Int4,
+        value_sum -> Int4,
+        rating_avg -> Nullable<Float8>,
+        cover_photo_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        published_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    listing_amenities (listing_id, amenity_id) {
+        listing_id -> Int8,
+        amenity_id -> Int4,
+    }
+}
+
+diesel::table! {
+    listing_photos (id) {
+        id -> Int8,
+        listing_id -> Int8,
+        image_key -> Text,
+        thumb_key -> Text,
+        width -> Int4,
+        height -> Int4,
+        position -> Int4,
+        caption -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    calendar_entries (id) {
+        id -> Int8,
+        listing_id -> Int8,
+        stay -> Daterange,
+        kind -> Text,
+        booking_id -> Nullable<Int8>,
+        note -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    wishlist_items (user_id, listing_id) {
+        user_id -> Int8,
+        listing_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> Int8,
+        listing_id -> Int8,
+        guest_id -> Int8,
+        check_in -> Date,
+        check_out -> Date,
+        guests -> Int4,
+        status -> Text,
+        hold_expires_at -> Nullable<Timestamptz>,
+        currency -> Text,
+        nightly_price -> Int8,
+        nights -> Int4,
+        base_amount -> Int8,
+        discount_amount -> Int8,
+        cleaning_fee -> Int8,
+        service_fee -> Int8,
+        tax_amount -> Int8,
+        total_amount -> Int8,
+        host_fee -> Int8,
+        host_payout -> Int8,
+        cancellation_policy -> Text,
+        idempotency_key -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    booking_events (id) {
+        id -> Int8,
+        booking_id -> Int8,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Int8>,
+        note -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Int8,
+        booking_id -> Int8,
+        kind -> Text,
+        provider -> Text,
+        provider_ref -> Nullable<Text>,
+        amount -> Int8,
+        currency -> Text,
+        status -> Text,
+        failure_reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payment_events (id) {
+        id -> Int8,
+        provider -> Text,
+        event_id -> Text,
+        event_type -> Text,
+        payload -> Jsonb,
+        received_at -> Timestamptz,
+        processed_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(security_events -> users (user_id));
+diesel::joinable!(listings -> users (host_id));
+diesel::joinable!(listing_amenities -> listings (listing_id));
+diesel::joinable!(listing_amenities -> amenities (amenity_id));
+diesel::joinable!(listing_photos -> listings (listing_id));
+diesel::joinable!(calendar_entries -> listings (listing_id));
+diesel::joinable!(wishlist_items -> listings (listing_id));
+diesel::joinable!(wishlist_items -> users (user_id));
+diesel::joinable!(bookings -> listings (listing_id));
+diesel::joinable!(bookings -> users (guest_id));
+diesel::joinable!(booking_events -> bookings (booking_id));
+diesel::joinable!(payments -> bookings (booking_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sessions,
@@ -109,4 +285,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     job_schedules,
     dev_mailbox,
+    amenities,
+    listings,
+    listing_amenities,
+    listing_photos,
+    calendar_entries,
+    wishlist_items,
+    bookings,
+    booking_events,
+    payments,
+    payment_events,
 );

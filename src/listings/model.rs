@@ -1,0 +1,190 @@
+//! Listing rows and the fixed vocabularies of listings (property types, policies, statuses).
+
+use chrono::{DateTime, NaiveTime, Utc};
+use diesel::{OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::{pricing::Rates, schema::listings};
+
+/// Property types offered in forms: (value, label).
+pub const PROPERTY_TYPES: [(&str, &str); 8] = [
+    ("apartment", "Apartment"),
+    ("house", "House"),
+    ("cabin", "Cabin"),
+    ("villa", "Villa"),
+    ("cottage", "Cottage"),
+    ("loft", "Loft"),
+    ("room", "Private room"),
+    ("other", "Other"),
+];
+
+/// Cancellation policies: (value, label, explanation). See DESIGN.md §4.
+pub const CANCELLATION_POLICIES: [(&str, &str, &str); 3] = [
+    (
+        "flexible",
+        "Flexible",
+        "Full refund until 24 hours before check-in.",
+    ),
+    (
+        "moderate",
+        "Moderate",
+        "Full refund until 5 days before check-in, then 50% of the nights.",
+    ),
+    (
+        "strict",
+        "Strict",
+        "50% refund until 7 days before check-in, then no refund.",
+    ),
+];
+
+pub fn property_type_label(value: &str) -> &'static str {
+    PROPERTY_TYPES
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map(|(_, label)| *label)
+        .unwrap_or("Other")
+}
+
+pub fn policy_label(value: &str) -> &'static str {
+    CANCELLATION_POLICIES
+        .iter()
+        .find(|(v, _, _)| *v == value)
+        .map(|(_, label, _)| *label)
+        .unwrap_or("Moderate")
+}
+
+pub fn policy_explanation(value: &str) -> &'static str {
+    CANCELLATION_POLICIES
+        .iter()
+        .find(|(v, _, _)| *v == value)
+        .map(|(_, _, text)| *text)
+        .unwrap_or("")
+}
+
+/// Listing statuses: only `published` listings are visible to guests.
+pub const DRAFT: &str = "draft";
+pub const PUBLISHED: &str = "published";
+pub const UNLISTED: &str = "unlisted";
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = listings, check_for_backend(diesel::pg::Pg))]
+pub struct Listing {
+    pub id: i64,
+    pub host_id: i64,
+    pub status: String,
+    pub title: String,
+    pub description: String,
+    pub property_type: String,
+    pub address: String,
+    pub city: String,
+    pub region: String,
+    pub country: String,
+    pub timezone: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub max_guests: i32,
+    pub bedrooms: i32,
+    pub beds: i32,
+    pub bathrooms_tenths: i32,
+    pub house_rules: String,
+    pub check_in_time: NaiveTime,
+    pub check_out_time: NaiveTime,
+    pub nightly_price: i64,
+    pub cleaning_fee: i64,
+    pub currency: String,
+    pub weekly_discount_pct: i32,
+    pub monthly_discount_pct: i32,
+    pub min_nights: i32,
+    pub max_nights: i32,
+    pub instant_book: bool,
+    pub cancellation_policy: String,
+    pub review_count: i32,
+    pub rating_sum: i32,
+    pub cleanliness_sum: i32,
+    pub accuracy_sum: i32,
+    pub check_in_sum: i32,
+    pub communication_sum: i32,
+    pub location_sum: i32,
+    pub value_sum: i32,
+    pub rating_avg: Option<f64>,
+    pub cover_photo_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl Listing {
+    pub fn is_published(&self) -> bool {
+        self.status == PUBLISHED
+    }
+
+    /// The listing's time zone (UTC if the stored name is unknown, which forms prevent).
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// "1.5" for 15 tenths.
+    pub fn bathrooms(&self) -> String {
+        if self.bathrooms_tenths % 10 == 0 {
+            (self.bathrooms_tenths / 10).to_string()
+        } else {
+            format!(
+                "{}.{}",
+                self.bathrooms_tenths / 10,
+                self.bathrooms_tenths % 10
+            )
+        }
+    }
+
+    pub fn rates(&self) -> Rates {
+        Rates {
+            nightly_price: self.nightly_price,
+            cleaning_fee: self.cleaning_fee,
+            weekly_discount_pct: self.weekly_discount_pct,
+            monthly_discount_pct: self.monthly_discount_pct,
+            currency: self.currency.clone(),
+        }
+    }
+
+    /// "City, Region, Country" without empty parts.
+    pub fn place(&self) -> String {
+        [&self.city, &self.region, &self.country]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .map(|part| part.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Listing>> {
+    listings::table
+        .find(id)
+        .select(Listing::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A listing as its viewer may see it: published ones for everybody, others only for their
+/// host (`None` otherwise, which handlers answer with 404 so that ids cannot be probed).
+pub async fn find_visible(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    viewer: Option<i64>,
+) -> diesel::QueryResult<Option<Listing>> {
+    Ok(find(conn, id)
+        .await?
+        .filter(|listing| listing.is_published() || Some(listing.host_id) == viewer))
+}
+
+/// A listing owned by `host_id` (`None` for anyone else's, whatever the id).
+pub async fn find_owned(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    host_id: i64,
+) -> diesel::QueryResult<Option<Listing>> {
+    Ok(find(conn, id)
+        .await?
+        .filter(|listing| listing.host_id == host_id))
+}

@@ -1,0 +1,141 @@
+//! Money: integer minor units plus an ISO 4217 code, never floats. Parsing of typed amounts
+//! ("120.00") and display ("€120.00").
+
+/// Currencies offered in forms. Amounts are stored in their minor units.
+pub const CURRENCIES: [&str; 8] = ["EUR", "USD", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK"];
+
+/// Decimal places of the minor unit.
+pub fn exponent(currency: &str) -> u32 {
+    match currency {
+        "JPY" | "KRW" | "ISK" | "CLP" | "VND" => 0,
+        _ => 2,
+    }
+}
+
+fn symbol(currency: &str) -> Option<&'static str> {
+    match currency {
+        "EUR" => Some("€"),
+        "USD" => Some("$"),
+        "GBP" => Some("£"),
+        "JPY" => Some("¥"),
+        "CAD" => Some("CA$"),
+        "AUD" => Some("A$"),
+        _ => None,
+    }
+}
+
+/// Formats minor units for people: `€1,234.50`, `¥12,000`, `1,200.00 CHF`.
+pub fn format(amount: i64, currency: &str) -> String {
+    let exp = exponent(currency);
+    let negative = amount < 0;
+    let abs = amount.unsigned_abs();
+    let scale = 10u64.pow(exp);
+    let whole = abs / scale;
+    let fraction = abs % scale;
+    let mut grouped = String::new();
+    let digits = whole.to_string();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let number = if exp == 0 {
+        grouped
+    } else {
+        format!("{grouped}.{fraction:0width$}", width = exp as usize)
+    };
+    let sign = if negative { "−" } else { "" };
+    match symbol(currency) {
+        Some(symbol) => format!("{sign}{symbol}{number}"),
+        None => format!("{sign}{number} {currency}"),
+    }
+}
+
+/// Parses a typed amount ("120", "120.5", "120.50", "1,200.00") into minor units.
+pub fn parse(raw: &str, currency: &str) -> Result<i64, String> {
+    let text: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != ' ')
+        .collect();
+    if text.is_empty() {
+        return Err("Enter an amount.".into());
+    }
+    if text.starts_with('-') {
+        return Err("The amount cannot be negative.".into());
+    }
+    let exp = exponent(currency) as usize;
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, fraction),
+        None => (text.as_str(), ""),
+    };
+    let valid = !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && fraction.chars().all(|c| c.is_ascii_digit());
+    if !valid {
+        return Err("Enter an amount like 120.00.".into());
+    }
+    if fraction.len() > exp {
+        return Err(if exp == 0 {
+            format!("{currency} amounts have no decimals.")
+        } else {
+            format!("Use at most {exp} decimals.")
+        });
+    }
+    let whole: i64 = whole
+        .parse()
+        .map_err(|_| "That amount is too large.".to_string())?;
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<exp$}")
+            .parse()
+            .map_err(|_| "Enter an amount like 120.00.".to_string())?
+    };
+    whole
+        .checked_mul(10i64.pow(exp as u32))
+        .and_then(|minor| minor.checked_add(fraction))
+        .filter(|minor| *minor <= 100_000_000)
+        .ok_or_else(|| "That amount is too large.".to_string())
+}
+
+/// Minor units as a plain decimal for form fields ("120.00").
+pub fn to_input(amount: i64, currency: &str) -> String {
+    let exp = exponent(currency);
+    if exp == 0 {
+        return amount.to_string();
+    }
+    let scale = 10i64.pow(exp);
+    format!(
+        "{}.{:0width$}",
+        amount / scale,
+        (amount % scale).abs(),
+        width = exp as usize
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_minor_units() {
+        assert_eq!(format(123450, "EUR"), "€1,234.50");
+        assert_eq!(format(12000, "JPY"), "¥12,000");
+        assert_eq!(format(5, "CHF"), "0.05 CHF");
+    }
+
+    #[test]
+    fn parses_typed_amounts() {
+        assert_eq!(parse("120.00", "EUR"), Ok(12000));
+        assert_eq!(parse("120.5", "EUR"), Ok(12050));
+        assert_eq!(parse("1,200", "USD"), Ok(120000));
+        assert_eq!(parse("500", "JPY"), Ok(500));
+        assert!(parse("-5", "EUR").is_err());
+        assert!(parse("12.345", "EUR").is_err());
+        assert!(parse("abc", "EUR").is_err());
+        assert!(parse("", "EUR").is_err());
+        assert_eq!(to_input(12050, "EUR"), "120.50");
+    }
+}
