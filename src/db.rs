@@ -116,3 +116,17 @@ pub async fn connect(database_url: &str) -> ConnectionResult<AsyncPgConnection> 
         ))
     })
 }
+
+/// Whether `error` is a violation of the named constraint (unique, check, exclusion…).
+///
+/// PostgreSQL reports exclusion violations as SQLSTATE 23P01, which Diesel has no kind for
+/// (it says `Unknown`), so the constraint name is what identifies them.
+pub fn violates(error: &diesel::result::Error, constraint: &str) -> bool {
+    match error {
+        diesel::result::Error::DatabaseError(_, info) => info.constraint_name() == Some(constraint),
+        _ => false,
+    }
+}
+
+/// The exclusion constraint that keeps stays and blocks of a listing from overlapping.
+pub const NO_OVERLAP: &str = "calendar_entries_no_overlap";

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod email;
+mod fixtures;
 mod foundation;
 mod jobs;
 mod support;
