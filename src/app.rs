@@ -106,6 +106,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::home::configure)
         .route("/media/{key:.*}", web::get().to(crate::media::serve))
         .configure(crate::accounts::configure)
+        .configure(crate::reviews::configure)
         .configure(crate::dev_mailbox::configure);
 }
 

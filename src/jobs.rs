@@ -107,6 +107,8 @@ pub fn registry() -> Registry {
     Registry::new()
         .register::<crate::email::SendEmail>()
         .register::<PurgeExpired>()
+        .register::<crate::reviews::PublishDueReviews>()
+        .register::<crate::reviews::SendReviewNotices>()
 }
 
 /// Runs ready jobs until none is left; returns how many ran (tests and `roost seed`).

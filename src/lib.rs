@@ -17,6 +17,7 @@ pub mod listings;
 pub mod media;
 pub mod money;
 pub mod pricing;
+pub mod reviews;
 pub mod schema;
 pub mod seed;
 pub mod startup;

@@ -35,7 +35,7 @@ pub fn format(amount: i64, currency: &str) -> String {
     let mut grouped = String::new();
     let digits = whole.to_string();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);

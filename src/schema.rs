@@ -218,6 +218,7 @@ diesel::table! {
         idempotency_key -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        reminder_sent_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -246,6 +247,7 @@ diesel::table! {
         failure_reason -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        refund_of -> Nullable<Int8>,
     }
 }
 
@@ -258,6 +260,38 @@ diesel::table! {
         payload -> Jsonb,
         received_at -> Timestamptz,
         processed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> Int8,
+        booking_id -> Int8,
+        listing_id -> Int8,
+        author_id -> Int8,
+        subject_id -> Int8,
+        direction -> Text,
+        rating -> Int2,
+        cleanliness -> Nullable<Int2>,
+        accuracy -> Nullable<Int2>,
+        check_in -> Nullable<Int2>,
+        communication -> Nullable<Int2>,
+        location -> Nullable<Int2>,
+        value -> Nullable<Int2>,
+        comment -> Text,
+        published_at -> Nullable<Timestamptz>,
+        hidden_at -> Nullable<Timestamptz>,
+        host_reply -> Nullable<Text>,
+        host_replied_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    review_notices (booking_id, kind) {
+        booking_id -> Int8,
+        kind -> Text,
+        sent_at -> Timestamptz,
     }
 }
 
@@ -275,6 +309,8 @@ diesel::joinable!(bookings -> listings (listing_id));
 diesel::joinable!(bookings -> users (guest_id));
 diesel::joinable!(booking_events -> bookings (booking_id));
 diesel::joinable!(payments -> bookings (booking_id));
+diesel::joinable!(reviews -> bookings (booking_id));
+diesel::joinable!(reviews -> listings (listing_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sessions,
@@ -295,4 +331,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     booking_events,
     payments,
     payment_events,
+    reviews,
+    review_notices,
 );

@@ -33,13 +33,27 @@ pub struct Schedule {
 
 /// The application's periodic jobs.
 pub fn schedules() -> Vec<Schedule> {
-    vec![Schedule {
-        name: "purge-expired",
-        every: Duration::from_secs(10 * 60),
-        kind: PurgeExpired::KIND,
-        // A unit struct is `null` in JSON.
-        payload: serde_json::Value::Null,
-    }]
+    vec![
+        Schedule {
+            name: "purge-expired",
+            every: Duration::from_secs(10 * 60),
+            kind: PurgeExpired::KIND,
+            // A unit struct is `null` in JSON.
+            payload: serde_json::Value::Null,
+        },
+        Schedule {
+            name: "publish-due-reviews",
+            every: Duration::from_secs(15 * 60),
+            kind: crate::reviews::PublishDueReviews::KIND,
+            payload: serde_json::Value::Null,
+        },
+        Schedule {
+            name: "send-review-notices",
+            every: Duration::from_secs(30 * 60),
+            kind: crate::reviews::SendReviewNotices::KIND,
+            payload: serde_json::Value::Null,
+        },
+    ]
 }
 
 #[derive(QueryableByName)]

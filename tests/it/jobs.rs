@@ -425,12 +425,11 @@ async fn purge_expired_removes_expired_sessions_tokens_throttles_and_old_dead_jo
     }
 
     // Through the real schedule, so the built-in payload is known to decode.
-    assert_eq!(
-        jobs::tick(&mut conn, &jobs::schedules())
-            .await
-            .expect("tick"),
-        1
-    );
+    let purge: Vec<_> = jobs::schedules()
+        .into_iter()
+        .filter(|schedule| schedule.name == "purge-expired")
+        .collect();
+    assert_eq!(jobs::tick(&mut conn, &purge).await.expect("tick"), 1);
     assert_eq!(jobs::run_pending(&ctx).await.expect("run jobs"), 1);
 
     #[derive(QueryableByName)]

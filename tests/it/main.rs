@@ -6,4 +6,5 @@ mod email;
 mod fixtures;
 mod foundation;
 mod jobs;
+mod reviews;
 mod support;

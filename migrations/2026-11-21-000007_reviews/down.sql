@@ -1,0 +1,2 @@
+DROP TABLE review_notices;
+DROP TABLE reviews;
