@@ -106,7 +106,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::home::configure)
         .route("/media/{key:.*}", web::get().to(crate::media::serve))
         .configure(crate::accounts::configure)
+        .configure(crate::search::configure)
+        .configure(crate::stays::configure)
+        .configure(crate::listings::configure)
         .configure(crate::reviews::configure)
+        .configure(crate::bookings::configure)
+        .configure(crate::payments::configure)
         .configure(crate::dev_mailbox::configure);
 }
 

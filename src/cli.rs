@@ -120,6 +120,8 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
         let mut conn = db::connect(database_url).await?;
         if crate::seed::is_empty(&mut conn).await? {
             crate::seed::demo_accounts(&mut conn).await?;
+            crate::seed::stays_in(&mut conn, &config.data_dir, crate::seed::stays::Plan::DEMO)
+                .await?;
         }
     }
     let pool = db::pool(database_url, 16)?;
@@ -232,9 +234,19 @@ async fn seed(config: Config, listings: Option<u64>, bookings: Option<u64>) -> a
     with_database(&config, async |url| {
         let mut conn = db::connect(url).await?;
         crate::seed::demo_accounts(&mut conn).await?;
-        if listings.is_some() || bookings.is_some() {
-            println!("Listings and bookings demo data arrive with the listings feature.");
-        }
+        let plan = match crate::seed::plan(listings, bookings) {
+            Some(plan) => plan,
+            None if crate::seed::has_listings(&mut conn).await? => {
+                println!("Demo stays already exist; `roost seed --listings N` adds more.");
+                return Ok(());
+            }
+            None => crate::seed::stays::Plan::DEMO,
+        };
+        let made = crate::seed::stays_in(&mut conn, &config.data_dir, plan).await?;
+        println!(
+            "Created {} listings, {} bookings and {} calendar entries.",
+            made.listings, made.bookings, made.calendar_entries
+        );
         Ok(())
     })
     .await

@@ -1,32 +1,40 @@
-//! The home page: the search bar and featured stays.
+//! The home page: the search bar and featured stays (best rated, then newest).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 
 use crate::{
     errors::AppResult,
-    web::{AppState, page::PageContext},
+    search::{
+        cards::{self, ListingCard},
+        query,
+    },
+    web::{AppState, forms, page::PageContext},
 };
+
+/// Featured stays shown.
+const FEATURED: i64 = 8;
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     page: PageContext,
-    featured_count: i64,
+    featured: Vec<ListingCard>,
 }
 
 async fn home(page: PageContext, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    // Until listings exist the page still asks the database, so an outage shows the 503 page
-    // rather than a home page whose every link then fails.
-    crate::db::ping(&state.pool).await?;
-    let html = HomePage {
-        page,
-        featured_count: 0,
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let mut featured: Vec<ListingCard> = query::featured(&mut conn, FEATURED)
+        .await?
+        .into_iter()
+        .map(|row| ListingCard::from_row(row, None))
+        .collect();
+    if let Some(user) = &page.user {
+        cards::mark_saved(&mut conn, user.id, &mut featured).await?;
     }
-    .render()?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+    drop(conn);
+    let html = HomePage { page, featured }.render()?;
+    Ok(forms::html(StatusCode::OK, html))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -107,6 +107,10 @@ pub fn registry() -> Registry {
     Registry::new()
         .register::<crate::email::SendEmail>()
         .register::<PurgeExpired>()
+        .register::<crate::bookings::ExpireHolds>()
+        .register::<crate::bookings::AdvanceStays>()
+        .register::<crate::bookings::SendCheckInReminders>()
+        .register::<crate::payments::IssueRefund>()
         .register::<crate::reviews::PublishDueReviews>()
         .register::<crate::reviews::SendReviewNotices>()
 }

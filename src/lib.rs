@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod bookings;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -16,11 +17,14 @@ pub mod jobs;
 pub mod listings;
 pub mod media;
 pub mod money;
+pub mod payments;
 pub mod pricing;
 pub mod reviews;
 pub mod schema;
+pub mod search;
 pub mod seed;
 pub mod startup;
+pub mod stays;
 pub mod storage;
 pub mod throttle;
 pub mod web;

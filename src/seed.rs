@@ -1,5 +1,13 @@
 //! Demo data for development (`roost seed`, and the first start of an empty development
 //! database) and `roost create-admin`. Production never creates an account by itself.
+//!
+//! Stays at any scale (`roost seed --listings 100000 --bookings 1000000`) come from
+//! [`stays::stays`]; the accounts here are the three demo accounts and administrators.
+
+mod bookings;
+mod photos;
+mod places;
+pub mod stays;
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -55,6 +63,44 @@ fn random_password() -> String {
         .take(16)
         .map(char::from)
         .collect()
+}
+
+/// What `roost seed` creates for its flags; `None` (no flags) means the demo set, when no
+/// listing exists yet. `--listings N` alone books about seven stays per listing.
+pub fn plan(listings: Option<u64>, bookings: Option<u64>) -> Option<stays::Plan> {
+    if listings.is_none() && bookings.is_none() {
+        return None;
+    }
+    let listings = listings.unwrap_or(stays::Plan::DEMO.listings);
+    Some(stays::Plan {
+        listings,
+        bookings: bookings.unwrap_or(listings.saturating_mul(7)),
+    })
+}
+
+/// Whether any listing exists.
+pub async fn has_listings(conn: &mut AsyncPgConnection) -> anyhow::Result<bool> {
+    let count: i64 = crate::schema::listings::table
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(count > 0)
+}
+
+/// Creates demo stays, their placeholder photos stored under `data_dir/uploads` (where the
+/// server's local-disk storage reads them).
+pub async fn stays_in(
+    conn: &mut AsyncPgConnection,
+    data_dir: &std::path::Path,
+    plan: stays::Plan,
+) -> anyhow::Result<stays::Summary> {
+    let storage: crate::storage::Storage =
+        std::sync::Arc::new(crate::storage::LocalDisk::new(data_dir.join("uploads")));
+    println!(
+        "Creating {} listings and {} bookings of demo data…",
+        plan.listings, plan.bookings
+    );
+    stays::stays(conn, &storage, plan).await
 }
 
 /// Whether the database has no account yet.

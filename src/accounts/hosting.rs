@@ -1,4 +1,5 @@
-//! `/host`: any verified user may become a host; hosts land on their dashboard.
+//! `/host`: any verified user may become a host; hosts land on their dashboard, which lists
+//! their listings with their status and where to manage them.
 
 use actix_session::Session;
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -7,6 +8,7 @@ use askama::Template;
 use super::{SignedIn, model, service};
 use crate::{
     errors::{AppError, AppResult},
+    listings::model::{self as listing_model, HostListing},
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -26,11 +28,25 @@ struct BecomeHostPage {
 #[template(path = "host/dashboard.html")]
 struct DashboardPage {
     page: PageContext,
+    listings: Vec<HostListing>,
 }
 
-async fn dashboard(SignedIn(current): SignedIn, page: PageContext) -> AppResult<HttpResponse> {
+impl DashboardPage {
+    /// How many of the host's listings have `status`.
+    fn count(&self, status: &str) -> usize {
+        self.listings.iter().filter(|l| l.status == status).count()
+    }
+}
+
+async fn dashboard(
+    SignedIn(current): SignedIn,
+    page: PageContext,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
     let html = if current.is_host {
-        DashboardPage { page }.render()?
+        let mut conn = crate::db::connection(&state.pool).await?;
+        let listings = listing_model::for_host(&mut conn, current.id).await?;
+        DashboardPage { page, listings }.render()?
     } else {
         BecomeHostPage {
             page,

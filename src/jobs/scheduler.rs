@@ -42,6 +42,24 @@ pub fn schedules() -> Vec<Schedule> {
             payload: serde_json::Value::Null,
         },
         Schedule {
+            name: "expire-booking-holds",
+            every: Duration::from_secs(60),
+            kind: crate::bookings::ExpireHolds::KIND,
+            payload: serde_json::Value::Null,
+        },
+        Schedule {
+            name: "advance-stays",
+            every: Duration::from_secs(15 * 60),
+            kind: crate::bookings::AdvanceStays::KIND,
+            payload: serde_json::Value::Null,
+        },
+        Schedule {
+            name: "send-check-in-reminders",
+            every: Duration::from_secs(60 * 60),
+            kind: crate::bookings::SendCheckInReminders::KIND,
+            payload: serde_json::Value::Null,
+        },
+        Schedule {
             name: "publish-due-reviews",
             every: Duration::from_secs(15 * 60),
             kind: crate::reviews::PublishDueReviews::KIND,

@@ -1,10 +1,17 @@
 //! Listing rows and the fixed vocabularies of listings (property types, policies, statuses).
 
 use chrono::{DateTime, NaiveTime, Utc};
-use diesel::{OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper};
+use diesel::{
+    ExpressionMethods, JoinOnDsl, NullableExpressionMethods, OptionalExtension, QueryDsl,
+    Queryable, Selectable, SelectableHelper,
+};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::{pricing::Rates, schema::listings};
+use crate::{
+    money,
+    pricing::Rates,
+    schema::{listing_photos, listings},
+};
 
 /// Property types offered in forms: (value, label).
 pub const PROPERTY_TYPES: [(&str, &str); 8] = [
@@ -187,4 +194,100 @@ pub async fn find_owned(
     Ok(find(conn, id)
         .await?
         .filter(|listing| listing.host_id == host_id))
+}
+
+impl Listing {
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+
+    pub fn status_badge(&self) -> &'static str {
+        status_badge(&self.status)
+    }
+}
+
+/// How people read a status.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        PUBLISHED => "Published",
+        UNLISTED => "Unlisted",
+        _ => "Draft",
+    }
+}
+
+/// The badge modifier of a status (`badge--success`, …).
+pub fn status_badge(status: &str) -> &'static str {
+    match status {
+        PUBLISHED => "badge--success",
+        UNLISTED => "badge--warning",
+        _ => "badge--neutral",
+    }
+}
+
+/// Most listings a host's pages list (bounded on purpose; nobody scrolls further).
+pub const HOST_LISTINGS_LIMIT: i64 = 200;
+
+/// A host's listing as their dashboard and listings page show it.
+#[derive(Clone, Debug, Queryable)]
+pub struct HostListing {
+    pub id: i64,
+    pub status: String,
+    pub title: String,
+    pub city: String,
+    pub country: String,
+    pub nightly_price: i64,
+    pub currency: String,
+    pub cover_thumb_key: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl HostListing {
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+
+    pub fn status_badge(&self) -> &'static str {
+        status_badge(&self.status)
+    }
+
+    pub fn is_published(&self) -> bool {
+        self.status == PUBLISHED
+    }
+
+    pub fn price(&self) -> String {
+        money::format(self.nightly_price, &self.currency)
+    }
+
+    pub fn cover_url(&self) -> Option<String> {
+        self.cover_thumb_key
+            .as_ref()
+            .map(|key| format!("/media/{key}"))
+    }
+}
+
+/// The listings of a host, newest first, with their cover thumbnails (one query).
+pub async fn for_host(
+    conn: &mut AsyncPgConnection,
+    host_id: i64,
+) -> diesel::QueryResult<Vec<HostListing>> {
+    listings::table
+        .left_join(
+            listing_photos::table.on(listing_photos::id.nullable().eq(listings::cover_photo_id)),
+        )
+        .filter(listings::host_id.eq(host_id))
+        .order(listings::id.desc())
+        .limit(HOST_LISTINGS_LIMIT)
+        .select((
+            listings::id,
+            listings::status,
+            listings::title,
+            listings::city,
+            listings::country,
+            listings::nightly_price,
+            listings::currency,
+            listing_photos::thumb_key.nullable(),
+            listings::updated_at,
+        ))
+        .load(conn)
+        .await
 }

@@ -764,3 +764,37 @@ async fn create_admin_refuses_a_weak_password() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("too common"));
 }
+
+/// Moves a timestamp that actix-identity keeps in the session state `seconds` into the past.
+async fn age_session_key(app: &TestApp, key: &str, seconds: i64) {
+    let mut conn = app.pool.get().await.unwrap();
+    diesel::sql_query(format!(
+        "UPDATE sessions SET state = jsonb_set(state, '{{{key}}}', \
+         to_jsonb(((extract(epoch FROM now()))::bigint - {seconds})::text)) \
+         WHERE user_id IS NOT NULL"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_session_idle_for_more_than_thirty_minutes_is_signed_out() {
+    let app = TestApp::spawn().await;
+    let me = app.browser();
+    sign_up(&me, "Ida", "ida@example.com").await;
+    assert!(is_signed_in(&me).await);
+    age_session_key(&app, "last_visit_at", 29 * 60).await;
+    assert!(is_signed_in(&me).await, "29 minutes idle is fine");
+    age_session_key(&app, "last_visit_at", 31 * 60).await;
+    assert!(!is_signed_in(&me).await, "31 minutes idle signs out");
+}
+
+#[tokio::test]
+async fn a_session_older_than_twelve_hours_is_signed_out_however_active() {
+    let app = TestApp::spawn().await;
+    let me = app.browser();
+    sign_up(&me, "Abe", "abe@example.com").await;
+    age_session_key(&app, "logged_in_at", 13 * 60 * 60).await;
+    assert!(!is_signed_in(&me).await);
+}

@@ -2,9 +2,21 @@
 //! Every test starts the real server on a random port with its own database.
 
 mod accounts;
+mod bookings;
+mod bookings_concurrency;
+mod bookings_lifecycle;
+mod bookings_rules;
+mod bookings_support;
 mod email;
 mod fixtures;
 mod foundation;
 mod jobs;
+mod listings_host;
+mod payments_stripe;
+mod payments_support;
+mod payments_webhooks;
 mod reviews;
+mod search;
+mod stays;
+mod stripe_fake;
 mod support;

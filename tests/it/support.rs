@@ -274,13 +274,29 @@ impl TestApp {
         Self::spawn_on(database_url, extra_routes).await
     }
 
+    /// Spawns the app with its configuration adjusted by `adjust` (the payments provider, …).
+    pub async fn spawn_with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let database_url = fresh_database().await;
+        Self::spawn_configured(database_url, None, adjust).await
+    }
+
     /// Spawns the app on a given database.
     pub async fn spawn_on(
         database_url: String,
         extra_routes: Option<fn(&mut actix_web::web::ServiceConfig)>,
     ) -> TestApp {
+        Self::spawn_configured(database_url, extra_routes, |_| {}).await
+    }
+
+    async fn spawn_configured(
+        database_url: String,
+        extra_routes: Option<fn(&mut actix_web::web::ServiceConfig)>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("data directory");
-        let config = Arc::new(config_for(&database_url, data_dir.path()));
+        let mut config = config_for(&database_url, data_dir.path());
+        adjust(&mut config);
+        let config = Arc::new(config);
         let pool = db::pool(&database_url, 8).expect("pool");
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

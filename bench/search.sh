@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Search benchmark: wrk against a release build of Roost, 64 connections for 30 seconds, with
+# search URLs rotating cities, dates and guests (bench/search.lua). Prints latency
+# percentiles. See README "Benchmark".
+#
+#   bench/search.sh         # uses the data set in $ROOST_DATA_DIR (seeded on first use)
+#   SEED=1 bench/search.sh  # adds 100 000 listings and 1 000 000 bookings first
+#
+# Variables: DURATION (30s), CONNECTIONS (64), THREADS (2), PORT (8089),
+# ROOST_DATA_DIR (target/roost-bench: an embedded cluster of its own, not your dev data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-30s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+PORT=${PORT:-8089}
+export ROOST_DATA_DIR=${ROOST_DATA_DIR:-$PWD/target/roost-bench}
+export ROOST_BIND=127.0.0.1:$PORT
+export RUST_LOG=${RUST_LOG:-warn}
+unset DATABASE_URL
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "== installing wrk"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get install -y wrk >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y wrk >/dev/null; }
+fi
+
+echo "== cargo build --release"
+cargo build --release --quiet
+mkdir -p "$ROOST_DATA_DIR"
+
+# A data directory without a cluster yet gets the full data set (otherwise the first start
+# would make only the small demo set).
+if [ "${SEED:-0}" = 1 ] || [ ! -f "$ROOST_DATA_DIR/postgres/PG_VERSION" ]; then
+  echo "== seeding 100 000 listings and 1 000 000 bookings (a few minutes)"
+  target/release/roost seed --listings 100000 --bookings 1000000
+fi
+
+echo "== starting roost on $ROOST_BIND (data in $ROOST_DATA_DIR)"
+target/release/roost serve > "$ROOST_DATA_DIR/bench-server.log" 2>&1 &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  if curl -fsS "http://$ROOST_BIND/readyz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$SERVER" 2>/dev/null; then cat "$ROOST_DATA_DIR/bench-server.log"; exit 1; fi
+  sleep 1
+done
+
+echo "== warming up (5 s)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s bench/search.lua "http://$ROOST_BIND" >/dev/null
+
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (search with dates and guests)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/search.lua "http://$ROOST_BIND"

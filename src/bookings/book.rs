@@ -1,0 +1,153 @@
+//! `POST /listings/{id}/book`: the booking widget of the listing page posts here. Success is a
+//! 303 to the trip; a refusal is a page (or, for htmx, a fragment) saying why, with the status
+//! that fits: 409 when the dates were just taken, 422 for bad input, 403 when this user may
+//! not book it.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::service::{self, BookError, BookingInput};
+use crate::{
+    db,
+    errors::AppResult,
+    web::{AppState, forms, is_htmx, page::PageContext},
+};
+
+#[derive(Template)]
+#[template(path = "bookings/refused.html")]
+struct RefusedPage<'a> {
+    page: PageContext,
+    title: &'a str,
+    message: &'a str,
+    back: &'a str,
+    action: Option<(&'a str, &'a str)>,
+}
+
+#[derive(Template)]
+#[template(path = "bookings/refused_fragment.html")]
+struct RefusedFragment<'a> {
+    title: &'a str,
+    message: &'a str,
+    back: &'a str,
+    action: Option<(&'a str, &'a str)>,
+    status: u16,
+}
+
+#[derive(Deserialize, Default)]
+pub struct BookingForm {
+    #[serde(default)]
+    check_in: String,
+    #[serde(default)]
+    check_out: String,
+    #[serde(default)]
+    guests: String,
+    #[serde(default)]
+    idempotency_key: String,
+}
+
+/// Sends the browser to `location` (htmx follows `HX-Redirect` with a full page load).
+fn redirect(req: &HttpRequest, location: &str) -> HttpResponse {
+    if is_htmx(req) {
+        HttpResponse::Ok()
+            .insert_header(("HX-Redirect", location))
+            .finish()
+    } else {
+        forms::see_other(location)
+    }
+}
+
+async fn book(
+    req: HttpRequest,
+    page: PageContext,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<BookingForm>,
+) -> AppResult<HttpResponse> {
+    let listing_id = path.into_inner();
+    // Back to the listing with what was typed, so nothing has to be typed again.
+    let typed = serde_urlencoded::to_string([
+        ("check_in", form.check_in.as_str()),
+        ("check_out", form.check_out.as_str()),
+        ("guests", form.guests.as_str()),
+    ])
+    .unwrap_or_default();
+    let back = format!("/listings/{listing_id}?{typed}");
+    let Some(user) = page.user.clone() else {
+        let login = format!("/login?next=%2Flistings%2F{listing_id}");
+        return Ok(redirect(&req, &login));
+    };
+    let input = BookingInput {
+        check_in: &form.check_in,
+        check_out: &form.check_out,
+        guests: &form.guests,
+        idempotency_key: &form.idempotency_key,
+    };
+    let mut conn = db::connection(&state.pool).await?;
+    let booked = service::book(
+        &mut conn,
+        &state.config.base_url,
+        &user,
+        listing_id,
+        &input,
+        Utc::now(),
+    )
+    .await;
+    drop(conn);
+    let (status, title, message, action) = match booked {
+        Ok(booking) => return Ok(redirect(&req, &format!("/trips/{}", booking.id))),
+        Err(BookError::App(error)) => return Err(error),
+        Err(BookError::Taken) => (
+            StatusCode::CONFLICT,
+            "Those dates were just taken",
+            "Someone booked some of these dates a moment ago. Please choose other dates."
+                .to_string(),
+            None,
+        ),
+        Err(BookError::Invalid { message, .. }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Please check your booking",
+            message,
+            None,
+        ),
+        Err(BookError::Unverified) => (
+            StatusCode::FORBIDDEN,
+            "Please confirm your email address",
+            "Only confirmed accounts can book. Open the link we emailed you, \
+             or send a new one from your account page."
+                .to_string(),
+            Some(("/account", "Go to your account")),
+        ),
+        Err(BookError::OwnListing) => (
+            StatusCode::FORBIDDEN,
+            "This is your own listing",
+            "Hosts cannot book their own places.".to_string(),
+            None,
+        ),
+    };
+    let html = if is_htmx(&req) {
+        RefusedFragment {
+            title,
+            message: &message,
+            back: &back,
+            action,
+            status: status.as_u16(),
+        }
+        .render()?
+    } else {
+        RefusedPage {
+            page,
+            title,
+            message: &message,
+            back: &back,
+            action,
+        }
+        .render()?
+    };
+    Ok(forms::html(status, html))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/listings/{id}/book", web::post().to(book));
+}

@@ -1,0 +1,151 @@
+//! The booking emails: one HTML and one plain-text template, a message per transition and
+//! party, queued in the transaction of the change that causes it.
+
+use askama::Template;
+use diesel::{ExpressionMethods, QueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+mod texts;
+
+use self::texts::{To, messages};
+use super::{domain::Status, model::Booking};
+use crate::{email, errors::AppError, listings::model::Listing, schema::users};
+
+#[derive(Template)]
+#[template(path = "emails/booking_update.txt")]
+struct UpdateText<'a> {
+    name: &'a str,
+    message: &'a str,
+    listing_title: &'a str,
+    dates: &'a str,
+    lines: &'a [(String, String)],
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/booking_update.html")]
+struct UpdateHtml<'a> {
+    name: &'a str,
+    headline: &'a str,
+    message: &'a str,
+    listing_title: &'a str,
+    dates: &'a str,
+    lines: &'a [(String, String)],
+    link: &'a str,
+    action: &'a str,
+}
+
+/// A person an email goes to.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// Everything a booking email needs to know.
+pub struct Context<'a> {
+    pub booking: &'a Booking,
+    pub listing: &'a Listing,
+    pub guest: &'a Person,
+    pub host: &'a Person,
+    pub base_url: &'a str,
+}
+
+/// Loads the guest and the host of a booking (one query).
+pub async fn parties(
+    conn: &mut AsyncPgConnection,
+    guest_id: i64,
+    host_id: i64,
+) -> Result<(Person, Person), AppError> {
+    let rows: Vec<(i64, String, String)> = users::table
+        .filter(users::id.eq_any(vec![guest_id, host_id]))
+        .select((users::id, users::name, users::email))
+        .load(conn)
+        .await?;
+    let person = |id: i64| {
+        rows.iter()
+            .find(|(row_id, _, _)| *row_id == id)
+            .map(|(id, name, email)| Person {
+                id: *id,
+                name: name.clone(),
+                email: email.clone(),
+            })
+            .ok_or(AppError::NotFound)
+    };
+    Ok((person(guest_id)?, person(host_id)?))
+}
+
+/// What happened, for the emails.
+#[derive(Clone, Debug)]
+pub enum Notice {
+    /// A new booking entered `status`.
+    Booked,
+    /// The booking moved into this state; `refund` is what goes back to the guest.
+    Entered { status: Status, refund: i64 },
+    /// New dates; `difference` is what the guest owes (positive) or gets back (negative).
+    DatesChanged { previous: String, difference: i64 },
+    /// The stay starts tomorrow.
+    Reminder,
+}
+
+/// Queues the emails of `notice` to the people concerned.
+pub async fn notify(
+    conn: &mut AsyncPgConnection,
+    ctx: &Context<'_>,
+    notice: &Notice,
+) -> Result<(), AppError> {
+    let b = ctx.booking;
+    let dates = format!(
+        "{} · {} · {}",
+        b.dates(),
+        b.nights_label(),
+        b.guests_label()
+    );
+    for message in messages(ctx, notice) {
+        let (person, link, action) = match message.to {
+            To::Guest => (
+                ctx.guest,
+                format!("{}/trips/{}", ctx.base_url, b.id),
+                "View your trip",
+            ),
+            To::Host => (
+                ctx.host,
+                format!("{}/host/reservations/{}", ctx.base_url, b.id),
+                "View the reservation",
+            ),
+        };
+        let mut lines = if message.receipt {
+            b.receipt()
+        } else {
+            Vec::new()
+        };
+        if message.receipt {
+            lines.push(("Total".into(), b.total()));
+        }
+        let composed = email::compose(
+            &person.email,
+            &message.subject,
+            &UpdateText {
+                name: &person.name,
+                message: &message.message,
+                listing_title: &ctx.listing.title,
+                dates: &dates,
+                lines: &lines,
+                link: &link,
+            },
+            &UpdateHtml {
+                name: &person.name,
+                headline: &message.subject,
+                message: &message.message,
+                listing_title: &ctx.listing.title,
+                dates: &dates,
+                lines: &lines,
+                link: &link,
+                action,
+            },
+        )?;
+        email::send_later(conn, &composed).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! What each booking email says, per event and per person concerned.
+
+use super::{Context, Notice};
+use crate::bookings::domain::Status;
+
+pub(super) enum To {
+    Guest,
+    Host,
+}
+
+pub(super) struct Message {
+    pub to: To,
+    pub subject: String,
+    pub message: String,
+    pub receipt: bool,
+}
+
+fn guest(subject: String, message: String) -> Message {
+    Message {
+        to: To::Guest,
+        subject,
+        message,
+        receipt: false,
+    }
+}
+
+fn host(subject: String, message: String) -> Message {
+    Message {
+        to: To::Host,
+        ..guest(subject, message)
+    }
+}
+
+impl Message {
+    /// Adds the receipt (line items and total) below the message.
+    fn with_receipt(self) -> Message {
+        Message {
+            receipt: true,
+            ..self
+        }
+    }
+}
+
+pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
+    let b = ctx.booking;
+    let title = &ctx.listing.title;
+    let name = &ctx.guest.name;
+    let dates = b.dates();
+    let deadline = b.hold_deadline().unwrap_or_default();
+    let refund_text = |refund: i64| {
+        if refund > 0 {
+            format!("{} will be refunded to your card.", b.money(refund))
+        } else {
+            "Nothing was refunded.".to_string()
+        }
+    };
+    match notice {
+        Notice::Booked if b.status() == Status::Requested => vec![
+            guest(
+                format!("Your request to book {title} was sent"),
+                format!(
+                    "Your dates are held while the host decides; they have until {deadline}. \
+                     Nothing is charged until they accept."
+                ),
+            ),
+            host(
+                format!("New booking request for {title}"),
+                format!(
+                    "{name} would like to stay {dates}. \
+                     Please accept or decline before {deadline}."
+                ),
+            ),
+        ],
+        Notice::Booked => vec![
+            guest(
+                format!("Complete your payment for {title}"),
+                format!(
+                    "Your dates are held until {deadline}. Pay before then to confirm your stay."
+                ),
+            )
+            .with_receipt(),
+            host(
+                format!("New booking of {title}"),
+                format!("{name} booked {dates}. The reservation is confirmed once they have paid."),
+            ),
+        ],
+        Notice::Entered { status, refund } => entered(ctx, *status, &refund_text(*refund)),
+        Notice::DatesChanged {
+            previous,
+            difference,
+        } => {
+            let money = if *difference > 0 {
+                format!(
+                    "The new dates cost {} more; please pay the difference.",
+                    b.money(*difference)
+                )
+            } else if *difference < 0 {
+                format!(
+                    "The new dates cost less: {} will be refunded.",
+                    b.money(-difference)
+                )
+            } else {
+                "The price did not change.".into()
+            };
+            vec![
+                guest(
+                    format!("New dates for your stay at {title}"),
+                    format!("Your stay moved from {previous} to {dates}. {money}"),
+                )
+                .with_receipt(),
+                host(
+                    format!("{name} changed the dates of their stay at {title}"),
+                    format!("The reservation moved from {previous} to {dates}."),
+                ),
+            ]
+        }
+        Notice::Reminder => vec![guest(
+            format!("Your stay at {title} starts tomorrow"),
+            format!(
+                "Check-in is from {} at {}.",
+                ctx.listing.check_in_time.format("%H:%M"),
+                ctx.listing.address
+            ),
+        )],
+    }
+}
+
+/// The emails of a booking that entered `status`; `refund` says what goes back.
+fn entered(ctx: &Context<'_>, status: Status, refund: &str) -> Vec<Message> {
+    let b = ctx.booking;
+    let title = &ctx.listing.title;
+    let name = &ctx.guest.name;
+    let dates = b.dates();
+    let deadline = b.hold_deadline().unwrap_or_default();
+    let payout = b.money(b.host_payout);
+    match status {
+        Status::Accepted => vec![guest(
+            format!("{title}: your request was accepted"),
+            format!(
+                "Good news: the host accepted your request. \
+                 Pay before {deadline} to confirm your stay."
+            ),
+        )],
+        Status::Declined => vec![guest(
+            format!("{title}: your request was declined"),
+            format!("The host cannot host you on these dates. {refund}"),
+        )],
+        Status::Expired => vec![
+            guest(
+                format!("Your booking of {title} expired"),
+                format!("The hold on your dates ran out, so they were released. {refund}"),
+            ),
+            host(
+                format!("A booking of {title} expired"),
+                format!("The booking of {name} for {dates} expired and the dates are free again."),
+            ),
+        ],
+        Status::Confirmed => vec![
+            guest(
+                format!("Your stay at {title} is confirmed"),
+                "Your payment was received and your stay is confirmed. Here is your receipt."
+                    .into(),
+            )
+            .with_receipt(),
+            host(
+                format!("New reservation: {title}"),
+                format!("{name} is coming {dates}. Your payout is {payout}."),
+            ),
+        ],
+        Status::CheckedIn => vec![guest(
+            format!("Welcome to {title}"),
+            "Your stay has started. Enjoy it, and reach out to your host if you need anything."
+                .into(),
+        )],
+        Status::Completed => vec![
+            guest(
+                format!("Thanks for staying at {title}"),
+                "Your stay is complete. We hope you had a wonderful time.".into(),
+            ),
+            host(
+                format!("{name}'s stay at {title} is complete"),
+                format!("The stay is complete; your payout of {payout} is on its way."),
+            ),
+        ],
+        Status::CancelledByGuest => vec![
+            guest(
+                format!("You cancelled your stay at {title}"),
+                refund.to_string(),
+            ),
+            host(
+                format!("{name} cancelled their stay at {title}"),
+                format!("The reservation for {dates} was cancelled and the dates are free again."),
+            ),
+        ],
+        Status::CancelledByHost => vec![
+            guest(
+                format!("Your host cancelled your stay at {title}"),
+                format!("We're sorry: the host had to cancel. {refund}"),
+            ),
+            host(
+                format!("You cancelled a reservation of {title}"),
+                format!(
+                    "The reservation of {name} for {dates} was cancelled; \
+                     the guest is refunded in full."
+                ),
+            ),
+        ],
+        Status::PendingPayment | Status::Requested => Vec::new(),
+    }
+}

@@ -1,0 +1,303 @@
+//! Booking rows, their state history, and the queries pages need (nothing HTTP here). Every
+//! lookup by id takes the viewer, so that nobody reaches another person's booking.
+
+use std::borrow::Borrow;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::{
+    ExpressionMethods, JoinOnDsl, OptionalExtension, QueryDsl, Queryable, Selectable,
+    SelectableHelper,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{
+    domain::{self, Status},
+    policy::LineItems,
+};
+use crate::{
+    money,
+    schema::{bookings, listings, users},
+};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = bookings, check_for_backend(diesel::pg::Pg))]
+pub struct Booking {
+    pub id: i64,
+    pub listing_id: i64,
+    pub guest_id: i64,
+    pub check_in: NaiveDate,
+    pub check_out: NaiveDate,
+    pub guests: i32,
+    pub status: String,
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub currency: String,
+    pub nightly_price: i64,
+    pub nights: i32,
+    pub base_amount: i64,
+    pub discount_amount: i64,
+    pub cleaning_fee: i64,
+    pub service_fee: i64,
+    pub tax_amount: i64,
+    pub total_amount: i64,
+    pub host_fee: i64,
+    pub host_payout: i64,
+    pub cancellation_policy: String,
+    pub idempotency_key: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub reminder_sent_at: Option<DateTime<Utc>>,
+}
+
+impl Booking {
+    /// The status; a value the database would refuse reads as expired.
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Expired)
+    }
+
+    pub fn line_items(&self) -> LineItems {
+        LineItems {
+            base_amount: self.base_amount,
+            discount_amount: self.discount_amount,
+            cleaning_fee: self.cleaning_fee,
+            service_fee: self.service_fee,
+            tax_amount: self.tax_amount,
+            total_amount: self.total_amount,
+        }
+    }
+
+    /// Minor units of the booking's currency, for people.
+    pub fn money(&self, amount: impl Borrow<i64>) -> String {
+        money::format(*amount.borrow(), &self.currency)
+    }
+
+    /// "Dec 24, 2026 – Dec 27, 2026".
+    pub fn dates(&self) -> String {
+        format!(
+            "{} – {}",
+            self.check_in.format("%b %-d, %Y"),
+            self.check_out.format("%b %-d, %Y")
+        )
+    }
+
+    /// "3 nights".
+    pub fn nights_label(&self) -> String {
+        if self.nights == 1 {
+            "1 night".into()
+        } else {
+            format!("{} nights", self.nights)
+        }
+    }
+
+    /// "2 guests".
+    pub fn guests_label(&self) -> String {
+        if self.guests == 1 {
+            "1 guest".into()
+        } else {
+            format!("{} guests", self.guests)
+        }
+    }
+
+    /// The receipt, line by line: (label, amount), then the total.
+    pub fn receipt(&self) -> Vec<(String, String)> {
+        let mut lines = vec![(
+            format!(
+                "{} × {}",
+                self.money(self.nightly_price),
+                self.nights_label()
+            ),
+            self.money(self.base_amount),
+        )];
+        if self.discount_amount > 0 {
+            lines.push((
+                "Long-stay discount".into(),
+                format!("−{}", self.money(self.discount_amount)),
+            ));
+        }
+        if self.cleaning_fee > 0 {
+            lines.push(("Cleaning fee".into(), self.money(self.cleaning_fee)));
+        }
+        lines.push(("Service fee".into(), self.money(self.service_fee)));
+        if self.tax_amount > 0 {
+            lines.push(("Occupancy taxes".into(), self.money(self.tax_amount)));
+        }
+        lines
+    }
+
+    pub fn policy_label(&self) -> &'static str {
+        crate::listings::model::policy_label(&self.cancellation_policy)
+    }
+
+    pub fn policy_explanation(&self) -> &'static str {
+        crate::listings::model::policy_explanation(&self.cancellation_policy)
+    }
+
+    pub fn total(&self) -> String {
+        self.money(self.total_amount)
+    }
+
+    /// When the hold ends, for people ("Dec 24, 2026 14:05 UTC").
+    pub fn hold_deadline(&self) -> Option<String> {
+        self.hold_expires_at
+            .map(|at| at.format("%b %-d, %Y %H:%M UTC").to_string())
+    }
+}
+
+/// A booking with what lists and pages show beside it.
+#[derive(Clone, Debug, Queryable)]
+pub struct BookingSummary {
+    pub booking: Booking,
+    pub listing_title: String,
+    pub listing_city: String,
+    /// The other party: the host on a trip, the guest on a reservation.
+    pub counterpart: String,
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Booking>> {
+    bookings::table
+        .find(id)
+        .select(Booking::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The row, locked until the transaction ends (every state change starts here).
+pub async fn lock(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Booking>> {
+    bookings::table
+        .find(id)
+        .select(Booking::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A guest's own booking with its listing and host (`None` for anyone else's).
+pub async fn find_trip(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    guest_id: i64,
+) -> diesel::QueryResult<Option<BookingSummary>> {
+    bookings::table
+        .inner_join(listings::table.inner_join(users::table))
+        .filter(bookings::id.eq(id))
+        .filter(bookings::guest_id.eq(guest_id))
+        .select((
+            Booking::as_select(),
+            listings::title,
+            listings::city,
+            users::name,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A reservation of one of the host's listings, with its guest (`None` for anyone else's).
+pub async fn find_reservation(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    host_id: i64,
+) -> diesel::QueryResult<Option<BookingSummary>> {
+    bookings::table
+        .inner_join(listings::table)
+        .inner_join(users::table.on(users::id.eq(bookings::guest_id)))
+        .filter(bookings::id.eq(id))
+        .filter(listings::host_id.eq(host_id))
+        .select((
+            Booking::as_select(),
+            listings::title,
+            listings::city,
+            users::name,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Longest lists shown at once.
+const LIST_LIMIT: i64 = 200;
+
+/// A guest's trips in the given states; upcoming ones first by date, others newest first.
+pub async fn trips(
+    conn: &mut AsyncPgConnection,
+    guest_id: i64,
+    statuses: &[Status],
+    soonest_first: bool,
+) -> diesel::QueryResult<Vec<BookingSummary>> {
+    let query = bookings::table
+        .inner_join(listings::table.inner_join(users::table))
+        .filter(bookings::guest_id.eq(guest_id))
+        .filter(bookings::status.eq_any(domain::names(statuses)))
+        .select((
+            Booking::as_select(),
+            listings::title,
+            listings::city,
+            users::name,
+        ))
+        .limit(LIST_LIMIT);
+    if soonest_first {
+        query
+            .order((bookings::check_in.asc(), bookings::id.asc()))
+            .load(conn)
+            .await
+    } else {
+        query
+            .order((bookings::check_in.desc(), bookings::id.desc()))
+            .load(conn)
+            .await
+    }
+}
+
+/// The reservations of a host's listings, optionally of one status and one listing.
+pub async fn reservations(
+    conn: &mut AsyncPgConnection,
+    host_id: i64,
+    status: Option<Status>,
+    listing_id: Option<i64>,
+) -> diesel::QueryResult<Vec<BookingSummary>> {
+    let mut query = bookings::table
+        .inner_join(listings::table)
+        .inner_join(users::table.on(users::id.eq(bookings::guest_id)))
+        .filter(listings::host_id.eq(host_id))
+        .select((
+            Booking::as_select(),
+            listings::title,
+            listings::city,
+            users::name,
+        ))
+        .order((bookings::check_in.desc(), bookings::id.desc()))
+        .limit(LIST_LIMIT)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(bookings::status.eq(status.as_str()));
+    }
+    if let Some(listing_id) = listing_id {
+        query = query.filter(bookings::listing_id.eq(listing_id));
+    }
+    query.load(conn).await
+}
+
+/// Frees the booking's dates on the listing's calendar.
+pub async fn release_dates(
+    conn: &mut AsyncPgConnection,
+    booking_id: i64,
+) -> diesel::QueryResult<usize> {
+    diesel::sql_query("DELETE FROM calendar_entries WHERE booking_id = $1")
+        .bind::<diesel::sql_types::BigInt, _>(booking_id)
+        .execute(conn)
+        .await
+}
+
+/// The host's listings, as (id, title), for the reservation filter.
+pub async fn host_listings(
+    conn: &mut AsyncPgConnection,
+    host_id: i64,
+) -> diesel::QueryResult<Vec<(i64, String)>> {
+    listings::table
+        .filter(listings::host_id.eq(host_id))
+        .order(listings::title.asc())
+        .select((listings::id, listings::title))
+        .load(conn)
+        .await
+}

@@ -1,0 +1,281 @@
+//! The booking state machine. Every change of status goes through [`apply`], which in one
+//! transaction: locks the booking, checks the allowed `from` states with a conditional
+//! `UPDATE … WHERE status IN (…)` (so of two concurrent changes only one can win), records
+//! who did it and when in `booking_events`, releases the dates when the booking dies, plans
+//! the refund that is due, and queues the emails to the people concerned.
+//!
+//! ```text
+//! pending_payment ──pay──▶ confirmed ──▶ checked_in ──▶ completed
+//! requested ──accept──▶ accepted ──pay──▶ confirmed
+//! requested ──▶ declined          pending_payment | requested | accepted ──▶ expired
+//! pending_payment | requested | accepted | confirmed ──▶ cancelled_by_guest | cancelled_by_host
+//! ```
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use super::{
+    domain::{self, Status},
+    emails::{self, Context, Notice},
+    history,
+    model::{self, Booking},
+    policy::{self, Policy, Refund},
+};
+use crate::{errors::AppError, listings::model::Listing, payments::ledger, schema::bookings};
+
+/// How long a host has to answer a request, and a guest to pay once accepted.
+pub const REQUEST_HOLD: Duration = Duration::hours(24);
+/// How long an instant booking holds its dates while the guest pays.
+pub const PAYMENT_HOLD: Duration = Duration::minutes(15);
+
+/// A change of status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// The host accepts a request (the guest then has [`REQUEST_HOLD`] to pay).
+    Accept,
+    Decline,
+    /// A verified payment event covered the price.
+    Confirm,
+    /// The hold ran out.
+    Expire,
+    CheckIn,
+    Complete,
+    CancelByGuest,
+    CancelByHost,
+}
+
+impl Change {
+    /// The states this change may start from.
+    pub fn allowed_from(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            Change::Accept | Change::Decline => &[Requested],
+            Change::Confirm => &[PendingPayment, Accepted],
+            Change::Expire => &[PendingPayment, Requested, Accepted],
+            Change::CheckIn => &[Confirmed],
+            Change::Complete => &[CheckedIn],
+            Change::CancelByGuest | Change::CancelByHost => {
+                &[PendingPayment, Requested, Accepted, Confirmed]
+            }
+        }
+    }
+
+    pub fn target(self) -> Status {
+        match self {
+            Change::Accept => Status::Accepted,
+            Change::Decline => Status::Declined,
+            Change::Confirm => Status::Confirmed,
+            Change::Expire => Status::Expired,
+            Change::CheckIn => Status::CheckedIn,
+            Change::Complete => Status::Completed,
+            Change::CancelByGuest => Status::CancelledByGuest,
+            Change::CancelByHost => Status::CancelledByHost,
+        }
+    }
+}
+
+/// Why a change did not happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The booking is (by now) in a state the change cannot start from.
+    WrongState(Status),
+    /// Check-in before the check-in date.
+    TooEarly,
+    /// Confirmation before the price was paid in full.
+    Unpaid,
+}
+
+impl Refusal {
+    pub fn message(self) -> String {
+        match self {
+            Refusal::WrongState(status) => format!(
+                "That is no longer possible: this booking is now “{}”.",
+                status.label()
+            ),
+            Refusal::TooEarly => "Guests can be checked in from the check-in date.".into(),
+            Refusal::Unpaid => "The booking is not paid in full yet.".into(),
+        }
+    }
+}
+
+/// A change that happened.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub booking: Booking,
+    pub from: Status,
+    /// What goes back to the guest (refund rows are pending, sent by a job).
+    pub refunded: i64,
+}
+
+/// Today where the listing is.
+pub fn local_today(listing: &Listing, now: DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&listing.tz()).date_naive()
+}
+
+/// The refund a guest cancelling `booking` at `now` is promised by the listing's policy (the
+/// whole price while it is not confirmed; the ledger caps it at what was paid).
+pub fn guest_refund(booking: &Booking, listing: &Listing, now: DateTime<Utc>) -> Refund {
+    let items = booking.line_items();
+    if booking.status() != Status::Confirmed {
+        return Refund::full(&items, "Not confirmed yet: everything paid is refunded.");
+    }
+    let starts = policy::check_in_at(booking.check_in, listing.check_in_time, &listing.tz());
+    policy::guest_refund(
+        Policy::parse(&booking.cancellation_policy),
+        &items,
+        starts - now,
+    )
+}
+
+/// Applies `change` to booking `id`. `actor` is the user who acts, `None` for the system.
+pub async fn apply(
+    conn: &mut AsyncPgConnection,
+    base_url: &str,
+    id: i64,
+    change: Change,
+    actor: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Result<Applied, Refusal>, AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let booking = model::lock(conn, id).await?.ok_or(AppError::NotFound)?;
+        let from = booking.status();
+        let allowed = change.allowed_from();
+        if !allowed.contains(&from) {
+            return Ok(Err(Refusal::WrongState(from)));
+        }
+        let listing = crate::listings::model::find(conn, booking.listing_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match change {
+            Change::CheckIn if local_today(&listing, now) < booking.check_in => {
+                return Ok(Err(Refusal::TooEarly));
+            }
+            Change::Confirm => {
+                let totals = ledger::totals(conn, id).await?;
+                if totals.charged < booking.total_amount {
+                    return Ok(Err(Refusal::Unpaid));
+                }
+            }
+            _ => {}
+        }
+        let to = change.target();
+        let hold = (to == Status::Accepted).then(|| now + REQUEST_HOLD);
+        let updated = diesel::update(
+            bookings::table
+                .find(id)
+                .filter(bookings::status.eq_any(domain::names(allowed))),
+        )
+        .set((
+            bookings::status.eq(to.as_str()),
+            bookings::hold_expires_at.eq(hold),
+            bookings::updated_at.eq(now),
+        ))
+        .returning(Booking::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+        let Some(updated) = updated else {
+            return Ok(Err(Refusal::WrongState(from)));
+        };
+        let mut note = String::new();
+        let mut refunded = 0;
+        if to.is_dead() {
+            model::release_dates(conn, id).await?;
+            let promised = match change {
+                Change::CancelByGuest => guest_refund(&booking, &listing, now).total,
+                _ => booking.total_amount,
+            };
+            refunded = ledger::refund(conn, id, &booking.currency, promised, None).await?;
+            if refunded > 0 {
+                note = format!("Refund of {}", booking.money(refunded));
+            }
+        }
+        history::record_event(conn, id, Some(from), to, actor, &note).await?;
+        let (guest, host) = emails::parties(conn, updated.guest_id, listing.host_id).await?;
+        let ctx = Context {
+            booking: &updated,
+            listing: &listing,
+            guest: &guest,
+            host: &host,
+            base_url,
+        };
+        emails::notify(
+            conn,
+            &ctx,
+            &Notice::Entered {
+                status: to,
+                refund: refunded,
+            },
+        )
+        .await?;
+        Ok(Ok(Applied {
+            booking: updated,
+            from,
+            refunded,
+        }))
+    })
+    .await
+}
+
+/// Applies `change` for the host of the booking's listing; `NotFound` for anyone else, whatever
+/// the id, so that reservations cannot be probed.
+pub async fn apply_as_host(
+    conn: &mut AsyncPgConnection,
+    base_url: &str,
+    host_id: i64,
+    id: i64,
+    change: Change,
+    now: DateTime<Utc>,
+) -> Result<Result<Applied, Refusal>, AppError> {
+    if model::find_reservation(conn, id, host_id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    apply(conn, base_url, id, change, Some(host_id), now).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHANGES: [Change; 8] = [
+        Change::Accept,
+        Change::Decline,
+        Change::Confirm,
+        Change::Expire,
+        Change::CheckIn,
+        Change::Complete,
+        Change::CancelByGuest,
+        Change::CancelByHost,
+    ];
+
+    #[test]
+    fn nothing_leaves_a_final_state() {
+        for change in CHANGES {
+            for dead in [
+                Status::Completed,
+                Status::Declined,
+                Status::Expired,
+                Status::CancelledByGuest,
+                Status::CancelledByHost,
+            ] {
+                assert!(
+                    !change.allowed_from().contains(&dead),
+                    "{change:?} from {dead:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_unconfirmed_holds_expire_and_only_paid_stays_start() {
+        assert!(!Change::Expire.allowed_from().contains(&Status::Confirmed));
+        assert_eq!(Change::CheckIn.allowed_from(), &[Status::Confirmed]);
+        assert!(!Change::Confirm.allowed_from().contains(&Status::Requested));
+        assert!(
+            !Change::CancelByGuest
+                .allowed_from()
+                .contains(&Status::CheckedIn)
+        );
+    }
+}

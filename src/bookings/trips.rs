@@ -1,0 +1,153 @@
+//! The guest's side: `/trips` (upcoming, past and cancelled tabs) and `/trips/{id}` (receipt,
+//! status history, payments, and what can be done next). A guest sees only their own trips:
+//! any other id is a 404.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::{
+    domain::Status,
+    history::{self, BookingEvent},
+    model::{self, BookingSummary},
+};
+use crate::{
+    accounts::SignedIn,
+    db,
+    errors::{AppError, AppResult},
+    payments::{checkout, ledger},
+    web::{AppState, forms, page::PageContext},
+};
+
+/// The tabs of `/trips`: (value, label, statuses, soonest first).
+const TABS: [(&str, &str, &[Status], bool); 3] = [
+    (
+        "upcoming",
+        "Upcoming",
+        &[
+            Status::PendingPayment,
+            Status::Requested,
+            Status::Accepted,
+            Status::Confirmed,
+            Status::CheckedIn,
+        ],
+        true,
+    ),
+    ("past", "Past", &[Status::Completed], false),
+    (
+        "cancelled",
+        "Cancelled",
+        &[
+            Status::CancelledByGuest,
+            Status::CancelledByHost,
+            Status::Declined,
+            Status::Expired,
+        ],
+        false,
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "bookings/trips.html")]
+struct TripsPage {
+    page: PageContext,
+    tab: &'static str,
+    tabs: Vec<(&'static str, &'static str)>,
+    trips: Vec<BookingSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "bookings/trip.html")]
+struct TripPage {
+    page: PageContext,
+    trip: BookingSummary,
+    status: Status,
+    events: Vec<BookingEvent>,
+    payments: Vec<ledger::Payment>,
+    /// What is due now, when it can be paid.
+    due: Option<String>,
+    can_cancel: bool,
+    can_change: bool,
+}
+
+#[derive(Deserialize)]
+struct TabQuery {
+    #[serde(default)]
+    tab: String,
+}
+
+async fn list(
+    SignedIn(user): SignedIn,
+    page: PageContext,
+    state: web::Data<AppState>,
+    query: web::Query<TabQuery>,
+) -> AppResult<HttpResponse> {
+    let (tab, _, statuses, soonest_first) = TABS
+        .iter()
+        .find(|(value, ..)| *value == query.tab)
+        .copied()
+        .unwrap_or(TABS[0]);
+    let mut conn = db::connection(&state.pool).await?;
+    let trips = model::trips(&mut conn, user.id, statuses, soonest_first).await?;
+    let html = TripsPage {
+        page,
+        tab,
+        tabs: TABS
+            .iter()
+            .map(|(value, label, ..)| (*value, *label))
+            .collect(),
+        trips,
+    }
+    .render()?;
+    Ok(forms::html(StatusCode::OK, html))
+}
+
+async fn show(
+    SignedIn(user): SignedIn,
+    page: PageContext,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let mut conn = db::connection(&state.pool).await?;
+    let trip = model::find_trip(&mut conn, id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let events = history::events(&mut conn, id).await?;
+    let payments = ledger::for_booking(&mut conn, id).await?;
+    let status = trip.booking.status();
+    let charged: i64 = payments
+        .iter()
+        .filter(|p| p.kind == ledger::CHARGE && p.status == ledger::SUCCEEDED)
+        .map(|p| p.amount)
+        .sum();
+    let refunded: i64 = payments
+        .iter()
+        .filter(|p| p.is_refund() && p.status != ledger::FAILED)
+        .map(|p| p.amount)
+        .sum();
+    let owed = (trip.booking.total_amount - (charged - refunded)).max(0);
+    let due = checkout::payable(&trip.booking, owed, Utc::now())
+        .ok()
+        .map(|due| trip.booking.money(due));
+    let html = TripPage {
+        page,
+        status,
+        events,
+        payments,
+        due,
+        can_cancel: super::transitions::Change::CancelByGuest
+            .allowed_from()
+            .contains(&status),
+        can_change: status == Status::Confirmed,
+        trip,
+    }
+    .render()?;
+    Ok(forms::html(StatusCode::OK, html))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/trips", web::get().to(list))
+        .route("/trips/{id}", web::get().to(show));
+}

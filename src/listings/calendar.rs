@@ -1,0 +1,229 @@
+//! A listing's calendar: the `calendar_entries` rows that occupy its nights (host blocks and
+//! bookings), as plain functions over a connection so that the host's calendar, the public
+//! listing page and bookings share them.
+//!
+//! Every range is a half-open `[start, end)` of dates: `end` is the check-out day, which stays
+//! free for the next arrival. PostgreSQL's exclusion constraint `calendar_entries_no_overlap`
+//! is what keeps entries of a listing from overlapping; [`block`] reports it as
+//! [`BlockError::Overlap`].
+
+use std::ops::{Bound, Range};
+
+use chrono::{Days, NaiveDate};
+use diesel::{ExpressionMethods, PgRangeExpressionMethods, QueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::schema::calendar_entries;
+
+/// `kind` of an entry the host made to close dates.
+pub const BLOCKED: &str = "blocked";
+/// `kind` of an entry that holds a booking's dates.
+pub const BOOKING: &str = "booking";
+
+/// One entry of the calendar, with its dates as `[start, end)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarEntry {
+    pub id: i64,
+    pub listing_id: i64,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub kind: String,
+    pub booking_id: Option<i64>,
+    pub note: String,
+}
+
+impl CalendarEntry {
+    pub fn is_blocked(&self) -> bool {
+        self.kind == BLOCKED
+    }
+
+    pub fn is_booking(&self) -> bool {
+        self.kind == BOOKING
+    }
+
+    /// Whether the night of `date` is taken by this entry.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.start <= date && date < self.end
+    }
+
+    pub fn nights(&self) -> i64 {
+        (self.end - self.start).num_days()
+    }
+
+    /// The last night taken ("until and including"), for people.
+    pub fn last_night(&self) -> NaiveDate {
+        self.end.pred_opt().unwrap_or(self.end)
+    }
+}
+
+type EntryRow = (
+    i64,
+    i64,
+    (Bound<NaiveDate>, Bound<NaiveDate>),
+    String,
+    Option<i64>,
+    String,
+);
+
+/// Turns a stored range into `[start, end)` (PostgreSQL stores date ranges that way already;
+/// the other bounds are handled so that a hand-written row cannot break the page).
+fn entry((id, listing_id, (lower, upper), kind, booking_id, note): EntryRow) -> CalendarEntry {
+    let start = match lower {
+        Bound::Included(date) => date,
+        Bound::Excluded(date) => date.checked_add_days(Days::new(1)).unwrap_or(date),
+        Bound::Unbounded => NaiveDate::MIN,
+    };
+    let end = match upper {
+        Bound::Excluded(date) => date,
+        Bound::Included(date) => date.checked_add_days(Days::new(1)).unwrap_or(date),
+        Bound::Unbounded => NaiveDate::MAX,
+    };
+    CalendarEntry {
+        id,
+        listing_id,
+        start,
+        end,
+        kind,
+        booking_id,
+        note,
+    }
+}
+
+macro_rules! entry_columns {
+    () => {
+        (
+            calendar_entries::id,
+            calendar_entries::listing_id,
+            calendar_entries::stay,
+            calendar_entries::kind,
+            calendar_entries::booking_id,
+            calendar_entries::note,
+        )
+    };
+}
+
+/// The entries of a listing that take any night in `[from, to)`, by start date (one query).
+pub async fn entries_between(
+    conn: &mut AsyncPgConnection,
+    listing_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> diesel::QueryResult<Vec<CalendarEntry>> {
+    if from >= to {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<EntryRow> = calendar_entries::table
+        .filter(calendar_entries::listing_id.eq(listing_id))
+        .filter(calendar_entries::stay.overlaps_with(from..to))
+        .order((calendar_entries::stay, calendar_entries::id))
+        .select(entry_columns!())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(entry).collect())
+}
+
+/// The host's blocks that end after `from`, soonest first, at most `limit` (one query).
+pub async fn blocks_from(
+    conn: &mut AsyncPgConnection,
+    listing_id: i64,
+    from: NaiveDate,
+    limit: i64,
+) -> diesel::QueryResult<Vec<CalendarEntry>> {
+    let rows: Vec<EntryRow> = calendar_entries::table
+        .filter(calendar_entries::listing_id.eq(listing_id))
+        .filter(calendar_entries::kind.eq(BLOCKED))
+        .filter(calendar_entries::stay.overlaps_with(from..))
+        .order((calendar_entries::stay, calendar_entries::id))
+        .limit(limit)
+        .select(entry_columns!())
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(entry).collect())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlockError {
+    /// The dates overlap a booking or another block.
+    #[error("those dates overlap a booking or another block")]
+    Overlap,
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Closes the nights `[dates.start, dates.end)` of a listing; returns the entry's id. The
+/// caller has checked the dates (see [`super::block_dates`]) and that the listing is the host's.
+pub async fn block(
+    conn: &mut AsyncPgConnection,
+    listing_id: i64,
+    dates: Range<NaiveDate>,
+    note: &str,
+) -> Result<i64, BlockError> {
+    diesel::insert_into(calendar_entries::table)
+        .values((
+            calendar_entries::listing_id.eq(listing_id),
+            calendar_entries::stay.eq(dates),
+            calendar_entries::kind.eq(BLOCKED),
+            calendar_entries::note.eq(note),
+        ))
+        .returning(calendar_entries::id)
+        .get_result(conn)
+        .await
+        .map_err(|error| {
+            if crate::db::violates(&error, crate::db::NO_OVERLAP) {
+                BlockError::Overlap
+            } else {
+                BlockError::Database(error)
+            }
+        })
+}
+
+/// Removes a block of that listing; `false` when there is no such block (another listing's
+/// entry, or a booking, which only the bookings feature may release).
+pub async fn unblock(
+    conn: &mut AsyncPgConnection,
+    listing_id: i64,
+    entry_id: i64,
+) -> diesel::QueryResult<bool> {
+    let deleted = diesel::delete(
+        calendar_entries::table
+            .filter(calendar_entries::id.eq(entry_id))
+            .filter(calendar_entries::listing_id.eq(listing_id))
+            .filter(calendar_entries::kind.eq(BLOCKED)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(deleted > 0)
+}
+
+/// Today in the time zone `tz` (a listing's "today" for its calendar).
+pub fn today_in(tz: chrono_tz::Tz) -> NaiveDate {
+    chrono::Utc::now().with_timezone(&tz).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_entry_covers_its_nights_but_not_its_check_out_day() {
+        let e = entry((
+            1,
+            1,
+            (
+                Bound::Included(d("2027-01-10")),
+                Bound::Excluded(d("2027-01-12")),
+            ),
+            BLOCKED.into(),
+            None,
+            String::new(),
+        ));
+        assert!(e.covers(d("2027-01-10")) && e.covers(d("2027-01-11")));
+        assert!(!e.covers(d("2027-01-12")));
+        assert_eq!(e.nights(), 2);
+        assert_eq!(e.last_night(), d("2027-01-11"));
+    }
+}

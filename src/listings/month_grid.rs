@@ -1,0 +1,246 @@
+//! The month view of a listing's calendar: weeks from Monday, each day free, blocked, booked or
+//! past. Pure functions over [`CalendarEntry`] values, shared by every calendar on the site.
+
+use chrono::{Datelike, Months, NaiveDate, Weekday};
+
+use super::calendar::CalendarEntry;
+
+/// Column headings, Monday first: (abbreviation, full name).
+pub const WEEKDAYS: [(&str, &str); 7] = [
+    ("Mo", "Monday"),
+    ("Tu", "Tuesday"),
+    ("We", "Wednesday"),
+    ("Th", "Thursday"),
+    ("Fr", "Friday"),
+    ("Sa", "Saturday"),
+    ("Su", "Sunday"),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayState {
+    Free,
+    Blocked,
+    Booked,
+    Past,
+}
+
+impl DayState {
+    pub fn css(&self) -> &'static str {
+        match self {
+            DayState::Free => "free",
+            DayState::Blocked => "blocked",
+            DayState::Booked => "booked",
+            DayState::Past => "past",
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            DayState::Free => "available",
+            DayState::Blocked => "blocked",
+            DayState::Booked => "booked",
+            DayState::Past => "past",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Day {
+    pub date: NaiveDate,
+    pub state: DayState,
+    pub today: bool,
+}
+
+impl Day {
+    pub fn number(&self) -> u32 {
+        self.date.day()
+    }
+
+    /// `calendar__day calendar__day--free calendar__day--today`
+    pub fn class(&self) -> String {
+        let mut class = format!("calendar__day calendar__day--{}", self.state.css());
+        if self.today {
+            class.push_str(" calendar__day--today");
+        }
+        class
+    }
+
+    /// "Monday 14 March 2027", for assistive technology and tooltips.
+    pub fn long_date(&self) -> String {
+        self.date.format("%A %-d %B %Y").to_string()
+    }
+
+    pub fn iso(&self) -> String {
+        self.date.format("%Y-%m-%d").to_string()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Month {
+    /// The first day of the month.
+    pub first: NaiveDate,
+    /// Empty cells before the first day (the grid starts on Monday).
+    pub leading_blanks: usize,
+    pub days: Vec<Day>,
+}
+
+impl Month {
+    /// "March 2027"
+    pub fn title(&self) -> String {
+        self.first.format("%B %Y").to_string()
+    }
+
+    /// "2027-03", the value of a `?month=` parameter.
+    pub fn key(&self) -> String {
+        key(self.first)
+    }
+
+    /// One element per empty cell (templates loop over it).
+    pub fn blanks(&self) -> Vec<()> {
+        vec![(); self.leading_blanks]
+    }
+}
+
+/// The first day of the month of `date`.
+pub fn month_of(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+/// Parses `YYYY-MM` into the first day of that month.
+pub fn parse_month(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{}-01", raw.trim()), "%Y-%m-%d").ok()
+}
+
+/// The first month to show for a `?month=YYYY-MM` parameter: that month when it lies within a
+/// year back and two years ahead of `today`, else the month of `today`.
+pub fn first_shown(raw: &str, today: NaiveDate) -> NaiveDate {
+    let current = month_of(today);
+    parse_month(raw)
+        .filter(|month| *month >= shift(current, -12) && *month <= shift(current, 24))
+        .unwrap_or(current)
+}
+
+/// "2027-03", the `?month=` value of the month of `date`.
+pub fn key(date: NaiveDate) -> String {
+    date.format("%Y-%m").to_string()
+}
+
+/// `first` moved by `delta` months.
+pub fn shift(first: NaiveDate, delta: i32) -> NaiveDate {
+    let months = Months::new(delta.unsigned_abs());
+    let moved = if delta >= 0 {
+        first.checked_add_months(months)
+    } else {
+        first.checked_sub_months(months)
+    };
+    moved.unwrap_or(first)
+}
+
+/// `[from, to)` covering `count` months from `first` (what to load from the database).
+pub fn window(first: NaiveDate, count: u32) -> (NaiveDate, NaiveDate) {
+    (first, shift(first, count as i32))
+}
+
+/// `count` months from `first`, each day in its state as of `today`. `entries` are those that
+/// overlap the window; a booking wins over a block if both were ever present.
+pub fn months(
+    first: NaiveDate,
+    count: u32,
+    today: NaiveDate,
+    entries: &[CalendarEntry],
+) -> Vec<Month> {
+    (0..count as i32)
+        .map(|i| {
+            let first = shift(month_of(first), i);
+            let next = shift(first, 1);
+            let days = first
+                .iter_days()
+                .take_while(|date| *date < next)
+                .map(|date| Day {
+                    date,
+                    state: state_of(date, today, entries),
+                    today: date == today,
+                })
+                .collect();
+            Month {
+                first,
+                leading_blanks: first.weekday().days_since(Weekday::Mon) as usize,
+                days,
+            }
+        })
+        .collect()
+}
+
+fn state_of(date: NaiveDate, today: NaiveDate, entries: &[CalendarEntry]) -> DayState {
+    if date < today {
+        return DayState::Past;
+    }
+    let mut state = DayState::Free;
+    for entry in entries.iter().filter(|entry| entry.covers(date)) {
+        if entry.is_booking() {
+            return DayState::Booked;
+        }
+        state = DayState::Blocked;
+    }
+    state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listings::calendar::{BLOCKED, BOOKING};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn entry(kind: &str, start: &str, end: &str) -> CalendarEntry {
+        CalendarEntry {
+            id: 1,
+            listing_id: 1,
+            start: d(start),
+            end: d(end),
+            kind: kind.into(),
+            booking_id: (kind == BOOKING).then_some(7),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn days_take_the_state_of_their_entries() {
+        let entries = [
+            entry(BLOCKED, "2027-03-10", "2027-03-12"),
+            entry(BOOKING, "2027-03-20", "2027-03-22"),
+        ];
+        let grid = months(d("2027-03-01"), 2, d("2027-03-05"), &entries);
+        assert_eq!(grid.len(), 2);
+        let march = &grid[0];
+        assert_eq!(march.title(), "March 2027");
+        assert_eq!(march.leading_blanks, 0, "1 March 2027 is a Monday");
+        assert_eq!(march.days.len(), 31);
+        let state = |n: usize| march.days[n - 1].state;
+        assert_eq!(state(4), DayState::Past);
+        assert!(march.days[4].today);
+        assert_eq!(state(10), DayState::Blocked);
+        assert_eq!(state(11), DayState::Blocked);
+        assert_eq!(state(12), DayState::Free, "check-out day stays free");
+        assert_eq!(state(21), DayState::Booked);
+        assert_eq!(grid[1].leading_blanks, 3, "1 April 2027 is a Thursday");
+    }
+
+    #[test]
+    fn months_parse_and_shift() {
+        assert_eq!(parse_month("2027-12"), Some(d("2027-12-01")));
+        assert_eq!(parse_month("2027-13"), None);
+        assert_eq!(shift(d("2027-12-01"), 1), d("2028-01-01"));
+        assert_eq!(shift(d("2027-01-01"), -1), d("2026-12-01"));
+        let today = d("2027-05-20");
+        assert_eq!(first_shown("2027-07", today), d("2027-07-01"));
+        assert_eq!(first_shown("", today), d("2027-05-01"));
+        assert_eq!(
+            first_shown("1999-01", today),
+            d("2027-05-01"),
+            "too far back"
+        );
+    }
+}

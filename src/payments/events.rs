@@ -1,0 +1,145 @@
+//! Payment events: verified, stored once, applied idempotently and in any order.
+//!
+//! [`receive`] is the one way in, for Stripe's webhooks and the sandbox alike: it checks the
+//! signature, stores the event id (unique per provider: a redelivery changes nothing), and
+//! applies the event in the same transaction. Applying is written so that events commute:
+//! ledger rows are found (or created) by the provider's reference, every status change is
+//! conditional, and a booking is confirmed only when its successful charges cover the price,
+//! so a refund that arrives before its payment ends in the same state as in the usual order.
+
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::Value;
+
+use super::{
+    ledger::{self, FAILED},
+    reconcile::{charge_succeeded, find_charge, refund_update},
+    signature::{self, SignatureError},
+};
+use crate::{errors::AppError, schema::payment_events};
+
+/// What became of a delivered event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Stored and applied (or stored and ignored, for types Roost does not act on).
+    Applied,
+    /// Seen before: nothing was done.
+    Duplicate,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    #[error("bad signature: {0}")]
+    Signature(#[from] SignatureError),
+    #[error("bad payload: {0}")]
+    Payload(&'static str),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<diesel::result::Error> for WebhookError {
+    fn from(error: diesel::result::Error) -> Self {
+        WebhookError::App(error.into())
+    }
+}
+
+/// Verifies, stores and applies one event delivered with `signature` (the `Stripe-Signature`
+/// header) at `now`.
+pub async fn receive(
+    conn: &mut AsyncPgConnection,
+    base_url: &str,
+    provider: &str,
+    secret: &[u8],
+    signature: Option<&str>,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Received, WebhookError> {
+    signature::verify(secret, signature, body, now.timestamp())?;
+    let event: Value =
+        serde_json::from_slice(body).map_err(|_| WebhookError::Payload("not JSON"))?;
+    let event_id = event
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty() && id.len() <= 255)
+        .ok_or(WebhookError::Payload("no event id"))?
+        .to_string();
+    let event_type = event
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or(WebhookError::Payload("no event type"))?
+        .to_string();
+    let object = event
+        .pointer("/data/object")
+        .cloned()
+        .unwrap_or(Value::Null);
+    conn.transaction::<_, WebhookError, _>(async |conn| {
+        let stored: Option<i64> = diesel::insert_into(payment_events::table)
+            .values((
+                payment_events::provider.eq(provider),
+                payment_events::event_id.eq(&event_id),
+                payment_events::event_type.eq(&event_type),
+                payment_events::payload.eq(&event),
+            ))
+            .on_conflict_do_nothing()
+            .returning(payment_events::id)
+            .get_result(conn)
+            .await
+            .optional()?;
+        let Some(stored) = stored else {
+            tracing::info!(provider, event_id, "duplicate payment event ignored");
+            return Ok(Received::Duplicate);
+        };
+        if apply_event(conn, base_url, provider, &event_type, &object, now).await? {
+            diesel::update(payment_events::table.find(stored))
+                .set(payment_events::processed_at.eq(now))
+                .execute(conn)
+                .await?;
+        }
+        Ok(Received::Applied)
+    })
+    .await
+}
+
+/// Applies a verified event's object; `false` when nothing in it concerned Roost (the event
+/// stays unprocessed for an administrator to look at).
+pub async fn apply_event(
+    conn: &mut AsyncPgConnection,
+    base_url: &str,
+    provider: &str,
+    event_type: &str,
+    object: &Value,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    match event_type {
+        "payment_intent.succeeded" => charge_succeeded(conn, base_url, provider, object, now).await,
+        "payment_intent.payment_failed" => {
+            let Some(charge) = find_charge(conn, provider, object).await? else {
+                return Ok(false);
+            };
+            let reason = object
+                .pointer("/last_payment_error/message")
+                .and_then(Value::as_str)
+                .unwrap_or("The payment failed.");
+            ledger::settle(conn, charge.id, FAILED, Some(reason)).await?;
+            Ok(true)
+        }
+        "charge.refunded" => {
+            let intent = object.get("payment_intent").and_then(Value::as_str);
+            let refunds = object
+                .pointer("/refunds/data")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let mut applied = false;
+            for refund in &refunds {
+                applied |= refund_update(conn, provider, refund, intent).await?;
+            }
+            Ok(applied)
+        }
+        "refund.created" | "refund.updated" | "refund.failed" | "charge.refund.updated" => {
+            refund_update(conn, provider, object, None).await
+        }
+        _ => Ok(false),
+    }
+}

@@ -1,0 +1,171 @@
+//! The payment gateway: what Roost asks of a payment provider, and the provider chosen by the
+//! configuration (`ROOST_PAYMENTS`).
+//!
+//! Creating a charge never confirms a booking: the provider reports the outcome later as a
+//! signed event (see [`super::events`]), for the sandbox too.
+
+use std::future::Future;
+
+use super::{sandbox::Sandbox, stripe::Stripe};
+use crate::config::{Config, PaymentsProvider};
+
+/// A charge to create: `amount` minor units of `currency` for a booking.
+#[derive(Clone, Debug)]
+pub struct ChargeRequest {
+    pub booking_id: i64,
+    /// Our ledger row of the charge.
+    pub payment_id: i64,
+    pub amount: i64,
+    pub currency: String,
+    /// Sent as `Idempotency-Key`: a retry never charges twice.
+    pub idempotency_key: String,
+}
+
+/// What the guest does next to pay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientStep {
+    /// Enter a test card on Roost's own form (the sandbox).
+    SandboxCard,
+    /// Confirm the payment intent in the browser with Stripe.js.
+    ClientSecret(String),
+}
+
+/// A charge the provider created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Charge {
+    pub provider_ref: String,
+    pub step: ClientStep,
+}
+
+/// A refund of part or all of a charge.
+#[derive(Clone, Debug)]
+pub struct RefundRequest {
+    pub booking_id: i64,
+    pub payment_id: i64,
+    /// The provider's reference of the charge.
+    pub charge_ref: String,
+    pub amount: i64,
+    pub currency: String,
+    pub idempotency_key: String,
+}
+
+/// Where a refund stands, as the provider says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefundStatus {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl RefundStatus {
+    /// Stripe's refund statuses (`pending`, `requires_action`, `succeeded`, `failed`, `canceled`).
+    pub fn from_provider(status: Option<&str>) -> RefundStatus {
+        match status {
+            Some("succeeded") => RefundStatus::Succeeded,
+            Some("failed" | "canceled") => RefundStatus::Failed,
+            _ => RefundStatus::Pending,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refund {
+    pub provider_ref: String,
+    pub status: RefundStatus,
+}
+
+/// Why the provider did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    /// Worth retrying later (network, 5xx, rate limit): the idempotency key makes it safe.
+    #[error("the payment provider is unavailable: {0}")]
+    Unavailable(String),
+    /// Refused for good (4xx): retrying the same request would fail again.
+    #[error("the payment provider refused: {0}")]
+    Refused(String),
+}
+
+/// A payment provider.
+pub trait PaymentGateway: Send + Sync {
+    /// The name stored in `payments.provider` and used in the webhook URL.
+    fn provider(&self) -> &'static str;
+    /// The secret webhook events are signed with.
+    fn webhook_secret(&self) -> &[u8];
+    fn create_charge(
+        &self,
+        request: &ChargeRequest,
+    ) -> impl Future<Output = Result<Charge, GatewayError>> + Send;
+    fn refund(
+        &self,
+        request: &RefundRequest,
+    ) -> impl Future<Output = Result<Refund, GatewayError>> + Send;
+}
+
+/// The configured provider.
+pub enum Gateway {
+    Sandbox(Sandbox),
+    Stripe(Stripe),
+}
+
+impl Gateway {
+    /// The provider `ROOST_PAYMENTS` chose.
+    pub fn from_config(config: &Config) -> Gateway {
+        match (config.payments, &config.stripe) {
+            (PaymentsProvider::Stripe, Some(stripe)) => Gateway::Stripe(Stripe::new(stripe)),
+            _ => Gateway::Sandbox(Sandbox::new(config)),
+        }
+    }
+
+    /// The gateway of `provider` (refunds go back through the provider that charged), if this
+    /// process can reach it.
+    pub fn for_provider(config: &Config, provider: &str) -> Option<Gateway> {
+        match provider {
+            "sandbox" => Some(Gateway::Sandbox(Sandbox::new(config))),
+            "stripe" => config
+                .stripe
+                .as_ref()
+                .map(|stripe| Gateway::Stripe(Stripe::new(stripe))),
+            _ => None,
+        }
+    }
+}
+
+impl PaymentGateway for Gateway {
+    fn provider(&self) -> &'static str {
+        match self {
+            Gateway::Sandbox(gateway) => gateway.provider(),
+            Gateway::Stripe(gateway) => gateway.provider(),
+        }
+    }
+
+    fn webhook_secret(&self) -> &[u8] {
+        match self {
+            Gateway::Sandbox(gateway) => gateway.webhook_secret(),
+            Gateway::Stripe(gateway) => gateway.webhook_secret(),
+        }
+    }
+
+    async fn create_charge(&self, request: &ChargeRequest) -> Result<Charge, GatewayError> {
+        match self {
+            Gateway::Sandbox(gateway) => gateway.create_charge(request).await,
+            Gateway::Stripe(gateway) => gateway.create_charge(request).await,
+        }
+    }
+
+    async fn refund(&self, request: &RefundRequest) -> Result<Refund, GatewayError> {
+        match self {
+            Gateway::Sandbox(gateway) => gateway.refund(request).await,
+            Gateway::Stripe(gateway) => gateway.refund(request).await,
+        }
+    }
+}
+
+/// The idempotency key of a charge: derived from our ids, so a retry reuses it.
+pub fn charge_key(booking_id: i64, payment_id: i64) -> String {
+    format!("booking-{booking_id}-charge-{payment_id}")
+}
+
+/// The idempotency key of a refund.
+pub fn refund_key(booking_id: i64, payment_id: i64) -> String {
+    format!("booking-{booking_id}-refund-{payment_id}")
+}

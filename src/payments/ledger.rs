@@ -1,0 +1,293 @@
+//! The payments ledger: one row per charge and per refund. A row's amount never changes; its
+//! status moves forward (pending → succeeded | failed) and its provider reference is filled in
+//! once, when the provider answers (a database trigger refuses anything else).
+//!
+//! Refunds are allocated to the charges they return money from (newest first), never more
+//! than what is left of a charge. Callers hold the booking's row lock while allocating, so two
+//! refunds of one booking cannot both spend the same money.
+
+use chrono::{DateTime, Utc};
+use diesel::{
+    ExpressionMethods, OptionalExtension, QueryDsl, Queryable, QueryableByName, Selectable,
+    SelectableHelper,
+    sql_types::{BigInt, Text},
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::{jobs, money, schema::payments};
+
+pub const CHARGE: &str = "charge";
+pub const REFUND: &str = "refund";
+pub const PENDING: &str = "pending";
+pub const SUCCEEDED: &str = "succeeded";
+pub const FAILED: &str = "failed";
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = payments, check_for_backend(diesel::pg::Pg))]
+pub struct Payment {
+    pub id: i64,
+    pub booking_id: i64,
+    pub kind: String,
+    pub provider: String,
+    pub provider_ref: Option<String>,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub failure_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub refund_of: Option<i64>,
+}
+
+impl Payment {
+    pub fn is_refund(&self) -> bool {
+        self.kind == REFUND
+    }
+
+    pub fn label(&self) -> &'static str {
+        match (self.kind.as_str(), self.status.as_str()) {
+            (CHARGE, SUCCEEDED) => "Payment",
+            (CHARGE, FAILED) => "Payment failed",
+            (CHARGE, _) => "Payment in progress",
+            (_, SUCCEEDED) => "Refund",
+            (_, FAILED) => "Refund failed",
+            _ => "Refund in progress",
+        }
+    }
+
+    pub fn display_amount(&self) -> String {
+        let amount = money::format(self.amount, &self.currency);
+        if self.is_refund() {
+            format!("−{amount}")
+        } else {
+            amount
+        }
+    }
+
+    pub fn when(&self) -> String {
+        self.created_at.format("%b %-d, %Y %H:%M UTC").to_string()
+    }
+}
+
+/// The money of a booking so far (minor units).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, QueryableByName)]
+pub struct Totals {
+    /// Charges that succeeded.
+    #[diesel(sql_type = BigInt)]
+    pub charged: i64,
+    /// Charges still in progress.
+    #[diesel(sql_type = BigInt)]
+    pub pending_charges: i64,
+    /// Refunds that succeeded or are on their way (a failed refund gives nothing back).
+    #[diesel(sql_type = BigInt)]
+    pub refunded: i64,
+}
+
+impl Totals {
+    /// What the guest has paid and keeps paid.
+    pub fn net_paid(&self) -> i64 {
+        self.charged - self.refunded
+    }
+
+    /// What is still to pay on a booking whose price is `total`.
+    pub fn due(&self, total: i64) -> i64 {
+        (total - self.net_paid()).max(0)
+    }
+}
+
+pub async fn totals(conn: &mut AsyncPgConnection, booking_id: i64) -> diesel::QueryResult<Totals> {
+    diesel::sql_query(
+        "SELECT \
+           coalesce(sum(amount) FILTER (WHERE kind = 'charge' AND status = 'succeeded'), 0)::bigint AS charged, \
+           coalesce(sum(amount) FILTER (WHERE kind = 'charge' AND status = 'pending'), 0)::bigint AS pending_charges, \
+           coalesce(sum(amount) FILTER (WHERE kind = 'refund' AND status <> 'failed'), 0)::bigint AS refunded \
+         FROM payments WHERE booking_id = $1",
+    )
+    .bind::<BigInt, _>(booking_id)
+    .get_result(conn)
+    .await
+}
+
+/// A booking's ledger, oldest first.
+pub async fn for_booking(
+    conn: &mut AsyncPgConnection,
+    booking_id: i64,
+) -> diesel::QueryResult<Vec<Payment>> {
+    payments::table
+        .filter(payments::booking_id.eq(booking_id))
+        .order(payments::id.asc())
+        .select(Payment::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Payment>> {
+    payments::table
+        .find(id)
+        .select(Payment::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_by_ref(
+    conn: &mut AsyncPgConnection,
+    provider: &str,
+    provider_ref: &str,
+) -> diesel::QueryResult<Option<Payment>> {
+    payments::table
+        .filter(payments::provider.eq(provider))
+        .filter(payments::provider_ref.eq(provider_ref))
+        .select(Payment::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// What a new ledger row records.
+pub struct NewRow<'a> {
+    pub booking_id: i64,
+    pub kind: &'static str,
+    pub provider: &'a str,
+    pub provider_ref: Option<&'a str>,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub status: &'static str,
+    pub refund_of: Option<i64>,
+}
+
+/// Inserts a row; `None` when a row with the same provider reference exists already.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    row: NewRow<'_>,
+) -> diesel::QueryResult<Option<Payment>> {
+    diesel::insert_into(payments::table)
+        .values((
+            payments::booking_id.eq(row.booking_id),
+            payments::kind.eq(row.kind),
+            payments::provider.eq(row.provider),
+            payments::provider_ref.eq(row.provider_ref),
+            payments::amount.eq(row.amount),
+            payments::currency.eq(row.currency),
+            payments::status.eq(row.status),
+            payments::refund_of.eq(row.refund_of),
+        ))
+        .on_conflict_do_nothing()
+        .returning(Payment::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// Fills in the provider's reference of a row that has none yet.
+pub async fn set_provider_ref(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    provider_ref: &str,
+) -> diesel::QueryResult<usize> {
+    diesel::update(
+        payments::table
+            .find(id)
+            .filter(payments::provider_ref.is_null()),
+    )
+    .set((
+        payments::provider_ref.eq(provider_ref),
+        payments::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await
+}
+
+/// Moves a row to `succeeded` (from pending, or from failed: a payment intent may be retried
+/// with another card) or to `failed` (only from pending). Returns whether it moved, so that
+/// what follows a change happens once.
+pub async fn settle(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    status: &'static str,
+    failure_reason: Option<&str>,
+) -> diesel::QueryResult<bool> {
+    let from: Vec<&str> = if status == SUCCEEDED {
+        vec![PENDING, FAILED]
+    } else {
+        vec![PENDING]
+    };
+    let moved = diesel::update(
+        payments::table
+            .find(id)
+            .filter(payments::status.eq_any(from)),
+    )
+    .set((
+        payments::status.eq(status),
+        payments::failure_reason.eq(failure_reason),
+        payments::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(moved == 1)
+}
+
+#[derive(QueryableByName)]
+struct Refundable {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    provider: String,
+    #[diesel(sql_type = BigInt)]
+    left: i64,
+}
+
+/// Plans and records refunds worth up to `amount` of a booking's successful charges (newest
+/// first); each refund row is pending and an [`crate::payments::IssueRefund`] job sends it to
+/// the provider. `only_charge` limits the refund to one charge. Returns the amount refunded
+/// (less than `amount` when less was paid).
+pub async fn refund(
+    conn: &mut AsyncPgConnection,
+    booking_id: i64,
+    currency: &str,
+    amount: i64,
+    only_charge: Option<i64>,
+) -> diesel::QueryResult<i64> {
+    if amount <= 0 {
+        return Ok(0);
+    }
+    let charges: Vec<Refundable> = diesel::sql_query(
+        "SELECT c.id, c.provider, (c.amount - coalesce((SELECT sum(r.amount) FROM payments r \
+             WHERE r.refund_of = c.id AND r.status <> 'failed'), 0))::bigint AS left \
+         FROM payments c \
+         WHERE c.booking_id = $1 AND c.kind = 'charge' AND c.status = 'succeeded' \
+         ORDER BY c.id DESC",
+    )
+    .bind::<BigInt, _>(booking_id)
+    .load(conn)
+    .await?;
+    let mut remaining = amount;
+    for charge in charges {
+        if remaining == 0 {
+            break;
+        }
+        if only_charge.is_some_and(|only| only != charge.id) || charge.left <= 0 {
+            continue;
+        }
+        let part = remaining.min(charge.left);
+        let row = insert(
+            conn,
+            NewRow {
+                booking_id,
+                kind: REFUND,
+                provider: &charge.provider,
+                provider_ref: None,
+                amount: part,
+                currency,
+                status: PENDING,
+                refund_of: Some(charge.id),
+            },
+        )
+        .await?;
+        if let Some(row) = row {
+            jobs::enqueue(conn, &crate::payments::IssueRefund { payment_id: row.id }).await?;
+            remaining -= part;
+        }
+    }
+    Ok(amount - remaining)
+}

@@ -1,0 +1,63 @@
+//! Links that keep, drop or change parameters of the current search: pagination, and the
+//! "widen your search" links of an empty result.
+
+use super::params::{PriceBound, SearchFilters, Sort};
+use crate::money;
+
+/// Links that keep, drop or change parameters of the current search.
+impl SearchFilters {
+    /// The search as query pairs, in canonical form (valid values only, no page).
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if !self.location.is_empty() {
+            pairs.push(("location", self.location.clone()));
+        }
+        if let Some(dates) = &self.dates {
+            pairs.push(("check_in", dates.check_in().to_string()));
+            pairs.push(("check_out", dates.check_out().to_string()));
+        }
+        if let Some(guests) = self.guests {
+            pairs.push(("guests", guests.get().to_string()));
+        }
+        let decimal = |bound: PriceBound| money::to_input(bound.0, "EUR");
+        if let Some(min) = self.min_price {
+            pairs.push(("min_price", decimal(min)));
+        }
+        if let Some(max) = self.max_price {
+            pairs.push(("max_price", decimal(max)));
+        }
+        if let Some(kind) = self.property_type {
+            pairs.push(("property_type", kind.to_string()));
+        }
+        for (_, slug) in &self.amenities {
+            pairs.push(("amenities", slug.clone()));
+        }
+        if let Some(bedrooms) = self.bedrooms {
+            pairs.push(("bedrooms", bedrooms.to_string()));
+        }
+        if self.sort != Sort::default() {
+            pairs.push(("sort", self.sort.param().to_string()));
+        }
+        pairs
+    }
+
+    /// `/search?…` without the parameters in `drop`, on `page` (1 = no page parameter).
+    pub fn url(&self, drop: &[&str], page: i64) -> String {
+        let mut pairs: Vec<(&str, String)> = self
+            .pairs()
+            .into_iter()
+            .filter(|(key, _)| !drop.contains(key))
+            .collect();
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        match serde_urlencoded::to_string(&pairs) {
+            Ok(query) if !query.is_empty() => format!("/search?{query}"),
+            _ => "/search".to_string(),
+        }
+    }
+
+    pub fn page_url(&self, page: i64) -> String {
+        self.url(&[], page)
+    }
+}

@@ -1,0 +1,211 @@
+//! The price of a stay before booking: the rules a stay must meet (dates, minimum and maximum
+//! nights, guests, availability) and its line items from `pricing::quote`.
+//!
+//! `GET /listings/{id}/quote` answers the fragment the booking widget swaps in live;
+//! `POST /listings/{id}/quote` is the widget's "Check price" button without JavaScript: it
+//! sends the browser to the listing page with the same dates, where the quote is shown.
+
+use chrono::{NaiveDate, Utc};
+use diesel_async::AsyncPgConnection;
+
+use super::{
+    details,
+    stay::{Guests, StayDates, earliest_today},
+};
+use crate::{
+    listings::model::Listing,
+    money,
+    pricing::{self, PricingPolicy, Quote},
+};
+
+/// The stay fields of a query string or form, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct StayQuery {
+    #[serde(default)]
+    pub check_in: String,
+    #[serde(default)]
+    pub check_out: String,
+    #[serde(default)]
+    pub guests: String,
+}
+
+impl StayQuery {
+    /// Reads a query string, ignoring every other key (never fails).
+    pub fn from_query(query: &str) -> Self {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        let mut stay = StayQuery::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "check_in" => stay.check_in = value,
+                "check_out" => stay.check_out = value,
+                "guests" => stay.guests = value,
+                _ => {}
+            }
+        }
+        stay
+    }
+
+    /// The listing page URL showing this stay's quote.
+    pub fn listing_url(&self, listing_id: i64) -> String {
+        let pairs = [
+            ("check_in", self.check_in.trim()),
+            ("check_out", self.check_out.trim()),
+            ("guests", self.guests.trim()),
+        ];
+        let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
+        match serde_urlencoded::to_string(kept) {
+            Ok(query) if !query.is_empty() => format!("/listings/{listing_id}?{query}#booking"),
+            _ => format!("/listings/{listing_id}#booking"),
+        }
+    }
+}
+
+/// The day a stay at `listing` may start at the earliest: today where the listing is.
+pub fn listing_today(listing: &Listing) -> NaiveDate {
+    Utc::now().with_timezone(&listing.tz()).date_naive()
+}
+
+/// Checks a stay against the listing's rules and prices it. `Ok(Err(message))` is a stay the
+/// guest must change; the database error is the only failure.
+pub async fn quote_stay(
+    conn: &mut AsyncPgConnection,
+    listing: &Listing,
+    dates: &StayDates,
+    guests: Guests,
+) -> diesel::QueryResult<Result<Quote, String>> {
+    if dates.check_in() < listing_today(listing) {
+        return Ok(Err("Check-in cannot be in the past.".into()));
+    }
+    if guests.get() > listing.max_guests {
+        return Ok(Err(format!(
+            "This place welcomes at most {} guest{}.",
+            listing.max_guests,
+            if listing.max_guests == 1 { "" } else { "s" }
+        )));
+    }
+    if dates.nights() < listing.min_nights {
+        return Ok(Err(format!(
+            "The minimum stay here is {} nights.",
+            listing.min_nights
+        )));
+    }
+    if dates.nights() > listing.max_nights {
+        return Ok(Err(format!(
+            "The maximum stay here is {} nights.",
+            listing.max_nights
+        )));
+    }
+    if !details::is_free(conn, listing.id, dates).await? {
+        return Ok(Err(
+            "Those dates are not available. Please choose other dates.".into(),
+        ));
+    }
+    Ok(Ok(pricing::quote(
+        &listing.rates(),
+        dates.nights(),
+        &PricingPolicy::default(),
+    )))
+}
+
+/// One line of the price breakdown.
+pub struct PriceLine {
+    pub label: String,
+    pub amount: String,
+}
+
+/// What the quote area shows.
+pub struct QuoteView {
+    pub listing_id: i64,
+    /// A prompt or a problem, instead of prices.
+    pub message: Option<String>,
+    pub problem: bool,
+    pub lines: Vec<PriceLine>,
+    pub total: String,
+}
+
+impl QuoteView {
+    fn message(listing_id: i64, message: impl Into<String>, problem: bool) -> Self {
+        QuoteView {
+            listing_id,
+            message: Some(message.into()),
+            problem,
+            lines: Vec::new(),
+            total: String::new(),
+        }
+    }
+
+    fn priced(listing_id: i64, quote: &Quote) -> Self {
+        let f = |amount: i64| money::format(amount, &quote.currency);
+        let mut lines = vec![PriceLine {
+            label: format!(
+                "{} × {} night{}",
+                f(quote.nightly_price),
+                quote.nights,
+                if quote.nights == 1 { "" } else { "s" }
+            ),
+            amount: f(quote.base_amount),
+        }];
+        if quote.discount_amount > 0 {
+            let kind = if quote.nights >= 28 {
+                "Monthly"
+            } else {
+                "Weekly"
+            };
+            lines.push(PriceLine {
+                label: format!("{kind} discount ({}%)", quote.discount_pct),
+                amount: format!("−{}", f(quote.discount_amount)),
+            });
+        }
+        if quote.cleaning_fee > 0 {
+            lines.push(PriceLine {
+                label: "Cleaning fee".into(),
+                amount: f(quote.cleaning_fee),
+            });
+        }
+        lines.push(PriceLine {
+            label: "Roost service fee".into(),
+            amount: f(quote.service_fee),
+        });
+        if quote.tax_amount > 0 {
+            lines.push(PriceLine {
+                label: "Taxes".into(),
+                amount: f(quote.tax_amount),
+            });
+        }
+        QuoteView {
+            listing_id,
+            message: None,
+            problem: false,
+            lines,
+            total: f(quote.total_amount),
+        }
+    }
+}
+
+/// Parses the typed stay and answers what the quote area shows (at most one query).
+pub async fn answer(
+    conn: &mut AsyncPgConnection,
+    listing: &Listing,
+    stay: &StayQuery,
+) -> diesel::QueryResult<QuoteView> {
+    let id = listing.id;
+    let dates = match StayDates::parse(&stay.check_in, &stay.check_out, earliest_today()) {
+        Ok(Some(dates)) => dates,
+        Ok(None) => {
+            return Ok(QuoteView::message(
+                id,
+                "Add your dates to see the price.",
+                false,
+            ));
+        }
+        Err(problem) => return Ok(QuoteView::message(id, problem.message, true)),
+    };
+    let guests = match Guests::parse(&stay.guests) {
+        Ok(guests) => guests.unwrap_or(Guests::ONE),
+        Err(problem) => return Ok(QuoteView::message(id, problem.message, true)),
+    };
+    Ok(match quote_stay(conn, listing, &dates, guests).await? {
+        Ok(quote) => QuoteView::priced(id, &quote),
+        Err(message) => QuoteView::message(id, message, true),
+    })
+}
