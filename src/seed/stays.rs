@@ -160,6 +160,10 @@ const INSERT_PHOTOS: &str = "INSERT INTO listing_photos \
      FROM listings l CROSS JOIN LATERAL generate_series(0, 2 + (l.id % 4)::int) AS k \
      WHERE l.id > $1 AND l.id <= $2 AND l.id % 20 <> 0";
 
+const SET_COVERS: &str = "UPDATE listings l SET cover_photo_id = \
+     (SELECT p.id FROM listing_photos p WHERE p.listing_id = l.id ORDER BY p.position, p.id LIMIT 1) \
+     WHERE l.id > $1 AND l.id <= $2 AND l.cover_photo_id IS NULL";
+
 /// What a run created.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -224,6 +228,12 @@ pub async fn stays(
             .bind::<BigInt, _>(image_keys.len() as i64)
             .bind::<Integer, _>(PHOTO_SIZE.0 as i32)
             .bind::<Integer, _>(PHOTO_SIZE.1 as i32)
+            .execute(conn)
+            .await?;
+        // The first photo is the cover, as when a host uploads photos.
+        diesel::sql_query(SET_COVERS)
+            .bind::<BigInt, _>(before)
+            .bind::<BigInt, _>(after)
             .execute(conn)
             .await?;
         made += size;

@@ -421,3 +421,59 @@ async fn completed_stays_get_one_invitation_per_side() {
         .unwrap();
     assert_eq!(sent, 2, "one per side, although the job ran twice");
 }
+
+#[tokio::test]
+async fn the_listing_page_and_the_trip_pages_lead_to_the_reviews() {
+    let w = completed_stay().await;
+    let trip = w
+        .guest
+        .get(&format!("/trips/{}", w.booking))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(trip.contains(&format!("href=\"/trips/{}/review\"", w.booking)));
+    let reservation = w
+        .host
+        .get(&format!("/host/reservations/{}", w.booking))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(reservation.contains(&format!("href=\"/host/reservations/{}/review\"", w.booking)));
+    post(
+        &w.guest,
+        &format!("/trips/{}/review", w.booking),
+        &guest_review("5", "Bright and calm."),
+    )
+    .await;
+    post(
+        &w.host,
+        &format!("/host/reservations/{}/review", w.booking),
+        &[("rating", "5".into()), ("comment", "Tidy guest.".into())],
+    )
+    .await;
+    let listing = w
+        .app
+        .new_browser()
+        .get(&format!("/listings/{}", w.listing))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(listing.contains(&format!("hx-get=\"/listings/{}/reviews\"", w.listing)));
+    // The fragment htmx loads holds the reviews themselves.
+    let fragment = w
+        .app
+        .new_browser()
+        .client
+        .get(w.app.url(&format!("/listings/{}/reviews", w.listing)))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fragment.contains("Bright and calm.") && !fragment.contains("<html"));
+}

@@ -640,6 +640,21 @@ async fn the_demo_seed_makes_searchable_stays_whose_bookings_are_priced_like_the
         );
     }
 
+    // Every seeded listing with photos has its first photo as cover, as hosts' listings do.
+    #[derive(diesel::QueryableByName)]
+    struct Missing {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let missing: Missing = diesel::sql_query(
+        "SELECT count(*) AS n FROM listings l WHERE l.cover_photo_id IS NULL \
+         AND EXISTS (SELECT 1 FROM listing_photos p WHERE p.listing_id = l.id)",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("count");
+    assert_eq!(missing.n, 0, "seeded listings have a cover photo");
+
     // The seeded stays are found, with their placeholder photos served from storage.
     let html = page(&app, "sort=newest").await;
     assert_eq!(titles(&html).len(), 20);
