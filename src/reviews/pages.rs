@@ -104,7 +104,6 @@ struct ListingReviewsPage {
 struct ListingReviewsFragment {
     page: PageContext,
     listing: Listing,
-    summary: Summary,
     reviews: Vec<ShownReview>,
     page_number: i64,
     has_next: bool,
@@ -177,7 +176,6 @@ async fn listing_reviews(
         ListingReviewsFragment {
             page,
             listing,
-            summary,
             reviews,
             page_number,
             has_next,
