@@ -1,7 +1,7 @@
 //! Booking values checked once, when they enter the system: the status vocabulary, the dates
 //! of a stay and the number of guests (parse, don't validate).
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 /// Where a booking is in its life (DESIGN.md §4). Stored as text in `bookings.status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -104,9 +104,6 @@ pub fn names(statuses: &[Status]) -> Vec<&'static str> {
     statuses.iter().map(|status| status.as_str()).collect()
 }
 
-/// How far ahead a stay may be booked.
-pub const MAX_DAYS_AHEAD: i64 = 2 * 365;
-
 /// The dates of a stay, `[check_in, check_out)`: check-in is not in the past (in the listing's
 /// time zone) and check-out is after it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,25 +136,17 @@ fn parse_date(raw: &str, field: &'static str, what: &str) -> Result<NaiveDate, D
 }
 
 impl StayDates {
-    /// Parses typed dates; `today` is the current date where the listing is.
+    /// Parses typed dates; `today` is the current date where the listing is. The rules (not in
+    /// the past, within two years, check-out after check-in, at most a year long) are the ones
+    /// search and the quote use: `stays::stay::StayDates::new` is their one definition.
     pub fn parse(check_in: &str, check_out: &str, today: NaiveDate) -> Result<Self, DateProblem> {
         let check_in = parse_date(check_in, "check_in", "check-in")?;
         let check_out = parse_date(check_out, "check_out", "check-out")?;
-        if check_in < today {
-            return Err(problem("check_in", "Check-in cannot be in the past."));
-        }
-        if check_out <= check_in {
-            return Err(problem("check_out", "Check-out must be after check-in."));
-        }
-        if check_in > today + Duration::days(MAX_DAYS_AHEAD) {
-            return Err(problem(
-                "check_in",
-                "Stays can be booked up to two years ahead.",
-            ));
-        }
+        let dates = crate::stays::stay::StayDates::new(check_in, check_out, today)
+            .map_err(|rule| problem(rule.field, rule.message))?;
         Ok(StayDates {
-            check_in,
-            check_out,
+            check_in: dates.check_in(),
+            check_out: dates.check_out(),
         })
     }
 
