@@ -42,12 +42,16 @@ pub struct CurrentUser {
 impl CurrentUser {
     /// First letter of the name, for the avatar placeholder.
     pub fn initial(&self) -> String {
-        self.name
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().collect())
-            .unwrap_or_default()
+        initial_of(&self.name)
     }
+}
+
+/// The first letter of a name, upper-cased, for avatar placeholders.
+pub fn initial_of(name: &str) -> String {
+    name.chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default()
 }
 
 type UserRow = (

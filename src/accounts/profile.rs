@@ -45,12 +45,19 @@ impl AccountPage {
     }
 
     fn initial(&self) -> String {
-        self.user
-            .name
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().collect())
-            .unwrap_or_default()
+        super::initial_of(&self.user.name)
+    }
+
+    /// The page for `user` as stored, with `errors` (the profile form shows the saved values).
+    fn for_user(page: PageContext, user: User, errors: FormErrors) -> Self {
+        AccountPage {
+            page,
+            name: user.name.clone(),
+            bio: user.bio.clone(),
+            new_email: String::new(),
+            user,
+            errors,
+        }
     }
 }
 
@@ -70,14 +77,7 @@ async fn show(
 ) -> AppResult<HttpResponse> {
     let user = load_user(&state, current.id).await?;
     render(
-        AccountPage {
-            page,
-            name: user.name.clone(),
-            bio: user.bio.clone(),
-            new_email: String::new(),
-            user,
-            errors: FormErrors::new(),
-        },
+        AccountPage::for_user(page, user, FormErrors::new()),
         StatusCode::OK,
     )
 }
@@ -185,17 +185,7 @@ async fn upload_avatar(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            return render(
-                AccountPage {
-                    page,
-                    name: user.name.clone(),
-                    bio: user.bio.clone(),
-                    user,
-                    new_email: String::new(),
-                    errors,
-                },
-                status,
-            );
+            return render(AccountPage::for_user(page, user, errors), status);
         }
     };
     let key = storage::new_key("avatars", "jpg");
@@ -255,12 +245,8 @@ async fn change_email(
     if !errors.is_empty() {
         return render(
             AccountPage {
-                page,
-                name: user.name.clone(),
-                bio: user.bio.clone(),
-                user,
                 new_email: form.new_email.clone(),
-                errors,
+                ..AccountPage::for_user(page, user, errors)
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
