@@ -34,6 +34,8 @@ const FORM_LIMIT: usize = 256 * 1024;
 pub struct ServerParts {
     pub config: Arc<Config>,
     pub pool: DbPool,
+    /// Search's own connections (`db::search_pool`).
+    pub search_pool: DbPool,
     pub secret_key: Key,
     /// Worker threads; `None` means one per CPU.
     pub workers: Option<usize>,
@@ -45,6 +47,7 @@ pub struct ServerParts {
 pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Server> {
     let state = web::Data::new(AppState {
         pool: parts.pool.clone(),
+        search_pool: parts.search_pool.clone(),
         config: parts.config.clone(),
         storage: Arc::new(LocalDisk::new(parts.config.data_dir.join("uploads"))),
     });

@@ -125,6 +125,7 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
         }
     }
     let pool = db::pool(database_url, 16)?;
+    let search_pool = db::search_pool(database_url, 8)?;
     let job_context = job_context(&config, &pool)?;
     let secret_key = startup::secret_key(&config)?;
     let listener = TcpListener::bind(config.bind)
@@ -137,6 +138,7 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
         ServerParts {
             config,
             pool,
+            search_pool,
             secret_key,
             workers: None,
             extra_routes: None,

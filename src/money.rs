@@ -26,30 +26,46 @@ fn symbol(currency: &str) -> Option<&'static str> {
 
 /// Formats minor units for people: `€1,234.50`, `¥12,000`, `1,200.00 CHF`.
 pub fn format(amount: i64, currency: &str) -> String {
+    use std::fmt::Write;
     let exp = exponent(currency);
-    let negative = amount < 0;
     let abs = amount.unsigned_abs();
     let scale = 10u64.pow(exp);
-    let whole = abs / scale;
-    let fraction = abs % scale;
-    let mut grouped = String::new();
-    let digits = whole.to_string();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
+    let (whole, fraction) = (abs / scale, abs % scale);
+    // One buffer, written in order (a search page formats two amounts per card).
+    let mut out = String::with_capacity(24);
+    if amount < 0 {
+        out.push('−');
+    }
+    let symbol = symbol(currency);
+    if let Some(symbol) = symbol {
+        out.push_str(symbol);
+    }
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = whole;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
         }
-        grouped.push(c);
     }
-    let number = if exp == 0 {
-        grouped
-    } else {
-        format!("{grouped}.{fraction:0width$}", width = exp as usize)
-    };
-    let sign = if negative { "−" } else { "" };
-    match symbol(currency) {
-        Some(symbol) => format!("{sign}{symbol}{number}"),
-        None => format!("{sign}{number} {currency}"),
+    for i in (0..len).rev() {
+        out.push(char::from(digits[i]));
+        if i > 0 && i % 3 == 0 {
+            out.push(',');
+        }
     }
+    if exp > 0 {
+        // Writing to a String cannot fail.
+        let _ = write!(out, ".{fraction:0width$}", width = exp as usize);
+    }
+    if symbol.is_none() {
+        out.push(' ');
+        out.push_str(currency);
+    }
+    out
 }
 
 /// Parses a typed amount ("120", "120.5", "120.50", "1,200.00") into minor units.
@@ -124,6 +140,10 @@ mod tests {
         assert_eq!(format(123450, "EUR"), "€1,234.50");
         assert_eq!(format(12000, "JPY"), "¥12,000");
         assert_eq!(format(5, "CHF"), "0.05 CHF");
+        assert_eq!(format(0, "EUR"), "€0.00");
+        assert_eq!(format(-123_456_789, "USD"), "−$1,234,567.89");
+        assert_eq!(format(100_000, "JPY"), "¥100,000");
+        assert_eq!(format(i64::MIN, "JPY"), "−¥9,223,372,036,854,775,808");
     }
 
     #[test]

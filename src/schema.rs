@@ -149,6 +149,19 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         published_at -> Nullable<Timestamptz>,
+        /// Set by the `listings_assign_place` trigger from city, region and country.
+        place_id -> Int8,
+        /// Kept by triggers on `listing_photos` (migration 000008).
+        card_thumb_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    places (id) {
+        id -> Int8,
+        city -> Text,
+        region -> Text,
+        country -> Text,
     }
 }
 
@@ -299,6 +312,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(security_events -> users (user_id));
 diesel::joinable!(listings -> users (host_id));
+diesel::joinable!(listings -> places (place_id));
 diesel::joinable!(listing_amenities -> listings (listing_id));
 diesel::joinable!(listing_amenities -> amenities (amenity_id));
 diesel::joinable!(listing_photos -> listings (listing_id));
@@ -313,6 +327,7 @@ diesel::joinable!(reviews -> bookings (booking_id));
 diesel::joinable!(reviews -> listings (listing_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    places,
     sessions,
     users,
     account_tokens,

@@ -19,6 +19,8 @@ use crate::{config::Config, db::DbPool, storage::Storage};
 /// State shared by all handlers (`web::Data<AppState>`).
 pub struct AppState {
     pub pool: DbPool,
+    /// Connections for search statements only (`db::search_pool`).
+    pub search_pool: DbPool,
     pub config: Arc<Config>,
     /// Uploaded files (avatars, listing photos).
     pub storage: Storage,

@@ -1,9 +1,10 @@
 //! Listing cards: the row every list of stays reads (search, home page, wishlist) in one
 //! query with its thumbnail, and what the card template shows.
 
+use chrono::{DateTime, Utc};
 use diesel::{
-    ExpressionMethods, QueryDsl, QueryableByName,
-    sql_types::{BigInt, Double, Integer, Nullable, Text},
+    ExpressionMethods, QueryDsl, Queryable,
+    sql_types::{BigInt, Double, Integer, Nullable, Text, Timestamptz},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -15,58 +16,75 @@ use crate::{
     stays::stay::StayDates,
 };
 
-/// The listing columns a card needs (`l` is `listings`).
-pub const CARD_COLUMNS: &str = "l.id, l.title, l.city, l.region, l.country, l.property_type, \
-     l.max_guests, l.bedrooms, l.nightly_price, l.cleaning_fee, l.currency, \
-     l.weekly_discount_pct, l.monthly_discount_pct, l.review_count, l.rating_avg, \
-     l.cover_photo_id, l.published_at";
+/// The listing columns a card needs, in [`CardRow`]'s order. The thumbnail is kept on the
+/// listing by triggers (migration 000008), so a page of cards reads no photo rows.
+const CARD_COLUMNS: [&str; 16] = [
+    "id",
+    "title",
+    "city",
+    "country",
+    "property_type",
+    "max_guests",
+    "bedrooms",
+    "nightly_price",
+    "cleaning_fee",
+    "currency",
+    "weekly_discount_pct",
+    "monthly_discount_pct",
+    "review_count",
+    "rating_avg",
+    "card_thumb_key",
+    "published_at",
+];
 
-/// Wraps a query returning [`CARD_COLUMNS`] (already ordered and limited) with each row's
-/// thumbnail: the cover photo, else the first by position. Only the rows of the page are
-/// looked up; `order` repeats the inner order, which a join may not keep.
-pub fn with_thumbnails(inner: &str, order: &str) -> String {
-    format!(
-        "SELECT p.*, ph.thumb_key FROM ({inner}) p \
-         LEFT JOIN LATERAL (SELECT f.thumb_key FROM listing_photos f WHERE f.listing_id = p.id \
-         ORDER BY (f.id IS NOT DISTINCT FROM p.cover_photo_id) DESC, f.position, f.id LIMIT 1) ph \
-         ON true ORDER BY {order}"
-    )
+/// The card columns of the table or subquery `alias`: "l.id, l.title, …".
+pub fn card_columns(alias: &str) -> String {
+    CARD_COLUMNS
+        .iter()
+        .map(|column| format!("{alias}.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-#[derive(Clone, Debug, QueryableByName)]
+/// The SQL types of [`card_columns`], for `db::sql::SqlBuilder::build`.
+pub type CardSql = (
+    BigInt,
+    Text,
+    Text,
+    Text,
+    Text,
+    Integer,
+    Integer,
+    BigInt,
+    BigInt,
+    Text,
+    Integer,
+    Integer,
+    Integer,
+    Nullable<Double>,
+    Nullable<Text>,
+    Nullable<Timestamptz>,
+);
+
+/// One row of [`card_columns`], read by position.
+#[derive(Clone, Debug, Queryable)]
 pub struct CardRow {
-    #[diesel(sql_type = BigInt)]
     pub id: i64,
-    #[diesel(sql_type = Text)]
     pub title: String,
-    #[diesel(sql_type = Text)]
     pub city: String,
-    #[diesel(sql_type = Text)]
-    pub region: String,
-    #[diesel(sql_type = Text)]
     pub country: String,
-    #[diesel(sql_type = Text)]
     pub property_type: String,
-    #[diesel(sql_type = Integer)]
     pub max_guests: i32,
-    #[diesel(sql_type = Integer)]
     pub bedrooms: i32,
-    #[diesel(sql_type = BigInt)]
     pub nightly_price: i64,
-    #[diesel(sql_type = BigInt)]
     pub cleaning_fee: i64,
-    #[diesel(sql_type = Text)]
     pub currency: String,
-    #[diesel(sql_type = Integer)]
     pub weekly_discount_pct: i32,
-    #[diesel(sql_type = Integer)]
     pub monthly_discount_pct: i32,
-    #[diesel(sql_type = Integer)]
     pub review_count: i32,
-    #[diesel(sql_type = Nullable<Double>)]
     pub rating_avg: Option<f64>,
-    #[diesel(sql_type = Nullable<Text>)]
     pub thumb_key: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 /// A card as templates show it.
@@ -101,36 +119,50 @@ fn plural(count: i32, one: &str, many: &str) -> String {
 
 impl ListingCard {
     pub fn from_row(row: CardRow, dates: Option<&StayDates>) -> ListingCard {
-        let rates = Rates {
-            nightly_price: row.nightly_price,
-            cleaning_fee: row.cleaning_fee,
-            weekly_discount_pct: row.weekly_discount_pct,
-            monthly_discount_pct: row.monthly_discount_pct,
-            currency: row.currency.clone(),
-        };
         let total = dates.map(|dates| {
+            let rates = Rates {
+                nightly_price: row.nightly_price,
+                cleaning_fee: row.cleaning_fee,
+                weekly_discount_pct: row.weekly_discount_pct,
+                monthly_discount_pct: row.monthly_discount_pct,
+                currency: row.currency.clone(),
+            };
             let quote = pricing::quote(&rates, dates.nights(), &PricingPolicy::default());
             money::format(quote.total_amount, &quote.currency)
         });
-        let place = [&row.city, &row.country]
-            .iter()
-            .filter(|part| !part.is_empty())
-            .map(|part| part.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let bedrooms = if row.bedrooms == 0 {
-            "Studio".to_string()
+        let place = if row.country.is_empty() {
+            row.city
+        } else if row.city.is_empty() {
+            row.country
         } else {
-            plural(row.bedrooms, "bedroom", "bedrooms")
+            format!("{}, {}", row.city, row.country)
+        };
+        // "Loft · 4 guests · 2 bedrooms", written once (a page has twenty cards).
+        let (guests, guest_word) = (
+            row.max_guests,
+            if row.max_guests == 1 {
+                "guest"
+            } else {
+                "guests"
+            },
+        );
+        let summary = match row.bedrooms {
+            0 => format!(
+                "{} · {guests} {guest_word} · Studio",
+                property_type_label(&row.property_type)
+            ),
+            1 => format!(
+                "{} · {guests} {guest_word} · 1 bedroom",
+                property_type_label(&row.property_type)
+            ),
+            n => format!(
+                "{} · {guests} {guest_word} · {n} bedrooms",
+                property_type_label(&row.property_type)
+            ),
         };
         ListingCard {
             id: row.id,
-            summary: format!(
-                "{} · {} · {}",
-                property_type_label(&row.property_type),
-                plural(row.max_guests, "guest", "guests"),
-                bedrooms
-            ),
+            summary,
             place,
             thumb_url: row.thumb_key.map(|key| format!("/media/{key}")),
             rating: row

@@ -47,17 +47,16 @@ async fn search(
     let amenities = catalog.get(&state.pool).await?;
     let mut errors = FormErrors::new();
     let filters = SearchFilters::parse(&raw, &amenities, earliest_today(), &mut errors);
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let results = query::search(&mut conn, &filters).await?;
+    let results = query::search(&state.search_pool, &state.pool, &filters).await?;
     let mut cards: Vec<ListingCard> = results
         .rows
         .into_iter()
         .map(|row| ListingCard::from_row(row, filters.dates.as_ref()))
         .collect();
     if let Some(user) = &page.user {
+        let mut conn = crate::db::connection(&state.pool).await?;
         cards::mark_saved(&mut conn, user.id, &mut cards).await?;
     }
-    drop(conn);
     let current_url = match req.query_string() {
         "" => "/search".to_string(),
         query => format!("/search?{query}"),
@@ -71,21 +70,23 @@ async fn search(
         amenities,
         current_url,
     };
-    let html = if wants_fragment(&req) {
+    // A results page is about 40 KB: one allocation instead of growing the buffer.
+    let mut html = String::with_capacity(48 * 1024);
+    if wants_fragment(&req) {
         ResultsFragment {
             page,
             view,
             fragment: true,
         }
-        .render()?
+        .render_into(&mut html)?;
     } else {
         SearchPage {
             page,
             view,
             fragment: false,
         }
-        .render()?
-    };
+        .render_into(&mut html)?;
+    }
     let mut response = forms::html(StatusCode::OK, html);
     response.headers_mut().insert(
         actix_web::http::header::VARY,

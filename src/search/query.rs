@@ -1,65 +1,115 @@
-//! The search itself: ONE SQL statement per page, built from the valid filters with bind
-//! parameters only (never user text in the SQL), plus the home page's featured stays.
+//! The search itself: the location resolved to places, then ONE statement for the page, built
+//! from the valid filters with bind parameters only (never user text in the SQL), plus the
+//! home page's featured stays.
 //!
-//! How each filter is served (see README "Benchmark" for the EXPLAIN findings):
-//! - location: `search_document @@ to_tsquery('simple', 'amster:*')`, the GIN index;
-//! - dates: `NOT EXISTS` an overlapping calendar entry (`stay && [check_in, check_out)`), one
-//!   index probe per candidate: the exclusion constraint's GiST index or the cheaper B-tree
-//!   `(listing_id, upper(stay))` of migration 000005, plus min/max nights;
-//! - amenities: one `EXISTS` per amenity (primary key probe), so a listing needs all of them;
-//! - order: the partial indexes on published listings (price, rating, newest) let PostgreSQL
-//!   walk in order and stop after `LIMIT 21` (20 shown, the 21st says there is a next page).
+//! How a search is served (README "Benchmark" has the measurements):
+//! - location: the words are first matched against `places` (city, region, country) with
+//!   full-text search (`places_search_idx`); a search for "Paris", "Italy" or "amster" becomes
+//!   a few place ids. Each place's listings are then read from its own ordered index
+//!   (`listings_place_{rating,price,new}_idx`) in result order, stopping after a page, and the
+//!   pages of several places are merged. Words that name no place ("loft", "garden by the
+//!   sea") search the listings' own documents (`listings_search_idx`: place and title).
+//! - dates: none of the stay's nights is set in the listing's `booked_nights` bits (kept from
+//!   `calendar_entries` by triggers, migration 000008; read from the same index as the rest),
+//!   plus min/max nights;
+//! - amenities: one count of the listing's amenities among those asked for;
+//! - the filters are written as per-row checks (sub-plans, not joins) so the plan stays a walk
+//!   of one ordered index whatever the values: the statements of one shape are prepared once
+//!   per connection and keep one plan (`db::search_pool`).
 //!
 //! Price bounds are typed as decimals and compared in each listing's own currency: "80" means
 //! 8 000 minor units for EUR/USD listings and ¥80 for yen listings. There is no conversion
 //! between currencies.
 
 use chrono::NaiveDate;
-use diesel::sql_types::{BigInt, Date, Integer, Text};
+use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{
-    cards::{self, CARD_COLUMNS, CardRow},
+    cards::{CardRow, CardSql, card_columns},
     params::{PAGE_SIZE, SearchFilters, Sort},
+};
+use crate::{
+    db::{
+        self, DbPool,
+        sql::{Bind, Sql, SqlBuilder},
+    },
+    errors::AppResult,
 };
 
 /// Currencies without a minor unit (as `money::exponent` says).
 const ZERO_DECIMAL_CURRENCIES: &str = "('JPY', 'KRW', 'ISK', 'CLP', 'VND')";
 
-/// A bind parameter of the statement being built.
-enum Bind {
-    Text(String),
-    BigInt(i64),
-    Int(i32),
-    Date(NaiveDate),
+/// Up to this many places, each place's index is walked on its own and the pages merged;
+/// beyond, one walk of the global order keeps the listings of those places. A merge costs a
+/// page per place; the global walk costs in proportion to how rare the places are, and words
+/// naming many places are mostly countries with a large share of all listings. Measured at
+/// 100 000 listings: "United States" (10 places, 16 % of listings) 2.4 ms merged, 0.5 ms by
+/// the global walk; one city 0.3 ms either way.
+const MAX_WALKED_PLACES: usize = 3;
+/// Words naming more places than this (a one-letter prefix) search the listings' documents.
+const MAX_PLACES: usize = 500;
+
+/// The night `listings.booked_nights` starts with (its bit 1; migration 000008).
+const BOOKED_NIGHTS_FROM: (i32, u32, u32) = (2026, 1, 1);
+
+/// The (1-based) bit of `booked_nights` for the night starting on `date`. Stays are never in
+/// the past, so never before the first bit; an earlier date would read from bit 1.
+fn booked_nights_bit(date: NaiveDate) -> i32 {
+    let (year, month, day) = BOOKED_NIGHTS_FROM;
+    let first = NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN);
+    let days = (date - first).num_days().max(0);
+    i32::try_from(days + 1).unwrap_or(i32::MAX)
 }
 
-/// SQL text plus its binds, numbered `$1, $2…` in order.
-#[derive(Default)]
-struct Statement {
-    sql: String,
-    binds: Vec<Bind>,
+/// What the location box narrows the search to.
+#[derive(Debug, PartialEq)]
+enum Scope {
+    /// No location given.
+    Anywhere,
+    /// The places the words (`amster:*`) name, looked up by the page's own statement: each
+    /// place's index is walked and the pages merged. The statement answers nothing when the
+    /// words name no place or more than [`MAX_WALKED_PLACES`]; [`places_matching`] then
+    /// tells which of the other scopes applies.
+    Named(String),
+    /// Many places (a country, or a short prefix such as "sa").
+    ManyPlaces(Vec<i64>),
+    /// Words that name no place: full-text search of the listings (place and title).
+    Words(String),
 }
 
-impl Statement {
-    /// Adds a bind and returns its placeholder.
-    fn param(&mut self, bind: Bind) -> String {
-        self.binds.push(bind);
-        format!("${}", self.binds.len())
-    }
+/// The places whose city, region or country match the prefix query (`amster:*`).
+async fn places_matching(
+    conn: &mut AsyncPgConnection,
+    query: &str,
+) -> diesel::QueryResult<Vec<i64>> {
+    let mut sql = SqlBuilder::default();
+    let (words, limit) = (
+        sql.param(Bind::Text(query.to_string())),
+        sql.param(Bind::BigInt(MAX_PLACES as i64 + 1)),
+    );
+    sql.text(format!(
+        "SELECT id FROM places WHERE search_document @@ to_tsquery('simple', {words}) \
+         LIMIT {limit}"
+    ));
+    let mut ids: Vec<i64> = sql.build::<BigInt>().load(conn).await?;
+    ids.sort_unstable();
+    Ok(ids)
+}
 
-    async fn load(self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<Vec<CardRow>> {
-        let mut query = diesel::sql_query(self.sql).into_boxed();
-        for bind in self.binds {
-            query = match bind {
-                Bind::Text(value) => query.bind::<Text, _>(value),
-                Bind::BigInt(value) => query.bind::<BigInt, _>(value),
-                Bind::Int(value) => query.bind::<Integer, _>(value),
-                Bind::Date(value) => query.bind::<Date, _>(value),
-            };
-        }
-        query.load(conn).await
-    }
+/// Where a search by place words goes when its first statement found nothing: `None` when
+/// the words name a few places (nothing matched the filters there), else the scope to run.
+async fn fallback_scope(
+    conn: &mut AsyncPgConnection,
+    query: &str,
+) -> diesel::QueryResult<Option<Scope>> {
+    let places = places_matching(conn, query).await?;
+    Ok(match places.len() {
+        0 => Some(Scope::Words(query.to_string())),
+        n if n <= MAX_WALKED_PLACES => None,
+        n if n <= MAX_PLACES => Some(Scope::ManyPlaces(places)),
+        _ => Some(Scope::Words(query.to_string())),
+    })
 }
 
 fn order_by(sort: Sort, alias: &str) -> String {
@@ -71,40 +121,32 @@ fn order_by(sort: Sort, alias: &str) -> String {
     }
 }
 
-/// The WHERE clause of a search (`l` is `listings`).
-fn conditions(filters: &SearchFilters, statement: &mut Statement) -> Vec<String> {
+/// The filters as conditions on `l` (`listings`), each joined with AND.
+fn conditions(filters: &SearchFilters, sql: &mut SqlBuilder) -> Vec<String> {
     let mut conditions = vec!["l.status = 'published'".to_string()];
-    if let Some(query) = &filters.location_query {
-        let p = statement.param(Bind::Text(query.clone()));
-        conditions.push(format!("l.search_document @@ to_tsquery('simple', {p})"));
-    }
     if let Some(guests) = filters.guests {
-        let p = statement.param(Bind::Int(guests.get()));
+        let p = sql.param(Bind::Int(guests.get()));
         conditions.push(format!("l.max_guests >= {p}"));
     }
     if let Some(bedrooms) = filters.bedrooms {
-        let p = statement.param(Bind::Int(bedrooms));
+        let p = sql.param(Bind::Int(bedrooms));
         conditions.push(format!("l.bedrooms >= {p}"));
     }
     if let Some(kind) = filters.property_type {
-        let p = statement.param(Bind::Text(kind.to_string()));
+        let p = sql.param(Bind::Text(kind.to_string()));
         conditions.push(format!("l.property_type = {p}"));
     }
     // Bounds are in hundredths of a unit: whole units for zero-decimal currencies, rounded so
-    // that the bound stays inclusive of what was typed. Written as two plain ranges (not one
-    // CASE) so that PostgreSQL estimates them from its histogram and plans well.
+    // that the bound stays inclusive of what was typed.
     if filters.min_price.is_some() || filters.max_price.is_some() {
         let (low, high) = (
             filters.min_price.map(|b| b.0).unwrap_or(0),
             filters.max_price.map(|b| b.0).unwrap_or(i64::MAX / 2),
         );
-        let (c0, c1) = (
-            statement.param(Bind::BigInt(low)),
-            statement.param(Bind::BigInt(high)),
-        );
+        let (c0, c1) = (sql.param(Bind::BigInt(low)), sql.param(Bind::BigInt(high)));
         let (u0, u1) = (
-            statement.param(Bind::BigInt((low + 99) / 100)),
-            statement.param(Bind::BigInt(high / 100)),
+            sql.param(Bind::BigInt((low + 99) / 100)),
+            sql.param(Bind::BigInt(high / 100)),
         );
         conditions.push(format!(
             "((l.currency NOT IN {ZERO_DECIMAL_CURRENCIES} AND l.nightly_price BETWEEN {c0} AND {c1}) \
@@ -112,27 +154,89 @@ fn conditions(filters: &SearchFilters, statement: &mut Statement) -> Vec<String>
         ));
     }
     if let Some(dates) = &filters.dates {
-        let check_in = statement.param(Bind::Date(dates.check_in()));
-        let check_out = statement.param(Bind::Date(dates.check_out()));
-        let nights = statement.param(Bind::Int(dates.nights()));
-        // `upper(stay) > check_in` is implied by the overlap; it lets the B-tree
-        // `calendar_entries_listing_end_idx` serve the probe while `&&` keeps PostgreSQL's
-        // range statistics for the estimate (see migration 000005).
+        let nights = sql.param(Bind::Int(dates.nights()));
+        // `booked_nights` has one bit per night from 2026-01-01 (migration 000008, kept by
+        // triggers on `calendar_entries`); the stay is free when none of its nights is set.
+        let first_night = sql.param(Bind::Int(booked_nights_bit(dates.check_in())));
         conditions.push(format!(
-            "l.min_nights <= {nights} AND l.max_nights >= {nights} AND NOT EXISTS \
-             (SELECT 1 FROM calendar_entries c WHERE c.listing_id = l.id \
-             AND c.stay && daterange({check_in}, {check_out}, '[)') \
-             AND upper(c.stay) > {check_in})"
+            "l.min_nights <= {nights} AND l.max_nights >= {nights} \
+             AND bit_count(substring(l.booked_nights FROM {first_night} FOR {nights})) = 0"
         ));
     }
-    for (id, _) in &filters.amenities {
-        let p = statement.param(Bind::Int(*id));
+    if !filters.amenities.is_empty() {
+        let ids: Vec<i32> = filters.amenities.iter().map(|(id, _)| *id).collect();
+        let count = sql.param(Bind::BigInt(ids.len() as i64));
+        let ids = sql.param(Bind::Ints(ids));
         conditions.push(format!(
-            "EXISTS (SELECT 1 FROM listing_amenities a WHERE a.listing_id = l.id \
-             AND a.amenity_id = {p})"
+            "(SELECT count(*) FROM listing_amenities a WHERE a.listing_id = l.id \
+             AND a.amenity_id = ANY({ids})) = {count}"
         ));
     }
     conditions
+}
+
+/// The statement for one page of `filters` within `scope`.
+fn statement(scope: &Scope, filters: &SearchFilters) -> SqlBuilder {
+    let mut sql = SqlBuilder::default();
+    let mut conditions = conditions(filters, &mut sql);
+    let limit = sql.param(Bind::BigInt(PAGE_SIZE + 1));
+    let offset = sql.param(Bind::BigInt(filters.offset()));
+    let text = match scope {
+        Scope::Named(words) => {
+            // Each place gives its first `offset + limit` rows in order (a walk of its own
+            // index that stops there); the merge keeps the page. Past a few places the
+            // one-time filter answers nothing at once (see `Scope::Named`).
+            let words = sql.param(Bind::Text(words.clone()));
+            let window = sql.param(Bind::BigInt(filters.offset() + PAGE_SIZE + 1));
+            conditions.insert(0, "l.place_id = place.id".to_string());
+            format!(
+                "WITH place AS MATERIALIZED (SELECT id FROM places \
+                 WHERE search_document @@ to_tsquery('simple', {words}) LIMIT {}) \
+                 SELECT r.* FROM place CROSS JOIN LATERAL \
+                 (SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {window}) r \
+                 WHERE (SELECT count(*) FROM place) <= {MAX_WALKED_PLACES} \
+                 ORDER BY {} LIMIT {limit} OFFSET {offset}",
+                MAX_WALKED_PLACES + 1,
+                card_columns("l"),
+                conditions.join(" AND "),
+                order_by(filters.sort, "l"),
+                order_by(filters.sort, "r"),
+            )
+        }
+        Scope::Anywhere | Scope::ManyPlaces(_) | Scope::Words(_) => {
+            match scope {
+                Scope::ManyPlaces(places) => {
+                    let places = sql.param(Bind::BigInts(places.clone()));
+                    conditions.push(format!("l.place_id = ANY({places})"));
+                }
+                Scope::Words(words) => {
+                    let words = sql.param(Bind::Text(words.clone()));
+                    conditions.push(format!(
+                        "l.search_document @@ to_tsquery('simple', {words})"
+                    ));
+                }
+                _ => {}
+            }
+            format!(
+                "SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+                card_columns("l"),
+                conditions.join(" AND "),
+                order_by(filters.sort, "l"),
+            )
+        }
+    };
+    sql.text(text);
+    sql
+}
+
+/// `EXPLAIN` of the statement a search by `filters` runs first, for tests and benchmarks:
+/// run it on the search pool to see the plan searches get.
+pub fn explain(filters: &SearchFilters) -> Sql<Text> {
+    let first = match &filters.location_query {
+        None => Scope::Anywhere,
+        Some(words) => Scope::Named(words.clone()),
+    };
+    statement(&first, filters).explain()
 }
 
 /// One page of results.
@@ -141,22 +245,38 @@ pub struct SearchPage {
     pub has_next: bool,
 }
 
-/// Runs the search: one statement, at most `PAGE_SIZE + 1` rows read out.
+/// Runs the search: one statement for the page, at most `PAGE_SIZE + 1` rows read out
+/// (a search by place words that finds nothing then looks the places up and may run one
+/// more). Searches by place or without a location run on the search pool; searches of
+/// words in titles keep PostgreSQL's per-value planning (how many listings a word matches
+/// decides between the word's index and a walk in order).
 pub async fn search(
-    conn: &mut AsyncPgConnection,
+    search_pool: &DbPool,
+    pool: &DbPool,
     filters: &SearchFilters,
-) -> diesel::QueryResult<SearchPage> {
-    let mut statement = Statement::default();
-    let conditions = conditions(filters, &mut statement);
-    let limit = statement.param(Bind::BigInt(PAGE_SIZE + 1));
-    let offset = statement.param(Bind::BigInt(filters.offset()));
-    let inner = format!(
-        "SELECT {CARD_COLUMNS} FROM listings l WHERE {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-        conditions.join(" AND "),
-        order_by(filters.sort, "l"),
-    );
-    statement.sql = cards::with_thumbnails(&inner, &order_by(filters.sort, "p"));
-    let mut rows = statement.load(conn).await?;
+) -> AppResult<SearchPage> {
+    let mut conn = db::connection(search_pool).await?;
+    let first = match &filters.location_query {
+        None => Scope::Anywhere,
+        Some(words) => Scope::Named(words.clone()),
+    };
+    let mut rows: Vec<CardRow> = statement(&first, filters)
+        .build::<CardSql>()
+        .load(&mut conn)
+        .await?;
+    if let Scope::Named(words) = &first
+        && rows.is_empty()
+        && let Some(scope) = fallback_scope(&mut conn, words).await?
+    {
+        let statement = statement(&scope, filters).build::<CardSql>();
+        rows = if let Scope::Words(_) = scope {
+            drop(conn);
+            let mut conn = db::connection(pool).await?;
+            statement.load(&mut conn).await?
+        } else {
+            statement.load(&mut conn).await?
+        };
+    }
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     Ok(SearchPage { rows, has_next })
@@ -168,21 +288,21 @@ pub async fn featured(
     conn: &mut AsyncPgConnection,
     limit: i64,
 ) -> diesel::QueryResult<Vec<CardRow>> {
-    let mut statement = Statement::default();
-    let n = statement.param(Bind::BigInt(limit));
-    let inner = format!(
-        "(SELECT {CARD_COLUMNS}, 0 AS grp FROM listings l \
-           WHERE l.status = 'published' AND l.review_count >= 3 \
-           ORDER BY l.rating_avg DESC NULLS LAST, l.id LIMIT {n}) \
-         UNION ALL \
-         (SELECT {CARD_COLUMNS}, 1 AS grp FROM listings l WHERE l.status = 'published' \
-           ORDER BY l.published_at DESC, l.id DESC LIMIT {n})"
-    );
-    statement.sql = cards::with_thumbnails(
-        &inner,
-        "p.grp, p.rating_avg DESC NULLS LAST, p.published_at DESC, p.id",
-    );
-    let rows = statement.load(conn).await?;
+    let mut sql = SqlBuilder::default();
+    let n = sql.param(Bind::BigInt(limit));
+    sql.text(format!(
+        "SELECT {} FROM (\
+           (SELECT {columns}, 0 AS grp FROM listings l \
+             WHERE l.status = 'published' AND l.review_count >= 3 \
+             ORDER BY l.rating_avg DESC NULLS LAST, l.id LIMIT {n}) \
+           UNION ALL \
+           (SELECT {columns}, 1 AS grp FROM listings l WHERE l.status = 'published' \
+             ORDER BY l.published_at DESC, l.id DESC LIMIT {n})) f \
+         ORDER BY f.grp, f.rating_avg DESC NULLS LAST, f.published_at DESC, f.id",
+        card_columns("f"),
+        columns = card_columns("l"),
+    ));
+    let rows: Vec<CardRow> = sql.build::<CardSql>().load(conn).await?;
     let mut seen = Vec::new();
     Ok(rows
         .into_iter()
@@ -198,6 +318,7 @@ pub async fn featured(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::{amenities::Amenity, params::RawSearch};
 
     #[test]
     fn zero_decimal_currencies_match_the_money_module() {
@@ -205,5 +326,58 @@ mod tests {
             assert!(ZERO_DECIMAL_CURRENCIES.contains(code));
             assert_eq!(crate::money::exponent(code), 0, "{code}");
         }
+    }
+
+    fn filters(query: &str) -> SearchFilters {
+        let raw = RawSearch::from_query(query);
+        let amenities: Vec<Amenity> = Vec::new();
+        let today = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("date");
+        let mut errors = crate::web::forms::FormErrors::new();
+        SearchFilters::parse(&raw, &amenities, today, &mut errors)
+    }
+
+    #[test]
+    fn booked_nights_bits_count_nights_from_the_first_of_january_2026() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(booked_nights_bit(day(2026, 1, 1)), 1);
+        assert_eq!(booked_nights_bit(day(2026, 1, 2)), 2);
+        assert_eq!(booked_nights_bit(day(2027, 1, 1)), 366);
+        assert_eq!(booked_nights_bit(day(2025, 6, 1)), 1);
+    }
+
+    #[test]
+    fn statement_texts_depend_on_the_filters_used_not_on_their_values() {
+        // The statement cache keys on the text: values must never reach it.
+        let a = statement(
+            &Scope::Named("paris:*".into()),
+            &filters("check_in=2030-02-01&check_out=2030-02-05&guests=2&min_price=50"),
+        );
+        let b = statement(
+            &Scope::Named("new:* & york:*".into()),
+            &filters("check_in=2030-03-10&check_out=2030-03-12&guests=5&min_price=90&page=3"),
+        );
+        let (a, b) = (a.build::<CardSql>(), b.build::<CardSql>());
+        assert_eq!(a.text(), b.text());
+        assert!(!a.text().contains("2030") && !a.text().contains("paris"));
+    }
+
+    #[test]
+    fn one_place_or_several_walk_each_place_and_merge() {
+        let text = statement(&Scope::Named("rome:*".into()), &filters("sort=price_asc"))
+            .build::<CardSql>()
+            .text()
+            .to_string();
+        assert!(text.contains("CROSS JOIN LATERAL"), "{text}");
+        assert!(text.contains("l.place_id = place.id"), "{text}");
+        assert!(
+            text.contains("ORDER BY l.nightly_price, l.id LIMIT"),
+            "{text}"
+        );
+        let words = statement(&Scope::Words("loft:*".into()), &filters(""))
+            .build::<CardSql>()
+            .text()
+            .to_string();
+        assert!(words.contains("search_document @@"), "{words}");
+        assert!(!words.contains("LATERAL"), "{words}");
     }
 }

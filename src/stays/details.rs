@@ -1,22 +1,22 @@
 //! What the listing page reads beside the listing itself: photos, amenities, the host and the
-//! availability of a stay; one query each, none per item. (The calendar's entries come from
+//! wishlist heart in one query, and the availability of a stay. (The calendar's entries come from
 //! `listings::calendar::entries_between`.)
 
 use chrono::{DateTime, Utc};
 use diesel::{
-    ExpressionMethods, QueryDsl, Queryable, QueryableByName, Selectable, SelectableHelper,
-    sql_types::{Bool, Date},
+    Queryable, QueryableByName,
+    sql_types::{Array, BigInt, Bool, Date, Json, Nullable, Text, Timestamptz},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
 
 use super::stay::StayDates;
 use crate::{
+    db::sql::{Bind, SqlBuilder},
     listings::model::Listing,
-    schema::{amenities, listing_amenities, listing_photos, users},
 };
 
-#[derive(Clone, Debug, Queryable, Selectable)]
-#[diesel(table_name = listing_photos, check_for_backend(diesel::pg::Pg))]
+#[derive(Clone, Debug, Deserialize)]
 pub struct Photo {
     pub id: i64,
     pub image_key: String,
@@ -26,43 +26,8 @@ pub struct Photo {
     pub caption: String,
 }
 
-/// The photos in gallery order: the cover first, then by position.
-pub async fn photos(
-    conn: &mut AsyncPgConnection,
-    listing: &Listing,
-) -> diesel::QueryResult<Vec<Photo>> {
-    let mut photos: Vec<Photo> = listing_photos::table
-        .filter(listing_photos::listing_id.eq(listing.id))
-        .order((listing_photos::position, listing_photos::id))
-        .select(Photo::as_select())
-        .load(conn)
-        .await?;
-    if let Some(cover) = listing.cover_photo_id
-        && let Some(index) = photos.iter().position(|photo| photo.id == cover)
-    {
-        let photo = photos.remove(index);
-        photos.insert(0, photo);
-    }
-    Ok(photos)
-}
-
-/// Names of the listing's amenities, in the catalogue's order.
-pub async fn amenity_names(
-    conn: &mut AsyncPgConnection,
-    listing_id: i64,
-) -> diesel::QueryResult<Vec<String>> {
-    listing_amenities::table
-        .inner_join(amenities::table)
-        .filter(listing_amenities::listing_id.eq(listing_id))
-        .order((amenities::position, amenities::id))
-        .select(amenities::name)
-        .load(conn)
-        .await
-}
-
 /// The host as guests see them.
-#[derive(Clone, Debug, Queryable, Selectable)]
-#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+#[derive(Clone, Debug)]
 pub struct Host {
     pub id: i64,
     pub name: String,
@@ -77,11 +42,7 @@ impl Host {
     }
 
     pub fn initial(&self) -> String {
-        self.name
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().collect())
-            .unwrap_or_default()
+        crate::accounts::initial_of(&self.name)
     }
 
     /// "March 2024".
@@ -90,12 +51,85 @@ impl Host {
     }
 }
 
-pub async fn host(conn: &mut AsyncPgConnection, host_id: i64) -> diesel::QueryResult<Host> {
-    users::table
-        .find(host_id)
-        .select(Host::as_select())
-        .first(conn)
-        .await
+/// Everything around the listing that its page shows.
+pub struct Details {
+    /// In gallery order: the cover first, then by position.
+    pub photos: Vec<Photo>,
+    /// Names, in the catalogue's order.
+    pub amenities: Vec<String>,
+    pub host: Host,
+    /// In the viewer's wishlist.
+    pub saved: bool,
+}
+
+type DetailsSql = (
+    BigInt,
+    Text,
+    Text,
+    Nullable<Text>,
+    Timestamptz,
+    Json,
+    Array<Text>,
+    Bool,
+);
+
+#[derive(Queryable)]
+struct DetailsRow {
+    host_id: i64,
+    name: String,
+    bio: String,
+    avatar_key: Option<String>,
+    created_at: DateTime<Utc>,
+    photos: serde_json::Value,
+    amenities: Vec<String>,
+    saved: bool,
+}
+
+/// The host, photos, amenities and whether `viewer` saved the listing: one query, whatever
+/// the number of photos or amenities.
+pub async fn around(
+    conn: &mut AsyncPgConnection,
+    listing: &Listing,
+    viewer: Option<i64>,
+) -> diesel::QueryResult<Details> {
+    let mut sql = SqlBuilder::default();
+    let id = sql.param(Bind::BigInt(listing.id));
+    let host = sql.param(Bind::BigInt(listing.host_id));
+    // No viewer matches no wishlist row (ids start at 1).
+    let viewer = sql.param(Bind::BigInt(viewer.unwrap_or(0)));
+    sql.text(format!(
+        "SELECT u.id, u.name, u.bio, u.avatar_key, u.created_at, \
+           coalesce((SELECT json_agg(json_build_object('id', p.id, 'image_key', p.image_key, \
+             'thumb_key', p.thumb_key, 'width', p.width, 'height', p.height, \
+             'caption', p.caption) ORDER BY p.position, p.id) \
+             FROM listing_photos p WHERE p.listing_id = {id}), '[]'::json), \
+           ARRAY(SELECT a.name FROM listing_amenities la JOIN amenities a ON a.id = la.amenity_id \
+             WHERE la.listing_id = {id} ORDER BY a.position, a.id), \
+           EXISTS (SELECT 1 FROM wishlist_items w WHERE w.user_id = {viewer} \
+             AND w.listing_id = {id}) \
+         FROM users u WHERE u.id = {host}"
+    ));
+    let row: DetailsRow = sql.build::<DetailsSql>().get_result(conn).await?;
+    let mut photos: Vec<Photo> = serde_json::from_value(row.photos)
+        .map_err(|error| diesel::result::Error::DeserializationError(Box::new(error)))?;
+    if let Some(cover) = listing.cover_photo_id
+        && let Some(index) = photos.iter().position(|photo| photo.id == cover)
+    {
+        let photo = photos.remove(index);
+        photos.insert(0, photo);
+    }
+    Ok(Details {
+        photos,
+        amenities: row.amenities,
+        host: Host {
+            id: row.host_id,
+            name: row.name,
+            bio: row.bio,
+            avatar_key: row.avatar_key,
+            created_at: row.created_at,
+        },
+        saved: row.saved,
+    })
 }
 
 #[derive(QueryableByName)]
@@ -114,7 +148,7 @@ pub async fn is_free(
         "SELECT EXISTS (SELECT 1 FROM calendar_entries WHERE listing_id = $1 \
          AND stay && daterange($2, $3, '[)')) AS taken",
     )
-    .bind::<diesel::sql_types::BigInt, _>(listing_id)
+    .bind::<BigInt, _>(listing_id)
     .bind::<Date, _>(dates.check_in())
     .bind::<Date, _>(dates.check_out())
     .get_result(conn)

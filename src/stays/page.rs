@@ -9,7 +9,6 @@ use super::{
     details::{self, Host, Photo},
     quote::{self, QuoteView, StayQuery},
     view::ListingView,
-    wishlist,
 };
 use crate::{
     errors::{AppError, AppResult},
@@ -87,20 +86,20 @@ async fn show(
     let stay = StayQuery::from_query(req.query_string());
     let today = quote::listing_today(&listing);
     let (from, to) = calendar::window(today);
-    let photos = details::photos(&mut conn, &listing).await?;
-    let amenities = details::amenity_names(&mut conn, listing.id).await?;
-    let host = details::host(&mut conn, listing.host_id).await?;
+    let viewer = page.user.as_ref().map(|user| user.id);
+    let details::Details {
+        photos,
+        amenities,
+        host,
+        saved,
+    } = details::around(&mut conn, &listing, viewer).await?;
     let occupied = calendar_entries::entries_between(&mut conn, listing.id, from, to).await?;
     let quote = quote::answer(&mut conn, &listing, &stay).await?;
-    let saved = match &page.user {
-        Some(user) => wishlist::is_saved(&mut conn, user.id, listing.id).await?,
-        None => false,
-    };
     drop(conn);
     let selected = StayDates::parse(&stay.check_in, &stay.check_out, earliest_today())
         .ok()
         .flatten();
-    let own = page.user.as_ref().map(|user| user.id) == Some(listing.host_id);
+    let own = viewer == Some(listing.host_id);
     let html = ListingPage {
         months: calendar::months(today, &occupied, selected.as_ref()),
         own,

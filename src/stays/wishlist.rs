@@ -4,16 +4,17 @@
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, sql_types::BigInt};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
 use crate::{
     accounts::SignedIn,
+    db::sql::{Bind, SqlBuilder},
     errors::{AppError, AppResult},
     listings::model,
     schema::wishlist_items,
-    search::cards::{self, CARD_COLUMNS, CardRow, ListingCard},
+    search::cards::{CardRow, CardSql, ListingCard, card_columns},
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -67,18 +68,18 @@ pub async fn saved_cards(
     conn: &mut AsyncPgConnection,
     user_id: i64,
 ) -> diesel::QueryResult<Vec<ListingCard>> {
-    let inner = format!(
-        "SELECT {CARD_COLUMNS}, w.created_at AS saved_at FROM wishlist_items w \
-         JOIN listings l ON l.id = w.listing_id \
-         WHERE w.user_id = $1 AND l.status = 'published' \
-         ORDER BY w.created_at DESC, l.id LIMIT $2"
+    let mut sql = SqlBuilder::default();
+    let (user, limit) = (
+        sql.param(Bind::BigInt(user_id)),
+        sql.param(Bind::BigInt(WISHLIST_LIMIT)),
     );
-    let rows: Vec<CardRow> =
-        diesel::sql_query(cards::with_thumbnails(&inner, "p.saved_at DESC, p.id"))
-            .bind::<BigInt, _>(user_id)
-            .bind::<BigInt, _>(WISHLIST_LIMIT)
-            .load(conn)
-            .await?;
+    sql.text(format!(
+        "SELECT {} FROM wishlist_items w JOIN listings l ON l.id = w.listing_id \
+         WHERE w.user_id = {user} AND l.status = 'published' \
+         ORDER BY w.created_at DESC, l.id LIMIT {limit}",
+        card_columns("l")
+    ));
+    let rows: Vec<CardRow> = sql.build::<CardSql>().load(conn).await?;
     Ok(rows
         .into_iter()
         .map(|row| ListingCard {

@@ -305,6 +305,7 @@ impl TestApp {
             ServerParts {
                 config: config.clone(),
                 pool: pool.clone(),
+                search_pool: db::search_pool(&database_url, 4).expect("search pool"),
                 secret_key: Key::generate(),
                 workers: Some(1),
                 extra_routes,
