@@ -255,7 +255,9 @@ pub async fn stays(
     )
     .await?;
     bookings::welcome_demo_accounts(conn, first_id, last_id).await?;
-    diesel::sql_query("ANALYZE").execute(conn).await?;
+    // Fresh statistics for the planner, and a visibility map for index-only scans (search
+    // reads its covering indexes without visiting the table only for all-visible pages).
+    diesel::sql_query("VACUUM (ANALYZE)").execute(conn).await?;
     diesel::sql_query("DROP TABLE IF EXISTS seed_places, seed_hosts, seed_guests")
         .execute(conn)
         .await?;

@@ -17,6 +17,7 @@ mod payments_support;
 mod payments_webhooks;
 mod reviews;
 mod search;
+mod search_places;
 mod stays;
 mod stripe_fake;
 mod support;
