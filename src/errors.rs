@@ -153,7 +153,8 @@ impl From<tokio::task::JoinError> for AppError {
     }
 }
 
-fn url_encode(value: &str) -> String {
+/// Percent-encodes `value` for a query string (`/login?next=…`).
+pub(crate) fn url_encode(value: &str) -> String {
     serde_urlencoded::to_string([("", value)])
         .map(|encoded| encoded.trim_start_matches('=').to_string())
         .unwrap_or_default()

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use super::service::{self, BookError, BookingInput};
 use crate::{
     db,
-    errors::AppResult,
+    errors::{AppError, AppResult},
+    stays::quote::StayQuery,
     web::{AppState, forms, is_htmx, page::PageContext},
 };
 
@@ -75,7 +76,7 @@ async fn book(
     .unwrap_or_default();
     let back = format!("/listings/{listing_id}?{typed}");
     let Some(user) = page.user.clone() else {
-        let login = format!("/login?next=%2Flistings%2F{listing_id}");
+        let login = format!("/login?next={}", crate::errors::url_encode(&back));
         return Ok(redirect(&req, &login));
     };
     let input = BookingInput {
@@ -148,6 +149,22 @@ async fn book(
     Ok(forms::html(status, html))
 }
 
+/// `GET /listings/{id}/book`: where the booking widget of a visitor who is not logged in
+/// goes. Off to the login page, then back to the listing with the stay they chose (a visitor
+/// who logged in meanwhile goes straight back to it).
+async fn log_in_to_book(
+    page: PageContext,
+    path: web::Path<i64>,
+    stay: web::Query<StayQuery>,
+) -> AppResult<HttpResponse> {
+    let back = stay.listing_url(path.into_inner());
+    if page.user.is_none() {
+        return Err(AppError::SignInRequired { next: back });
+    }
+    Ok(forms::see_other(&back))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/listings/{id}/book", web::post().to(book));
+    cfg.route("/listings/{id}/book", web::post().to(book))
+        .route("/listings/{id}/book", web::get().to(log_in_to_book));
 }

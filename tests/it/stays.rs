@@ -219,9 +219,20 @@ async fn without_javascript_the_listing_page_shows_the_quote_of_its_query() {
     let host = fixtures::user(&app, "host@example.com", true).await;
     let spec = ListingSpec::default();
     let id = fixtures::listing(&app, host, spec.clone()).await;
-    let browser = app.new_browser();
+    let (_, browser) = fixtures::signed_in(&app, "guest@example.com", false).await;
 
-    // "Check price" posts the form and lands on the page with the stay in its query.
+    // A visitor's "Check price" is a GET of the page itself with the stay.
+    let anonymous = app
+        .get(&format!("/listings/{id}"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(anonymous.contains(&format!(
+        r#"formaction="/listings/{id}" formnovalidate>Check price"#
+    )));
+
+    // Signed in, "Check price" posts the form and lands on the page with the stay in its query.
     let page = browser
         .get(&format!("/listings/{id}"))
         .await
@@ -267,13 +278,14 @@ async fn the_booking_widget_posts_to_book_with_a_fresh_idempotency_key_each_time
         ..ListingSpec::default()
     };
     let id = fixtures::listing(&app, host, request).await;
-    let first = app
+    let (_, guest) = fixtures::signed_in(&app, "guest@example.com", false).await;
+    let first = guest
         .get(&format!("/listings/{id}"))
         .await
         .text()
         .await
         .expect("body");
-    let second = app
+    let second = guest
         .get(&format!("/listings/{id}"))
         .await
         .text()
@@ -391,12 +403,9 @@ async fn saving_without_javascript_redirects_back_and_anonymous_visitors_are_ask
         attribute(&html, "a.listing-card__favorite", "href"),
         Some(format!("/login?next=/listings/{id}"))
     );
+    // (A token from the login page: the listing page gives visitors none.)
     let post = anonymous
-        .submit(
-            &format!("/listings/{id}"),
-            &format!("/listings/{id}/favorite"),
-            &[],
-        )
+        .submit("/login", &format!("/listings/{id}/favorite"), &[])
         .await;
     assert_eq!(post.status(), 303);
     assert_eq!(
@@ -404,4 +413,77 @@ async fn saving_without_javascript_redirects_back_and_anonymous_visitors_are_ask
         format!("/login?next=/listings/{id}").as_str()
     );
     assert_eq!(anonymous.get("/wishlist").await.status(), 303);
+}
+
+#[tokio::test]
+async fn a_visitor_browses_without_a_session_and_books_after_logging_in_with_the_stay_kept() {
+    let app = TestApp::spawn().await;
+    let host = fixtures::user(&app, "host@example.com", true).await;
+    let listing = fixtures::listing(&app, host, ListingSpec::default()).await;
+    fixtures::user(&app, "guest@example.com", false).await;
+    let stay = format!("check_in={}&check_out={}&guests=2", day(20), day(23));
+
+    // Browsing opens no session: no cookie, no CSRF token, the widget is a plain GET form.
+    let visitor = app.new_browser();
+    let page = visitor.get(&format!("/listings/{listing}?{stay}")).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.headers().get("set-cookie").is_none());
+    let html = page.text().await.expect("body");
+    assert!(csrf_token_in(&html).is_none());
+    assert!(html.contains(&format!(
+        "<form class=\"form\" method=\"get\" action=\"/listings/{listing}/book\">"
+    )));
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.pool.get().await.expect("connection");
+    let sessions: Count = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query("SELECT count(*) AS n FROM sessions"),
+        &mut conn,
+    )
+    .await
+    .expect("count sessions");
+    assert_eq!(sessions.n, 0);
+
+    // "Reserve" leads to the login page, and logging in leads back to the same stay.
+    let reserve = visitor
+        .get(&format!("/listings/{listing}/book?{stay}"))
+        .await;
+    assert_eq!(reserve.status(), 303);
+    let login = reserve.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let back = format!("/listings/{listing}?{stay}#booking");
+    assert!(login.starts_with("/login?next="), "{login}");
+    let next = login.trim_start_matches("/login?next=");
+    let next: Vec<(String, String)> =
+        serde_urlencoded::from_str(&format!("n={next}")).expect("next");
+    let next = next[0].1.clone();
+    assert_eq!(next, back);
+    let logged_in = visitor
+        .submit(
+            &login,
+            "/login",
+            &[
+                ("email", "guest@example.com"),
+                ("password", fixtures::PASSWORD),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert_eq!(logged_in.status(), 303);
+    assert_eq!(logged_in.headers()["location"], back.as_str());
+    // Signed in, the widget posts with a token.
+    let html = visitor.get(&back).await.text().await.expect("body");
+    assert!(html.contains(&format!(
+        "<form class=\"form\" method=\"post\" action=\"/listings/{listing}/book\">"
+    )));
+    assert!(csrf_token_in(&html).is_some());
+    let again = visitor
+        .get(&format!("/listings/{listing}/book?{stay}"))
+        .await;
+    assert_eq!(again.headers()["location"], back.as_str());
 }
