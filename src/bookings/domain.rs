@@ -181,33 +181,6 @@ impl StayDates {
     }
 }
 
-/// A number of guests the listing accepts (1 to its maximum).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct GuestCount(i32);
-
-impl GuestCount {
-    pub fn parse(raw: &str, max_guests: i32) -> Result<Self, String> {
-        let raw = raw.trim();
-        if raw.is_empty() {
-            return Ok(GuestCount(1));
-        }
-        let count: i32 = raw
-            .parse()
-            .map_err(|_| "Enter the number of guests.".to_string())?;
-        if count < 1 {
-            return Err("At least one guest stays.".into());
-        }
-        if count > max_guests {
-            return Err(format!("This place welcomes at most {max_guests} guests."));
-        }
-        Ok(GuestCount(count))
-    }
-
-    pub fn get(self) -> i32 {
-        self.0
-    }
-}
-
 /// The key that makes a double submit create one booking: what the form sent, or a fresh one.
 pub fn idempotency_key(raw: &str) -> Result<String, String> {
     let key = raw.trim();
@@ -259,14 +232,5 @@ mod tests {
         assert!(stay.within(3, 30).is_err());
         assert!(stay.within(2, 30).is_ok());
         assert!(stay.within(1, 1).is_err());
-    }
-
-    #[test]
-    fn guest_counts_stay_within_the_listing() {
-        assert_eq!(GuestCount::parse("2", 4).unwrap().get(), 2);
-        assert_eq!(GuestCount::parse("", 4).unwrap().get(), 1);
-        assert!(GuestCount::parse("0", 4).is_err());
-        assert!(GuestCount::parse("5", 4).is_err());
-        assert!(GuestCount::parse("two", 4).is_err());
     }
 }

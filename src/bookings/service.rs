@@ -10,7 +10,7 @@ use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::{
-    domain::{self, GuestCount, Status, StayDates},
+    domain::{self, Status, StayDates},
     emails::{self, Context, Notice},
     history,
     model::Booking,
@@ -23,6 +23,7 @@ use crate::{
     listings::model::Listing,
     pricing::{self, PricingPolicy},
     schema::bookings,
+    stays::stay::Guests,
 };
 
 /// The booking form as typed.
@@ -126,8 +127,8 @@ pub async fn book(
         return Err(BookError::Unverified);
     }
     let stay = stay_dates(&listing, input.check_in, input.check_out, now)?;
-    let guests = GuestCount::parse(input.guests, listing.max_guests)
-        .map_err(|message| invalid("guests", message))?;
+    let guests = Guests::for_stay(input.guests, listing.max_guests)
+        .map_err(|problem| invalid("guests", problem.message))?;
     let key = domain::idempotency_key(input.idempotency_key)
         .map_err(|message| invalid("form", message))?;
     let quote = pricing::quote(&listing.rates(), stay.nights(), &PricingPolicy::default());

@@ -76,12 +76,8 @@ pub async fn quote_stay(
     if dates.check_in() < listing_today(listing) {
         return Ok(Err("Check-in cannot be in the past.".into()));
     }
-    if guests.get() > listing.max_guests {
-        return Ok(Err(format!(
-            "This place welcomes at most {} guest{}.",
-            listing.max_guests,
-            if listing.max_guests == 1 { "" } else { "s" }
-        )));
+    if let Err(problem) = guests.fit(listing.max_guests) {
+        return Ok(Err(problem.message));
     }
     if dates.nights() < listing.min_nights {
         return Ok(Err(format!(

@@ -130,6 +130,26 @@ impl Guests {
         Ok(Some(Guests(count as i32)))
     }
 
+    /// The guests of a stay at a listing welcoming `capacity`: empty means one. The one
+    /// rule for the quote and the booking, so both say the same thing.
+    pub fn for_stay(raw: &str, capacity: i32) -> Result<Self, FieldProblem> {
+        let guests = Guests::parse(raw)?.unwrap_or(Guests::ONE);
+        guests.fit(capacity)?;
+        Ok(guests)
+    }
+
+    /// Refuses more guests than the listing welcomes.
+    pub fn fit(&self, capacity: i32) -> Result<(), FieldProblem> {
+        if self.0 <= capacity {
+            return Ok(());
+        }
+        let plural = if capacity == 1 { "" } else { "s" };
+        Err(problem(
+            "guests",
+            format!("This place welcomes at most {capacity} guest{plural}."),
+        ))
+    }
+
     pub fn get(&self) -> i32 {
         self.0
     }
@@ -144,6 +164,21 @@ pub fn earliest_today() -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stay_has_one_guest_unless_told_and_no_more_than_the_listing_welcomes() {
+        assert_eq!(Guests::for_stay("2", 4).map(|g| g.get()), Ok(2));
+        assert_eq!(Guests::for_stay("", 4).map(|g| g.get()), Ok(1));
+        assert_eq!(Guests::for_stay(" 4 ", 4).map(|g| g.get()), Ok(4));
+        let too_many = Guests::for_stay("5", 4).expect_err("5 > 4");
+        assert_eq!(too_many.message, "This place welcomes at most 4 guests.");
+        assert_eq!(
+            Guests::for_stay("2", 1).expect_err("2 > 1").message,
+            "This place welcomes at most 1 guest."
+        );
+        assert!(Guests::for_stay("0", 4).is_err());
+        assert!(Guests::for_stay("two", 4).is_err());
+    }
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")

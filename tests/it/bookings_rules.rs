@@ -45,7 +45,7 @@ async fn bad_booking_requests_are_refused_clearly_and_book_nothing() {
             "Check-out must be after check-in",
         ),
         (date(5), date(7), "5", 422, "at most 4 guests"),
-        (date(5), date(7), "0", 422, "At least one guest"),
+        (date(5), date(7), "0", 422, "Guests must be between 1"),
         (date(5), date(6), "2", 422, "minimum stay of 2 nights"),
         (date(5), date(45), "2", 422, "at most 30 nights"),
         ("soon".to_string(), date(6), "2", 422, "Enter a date like"),
