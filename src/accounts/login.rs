@@ -60,6 +60,11 @@ async fn show(page: PageContext, query: web::Query<NextQuery>) -> AppResult<Http
     let next = forms::safe_next(&query.next).unwrap_or("").to_string();
     let notice = if query.reset == "done" {
         "Your password was changed and every device was signed out. Log in with your new password."
+    } else if next.starts_with("/listings/") {
+        // Sent here by a booking widget or a heart: say why, and that the stay is kept.
+        "Log in to book or save this stay; you will be taken back to it."
+    } else if !next.is_empty() {
+        "Please log in to continue."
     } else {
         ""
     };

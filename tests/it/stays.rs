@@ -463,6 +463,8 @@ async fn a_visitor_browses_without_a_session_and_books_after_logging_in_with_the
         serde_urlencoded::from_str(&format!("n={next}")).expect("next");
     let next = next[0].1.clone();
     assert_eq!(next, back);
+    let login_page = visitor.get(&login).await.text().await.expect("login page");
+    assert!(login_page.contains("Log in to book or save this stay"));
     let logged_in = visitor
         .submit(
             &login,
