@@ -37,6 +37,11 @@ impl PageContext {
         assets::url(path)
     }
 
+    /// An icon of the sprite `static/img/icons.svg`, for `<use href>`.
+    pub fn icon(&self, name: &str) -> String {
+        format!("{}#{name}", assets::url("img/icons.svg"))
+    }
+
     pub fn signed_in(&self) -> bool {
         self.user.is_some()
     }
