@@ -78,6 +78,12 @@ enum Scope {
     Words(String),
 }
 
+/// The ids of the places whose city, region or country match the query `words` (a
+/// placeholder for a prefix tsquery such as `amster:*`).
+fn places_named(words: &str) -> String {
+    format!("SELECT id FROM places WHERE search_document @@ to_tsquery('simple', {words})")
+}
+
 /// The places whose city, region or country match the prefix query (`amster:*`).
 async fn places_matching(
     conn: &mut AsyncPgConnection,
@@ -88,10 +94,7 @@ async fn places_matching(
         sql.param(Bind::Text(query.to_string())),
         sql.param(Bind::BigInt(MAX_PLACES as i64 + 1)),
     );
-    sql.text(format!(
-        "SELECT id FROM places WHERE search_document @@ to_tsquery('simple', {words}) \
-         LIMIT {limit}"
-    ));
+    sql.text(format!("{} LIMIT {limit}", places_named(&words)));
     let mut ids: Vec<i64> = sql.build::<BigInt>().load(conn).await?;
     ids.sort_unstable();
     Ok(ids)
@@ -190,12 +193,12 @@ fn statement(scope: &Scope, filters: &SearchFilters) -> SqlBuilder {
             let window = sql.param(Bind::BigInt(filters.offset() + PAGE_SIZE + 1));
             conditions.insert(0, "l.place_id = place.id".to_string());
             format!(
-                "WITH place AS MATERIALIZED (SELECT id FROM places \
-                 WHERE search_document @@ to_tsquery('simple', {words}) LIMIT {}) \
+                "WITH place AS MATERIALIZED ({} LIMIT {}) \
                  SELECT r.* FROM place CROSS JOIN LATERAL \
                  (SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {window}) r \
                  WHERE (SELECT count(*) FROM place) <= {MAX_WALKED_PLACES} \
                  ORDER BY {} LIMIT {limit} OFFSET {offset}",
+                places_named(&words),
                 MAX_WALKED_PLACES + 1,
                 card_columns("l"),
                 conditions.join(" AND "),
@@ -229,14 +232,18 @@ fn statement(scope: &Scope, filters: &SearchFilters) -> SqlBuilder {
     sql
 }
 
+/// The scope a search by `filters` tries first: the places its words name, if any.
+fn first_scope(filters: &SearchFilters) -> Scope {
+    match &filters.location_query {
+        None => Scope::Anywhere,
+        Some(words) => Scope::Named(words.clone()),
+    }
+}
+
 /// `EXPLAIN` of the statement a search by `filters` runs first, for tests and benchmarks:
 /// run it on the search pool to see the plan searches get.
 pub fn explain(filters: &SearchFilters) -> Sql<Text> {
-    let first = match &filters.location_query {
-        None => Scope::Anywhere,
-        Some(words) => Scope::Named(words.clone()),
-    };
-    statement(&first, filters).explain()
+    statement(&first_scope(filters), filters).explain()
 }
 
 /// One page of results.
@@ -256,10 +263,7 @@ pub async fn search(
     filters: &SearchFilters,
 ) -> AppResult<SearchPage> {
     let mut conn = db::connection(search_pool).await?;
-    let first = match &filters.location_query {
-        None => Scope::Anywhere,
-        Some(words) => Scope::Named(words.clone()),
-    };
+    let first = first_scope(filters);
     let mut rows: Vec<CardRow> = statement(&first, filters)
         .build::<CardSql>()
         .load(&mut conn)
