@@ -1,6 +1,13 @@
 //! Assembles the actix-web application: middleware in order, then every feature's routes.
 
-use std::{net::TcpListener, sync::Arc, time::Duration};
+use std::{
+    net::TcpListener,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use actix_identity::IdentityMiddleware;
 use actix_session::{SessionMiddleware, config::BrowserSession};
@@ -14,9 +21,10 @@ use actix_web::{
 
 use crate::{
     config::Config,
-    db::DbPool,
+    db::{DbPool, SearchPools},
     errors::AppError,
-    storage::LocalDisk,
+    search::places::PlaceDirectory,
+    storage::{LocalDisk, Storage},
     web::{
         AppState, assets, csrf, error_pages, metrics::Metrics, observability, security_headers,
         session_store::PgSessionStore,
@@ -34,8 +42,8 @@ const FORM_LIMIT: usize = 256 * 1024;
 pub struct ServerParts {
     pub config: Arc<Config>,
     pub pool: DbPool,
-    /// Search's own connections (`db::search_pool`).
-    pub search_pool: DbPool,
+    /// Search's own connections, a pool per worker (`db::SearchPools`).
+    pub search_pools: SearchPools,
     pub secret_key: Key,
     /// Worker threads; `None` means one per CPU.
     pub workers: Option<usize>,
@@ -45,12 +53,18 @@ pub struct ServerParts {
 
 /// Binds the application to `listener` and returns the server future (not yet running).
 pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Server> {
-    let state = web::Data::new(AppState {
-        pool: parts.pool.clone(),
-        search_pool: parts.search_pool.clone(),
-        config: parts.config.clone(),
-        storage: Arc::new(LocalDisk::new(parts.config.data_dir.join("uploads"))),
+    let workers = parts.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
+    let search_pools = parts
+        .search_pools
+        .build(workers)
+        .map_err(std::io::Error::other)?;
+    let next_search_pool = Arc::new(AtomicUsize::new(0));
+    let storage: Storage = Arc::new(LocalDisk::new(parts.config.data_dir.join("uploads")));
+    let places = Arc::new(PlaceDirectory::default());
+    let pool = parts.pool.clone();
+    let config = parts.config.clone();
     let metrics = web::Data::new(Metrics::default());
     let production = parts.config.is_production();
     let store = PgSessionStore::new(parts.pool.clone());
@@ -58,6 +72,16 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
     let extra_routes = parts.extra_routes;
 
     let server = HttpServer::new(move || {
+        // Called once on each worker's thread: the worker's own search pool (see
+        // `db::SearchPools`); everything else is shared.
+        let turn = next_search_pool.fetch_add(1, Ordering::Relaxed);
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            search_pool: search_pools[turn % search_pools.len()].clone(),
+            config: config.clone(),
+            storage: storage.clone(),
+            places: places.clone(),
+        });
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())
             .cookie_name("roost_session".into())
             .cookie_http_only(true)
@@ -76,7 +100,7 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
             .login_deadline(Some(ABSOLUTE_TIMEOUT))
             .build();
         App::new()
-            .app_data(state.clone())
+            .app_data(state)
             .app_data(metrics.clone())
             .app_data(web::FormConfig::default().limit(FORM_LIMIT))
             // Innermost first: CSRF needs the session, which identity and CSRF both build on.
@@ -95,11 +119,11 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
             })
             .default_service(web::to(not_found))
     });
-    let server = match parts.workers {
-        Some(workers) => server.workers(workers),
-        None => server,
-    };
-    let server = server.listen(listener)?.shutdown_timeout(10).run();
+    let server = server
+        .workers(workers)
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
     Ok(server)
 }
 

@@ -125,7 +125,9 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
         }
     }
     let pool = db::pool(database_url, 16)?;
-    let search_pool = db::search_pool(database_url, 8)?;
+    // Four per worker: enough to keep PostgreSQL busy while the worker renders pages (more
+    // only added threads competing for the same two cores in the benchmark).
+    let search_pools = db::SearchPools::new(database_url, 4);
     let job_context = job_context(&config, &pool)?;
     let secret_key = startup::secret_key(&config)?;
     let listener = TcpListener::bind(config.bind)
@@ -138,7 +140,7 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
         ServerParts {
             config,
             pool,
-            search_pool,
+            search_pools,
             secret_key,
             workers: None,
             extra_routes: None,

@@ -6,6 +6,7 @@ pub mod cards;
 mod handlers;
 mod links;
 pub mod params;
+pub mod places;
 pub mod query;
 pub mod sort;
 pub mod view;

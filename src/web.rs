@@ -19,11 +19,13 @@ use crate::{config::Config, db::DbPool, storage::Storage};
 /// State shared by all handlers (`web::Data<AppState>`).
 pub struct AppState {
     pub pool: DbPool,
-    /// Connections for search statements only (`db::search_pool`).
+    /// Connections for search statements only, this worker's own (`db::SearchPools`).
     pub search_pool: DbPool,
     pub config: Arc<Config>,
     /// Uploaded files (avatars, listing photos).
     pub storage: Storage,
+    /// The places each location query names, kept for search (`search::places`).
+    pub places: Arc<crate::search::places::PlaceDirectory>,
 }
 
 /// Whether the request was made by htmx (it then expects a fragment, not a page).

@@ -16,6 +16,7 @@ use super::{
 use crate::{
     errors::{AppError, AppResult},
     schema::{listing_photos, listings},
+    search::places::PlaceDirectory,
 };
 
 /// The columns a host edits.
@@ -86,46 +87,56 @@ impl<'a> From<&'a ListingInput> for ListingRow<'a> {
 }
 
 /// Creates a draft listing of `host_id` with its amenities, in one transaction; returns its id.
+/// Its city, region and country may be a new place, which `places` then learns.
 pub async fn create(
     conn: &mut AsyncPgConnection,
+    places: &PlaceDirectory,
     host_id: i64,
     input: &ListingInput,
 ) -> AppResult<i64> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let id = diesel::insert_into(listings::table)
-            .values((
-                listings::host_id.eq(host_id),
-                listings::status.eq(DRAFT),
-                ListingRow::from(input),
-            ))
-            .returning(listings::id)
-            .get_result::<i64>(conn)
-            .await?;
-        amenities::replace_for_listing(conn, id, &input.amenities).await?;
-        Ok(id)
-    })
-    .await
+    let created = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let id = diesel::insert_into(listings::table)
+                .values((
+                    listings::host_id.eq(host_id),
+                    listings::status.eq(DRAFT),
+                    ListingRow::from(input),
+                ))
+                .returning(listings::id)
+                .get_result::<i64>(conn)
+                .await?;
+            amenities::replace_for_listing(conn, id, &input.amenities).await?;
+            Ok(id)
+        })
+        .await;
+    places.forget_all();
+    created
 }
 
 /// Saves a listing's details and amenities, in one transaction. The caller has checked that
-/// the listing is the host's.
+/// the listing is the host's. A new city, region or country may be a new place, which
+/// `places` then learns.
 pub async fn update(
     conn: &mut AsyncPgConnection,
+    places: &PlaceDirectory,
     listing_id: i64,
     input: &ListingInput,
 ) -> AppResult<()> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let updated = diesel::update(listings::table.find(listing_id))
-            .set(ListingRow::from(input))
-            .execute(conn)
-            .await?;
-        if updated == 0 {
-            return Err(AppError::NotFound);
-        }
-        amenities::replace_for_listing(conn, listing_id, &input.amenities).await?;
-        Ok(())
-    })
-    .await
+    let updated = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let updated = diesel::update(listings::table.find(listing_id))
+                .set(ListingRow::from(input))
+                .execute(conn)
+                .await?;
+            if updated == 0 {
+                return Err(AppError::NotFound);
+            }
+            amenities::replace_for_listing(conn, listing_id, &input.amenities).await?;
+            Ok(())
+        })
+        .await;
+    places.forget_all();
+    updated
 }
 
 /// Why a listing cannot be published.

@@ -47,7 +47,7 @@ async fn search(
     let amenities = catalog.get(&state.pool).await?;
     let mut errors = FormErrors::new();
     let filters = SearchFilters::parse(&raw, &amenities, earliest_today(), &mut errors);
-    let results = query::search(&state.search_pool, &state.pool, &filters).await?;
+    let results = query::search(&state.search_pool, &state.pool, &state.places, &filters).await?;
     let mut cards: Vec<ListingCard> = results
         .rows
         .into_iter()

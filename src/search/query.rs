@@ -3,12 +3,14 @@
 //! home page's featured stays.
 //!
 //! How a search is served (README "Benchmark" has the measurements):
-//! - location: the words are first matched against `places` (city, region, country) with
-//!   full-text search (`places_search_idx`); a search for "Paris", "Italy" or "amster" becomes
-//!   a few place ids. Each place's listings are then read from its own ordered index
-//!   (`listings_place_{rating,price,new}_idx`) in result order, stopping after a page, and the
-//!   pages of several places are merged. Words that name no place ("loft", "garden by the
-//!   sea") search the listings' own documents (`listings_search_idx`: place and title).
+//! - location: the words are matched against `places` (city, region, country) with full-text
+//!   search (`places_search_idx`), once per query text (`places::PlaceDirectory` keeps the
+//!   answers); a search for "Paris", "Italy" or "amster" becomes a few place ids. A place's
+//!   listings are read from its own ordered index (`listings_place_{rating,price,new}_idx`)
+//!   in result order, stopping after a page; the pages of two or three places are merged, and
+//!   more places (a country) are kept from one walk of the global order. Words that name no
+//!   place ("loft", "garden by the sea") search the listings' own documents
+//!   (`listings_search_idx`: place and title).
 //! - dates: none of the stay's nights is set in the listing's `booked_nights` bits (kept from
 //!   `calendar_entries` by triggers, migration 000008; read from the same index as the rest),
 //!   plus min/max nights;
@@ -22,17 +24,17 @@
 //! between currencies.
 
 use chrono::NaiveDate;
-use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{
     cards::{CardRow, CardSql, card_columns},
     params::{PAGE_SIZE, SearchFilters, Sort},
+    places::{self, Named, PlaceDirectory},
 };
 use crate::{
     db::{
         self, DbPool,
-        sql::{Bind, Sql, SqlBuilder},
+        sql::{Bind, SqlBuilder},
     },
     errors::AppResult,
 };
@@ -47,8 +49,6 @@ const ZERO_DECIMAL_CURRENCIES: &str = "('JPY', 'KRW', 'ISK', 'CLP', 'VND')";
 /// 100 000 listings: "United States" (10 places, 16 % of listings) 2.4 ms merged, 0.5 ms by
 /// the global walk; one city 0.3 ms either way.
 const MAX_WALKED_PLACES: usize = 3;
-/// Words naming more places than this (a one-letter prefix) search the listings' documents.
-const MAX_PLACES: usize = 500;
 
 /// The night `listings.booked_nights` starts with (its bit 1; migration 000008).
 const BOOKED_NIGHTS_FROM: (i32, u32, u32) = (2026, 1, 1);
@@ -67,52 +67,30 @@ fn booked_nights_bit(date: NaiveDate) -> i32 {
 enum Scope {
     /// No location given.
     Anywhere,
-    /// The places the words (`amster:*`) name, looked up by the page's own statement: each
-    /// place's index is walked and the pages merged. The statement answers nothing when the
-    /// words name no place or more than [`MAX_WALKED_PLACES`]; [`places_matching`] then
-    /// tells which of the other scopes applies.
-    Named(String),
-    /// Many places (a country, or a short prefix such as "sa").
+    /// One place (a city): a walk of its own index, the cheapest statement there is.
+    Place(i64),
+    /// Two to [`MAX_WALKED_PLACES`] places: each place's index is walked and the pages merged.
+    FewPlaces(Vec<i64>),
+    /// Many places (a country, or a short prefix such as "sa"): one walk of the global order.
     ManyPlaces(Vec<i64>),
-    /// Words that name no place: full-text search of the listings (place and title).
+    /// Words that name no place, or too many: full-text search of the listings (place and
+    /// title).
     Words(String),
 }
 
-/// The ids of the places whose city, region or country match the query `words` (a
-/// placeholder for a prefix tsquery such as `amster:*`).
-fn places_named(words: &str) -> String {
-    format!("SELECT id FROM places WHERE search_document @@ to_tsquery('simple', {words})")
-}
-
-/// The places whose city, region or country match the prefix query (`amster:*`).
-async fn places_matching(
-    conn: &mut AsyncPgConnection,
-    query: &str,
-) -> diesel::QueryResult<Vec<i64>> {
-    let mut sql = SqlBuilder::default();
-    let (words, limit) = (
-        sql.param(Bind::Text(query.to_string())),
-        sql.param(Bind::BigInt(MAX_PLACES as i64 + 1)),
-    );
-    sql.text(format!("{} LIMIT {limit}", places_named(&words)));
-    let mut ids: Vec<i64> = sql.build::<BigInt>().load(conn).await?;
-    ids.sort_unstable();
-    Ok(ids)
-}
-
-/// Where a search by place words goes when its first statement found nothing: `None` when
-/// the words name a few places (nothing matched the filters there), else the scope to run.
-async fn fallback_scope(
-    conn: &mut AsyncPgConnection,
-    query: &str,
-) -> diesel::QueryResult<Option<Scope>> {
-    let places = places_matching(conn, query).await?;
-    Ok(match places.len() {
-        0 => Some(Scope::Words(query.to_string())),
-        n if n <= MAX_WALKED_PLACES => None,
-        n if n <= MAX_PLACES => Some(Scope::ManyPlaces(places)),
-        _ => Some(Scope::Words(query.to_string())),
-    })
+impl Scope {
+    /// The scope of the location `words`, given the places they name.
+    fn of(words: &str, named: &Named) -> Scope {
+        match named {
+            Named::Places(ids) => match &ids[..] {
+                [] => Scope::Words(words.to_string()),
+                [id] => Scope::Place(*id),
+                few if few.len() <= MAX_WALKED_PLACES => Scope::FewPlaces(few.to_vec()),
+                many => Scope::ManyPlaces(many.to_vec()),
+            },
+            Named::TooMany => Scope::Words(words.to_string()),
+        }
+    }
 }
 
 fn order_by(sort: Sort, alias: &str) -> String {
@@ -184,66 +162,69 @@ fn statement(scope: &Scope, filters: &SearchFilters) -> SqlBuilder {
     let mut conditions = conditions(filters, &mut sql);
     let limit = sql.param(Bind::BigInt(PAGE_SIZE + 1));
     let offset = sql.param(Bind::BigInt(filters.offset()));
-    let text = match scope {
-        Scope::Named(words) => {
-            // Each place gives its first `offset + limit` rows in order (a walk of its own
-            // index that stops there); the merge keeps the page. Past a few places the
-            // one-time filter answers nothing at once (see `Scope::Named`).
-            let words = sql.param(Bind::Text(words.clone()));
-            let window = sql.param(Bind::BigInt(filters.offset() + PAGE_SIZE + 1));
-            conditions.insert(0, "l.place_id = place.id".to_string());
-            format!(
-                "WITH place AS MATERIALIZED ({} LIMIT {}) \
-                 SELECT r.* FROM place CROSS JOIN LATERAL \
-                 (SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {window}) r \
-                 WHERE (SELECT count(*) FROM place) <= {MAX_WALKED_PLACES} \
-                 ORDER BY {} LIMIT {limit} OFFSET {offset}",
-                places_named(&words),
-                MAX_WALKED_PLACES + 1,
-                card_columns("l"),
-                conditions.join(" AND "),
-                order_by(filters.sort, "l"),
-                order_by(filters.sort, "r"),
-            )
-        }
-        Scope::Anywhere | Scope::ManyPlaces(_) | Scope::Words(_) => {
-            match scope {
-                Scope::ManyPlaces(places) => {
-                    let places = sql.param(Bind::BigInts(places.clone()));
-                    conditions.push(format!("l.place_id = ANY({places})"));
-                }
-                Scope::Words(words) => {
-                    let words = sql.param(Bind::Text(words.clone()));
-                    conditions.push(format!(
-                        "l.search_document @@ to_tsquery('simple', {words})"
-                    ));
-                }
-                _ => {}
+    let text = if let Scope::FewPlaces(places) = scope {
+        // Each place gives its first `offset + limit` rows in order (a walk of its own index
+        // that stops there); the merge keeps the page.
+        let places = sql.param(Bind::BigInts(places.clone()));
+        let window = sql.param(Bind::BigInt(filters.offset() + PAGE_SIZE + 1));
+        conditions.insert(0, "l.place_id = place.id".to_string());
+        format!(
+            "SELECT r.* FROM unnest({places}) AS place(id) CROSS JOIN LATERAL \
+             (SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {window}) r \
+             ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            card_columns("l"),
+            conditions.join(" AND "),
+            order_by(filters.sort, "l"),
+            order_by(filters.sort, "r"),
+        )
+    } else {
+        match scope {
+            Scope::Place(place) => {
+                let place = sql.param(Bind::BigInt(*place));
+                conditions.insert(0, format!("l.place_id = {place}"));
             }
-            format!(
-                "SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-                card_columns("l"),
-                conditions.join(" AND "),
-                order_by(filters.sort, "l"),
-            )
+            Scope::ManyPlaces(places) => {
+                let places = sql.param(Bind::BigInts(places.clone()));
+                conditions.push(format!("l.place_id = ANY({places})"));
+            }
+            Scope::Words(words) => {
+                let words = sql.param(Bind::Text(words.clone()));
+                conditions.push(format!(
+                    "l.search_document @@ to_tsquery('simple', {words})"
+                ));
+            }
+            Scope::Anywhere | Scope::FewPlaces(_) => {}
         }
+        format!(
+            "SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            card_columns("l"),
+            conditions.join(" AND "),
+            order_by(filters.sort, "l"),
+        )
     };
     sql.text(text);
     sql
 }
 
-/// The scope a search by `filters` tries first: the places its words name, if any.
-fn first_scope(filters: &SearchFilters) -> Scope {
-    match &filters.location_query {
+/// The scope of a search by `filters`, the places looked up with `look_up`.
+async fn scope<F>(filters: &SearchFilters, look_up: F) -> diesel::QueryResult<Scope>
+where
+    F: AsyncFnOnce(&str) -> diesel::QueryResult<Named>,
+{
+    Ok(match &filters.location_query {
         None => Scope::Anywhere,
-        Some(words) => Scope::Named(words.clone()),
-    }
+        Some(words) => Scope::of(words, &look_up(words).await?),
+    })
 }
 
-/// `EXPLAIN` of the statement a search by `filters` runs first, for tests and benchmarks:
-/// run it on the search pool to see the plan searches get.
-pub fn explain(filters: &SearchFilters) -> Sql<Text> {
-    statement(&first_scope(filters), filters).explain()
+/// `EXPLAIN` of the statement a search by `filters` runs, for tests and benchmarks: run on
+/// a connection of the search pool, it shows the plan searches get.
+pub async fn explain(
+    conn: &mut AsyncPgConnection,
+    filters: &SearchFilters,
+) -> diesel::QueryResult<Vec<String>> {
+    let scope = scope(filters, async |words| places::look_up(conn, words).await).await?;
+    statement(&scope, filters).explain().load(conn).await
 }
 
 /// One page of results.
@@ -252,35 +233,27 @@ pub struct SearchPage {
     pub has_next: bool,
 }
 
-/// Runs the search: one statement for the page, at most `PAGE_SIZE + 1` rows read out
-/// (a search by place words that finds nothing then looks the places up and may run one
-/// more). Searches by place or without a location run on the search pool; searches of
-/// words in titles keep PostgreSQL's per-value planning (how many listings a word matches
-/// decides between the word's index and a walk in order).
+/// Runs the search: one statement for the page, at most `PAGE_SIZE + 1` rows read out,
+/// after one lookup of the places the location names when `places` does not know them yet.
+/// Searches by place or without a location run on the search pool; searches of words in
+/// titles keep PostgreSQL's per-value planning (how many listings a word matches decides
+/// between the word's index and a walk in order).
 pub async fn search(
     search_pool: &DbPool,
     pool: &DbPool,
+    places: &PlaceDirectory,
     filters: &SearchFilters,
 ) -> AppResult<SearchPage> {
     let mut conn = db::connection(search_pool).await?;
-    let first = first_scope(filters);
-    let mut rows: Vec<CardRow> = statement(&first, filters)
-        .build::<CardSql>()
-        .load(&mut conn)
-        .await?;
-    if let Scope::Named(words) = &first
-        && rows.is_empty()
-        && let Some(scope) = fallback_scope(&mut conn, words).await?
-    {
-        let statement = statement(&scope, filters).build::<CardSql>();
-        rows = if let Scope::Words(_) = scope {
-            drop(conn);
-            let mut conn = db::connection(pool).await?;
-            statement.load(&mut conn).await?
-        } else {
-            statement.load(&mut conn).await?
-        };
-    }
+    let scope = scope(filters, async |words| places.named(&mut conn, words).await).await?;
+    let statement = statement(&scope, filters).build::<CardSql>();
+    let mut rows: Vec<CardRow> = if let Scope::Words(_) = scope {
+        drop(conn);
+        let mut conn = db::connection(pool).await?;
+        statement.load(&mut conn).await?
+    } else {
+        statement.load(&mut conn).await?
+    };
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     Ok(SearchPage { rows, has_next })
@@ -353,34 +326,63 @@ mod tests {
     fn statement_texts_depend_on_the_filters_used_not_on_their_values() {
         // The statement cache keys on the text: values must never reach it.
         let a = statement(
-            &Scope::Named("paris:*".into()),
+            &Scope::Place(11),
             &filters("check_in=2030-02-01&check_out=2030-02-05&guests=2&min_price=50"),
         );
         let b = statement(
-            &Scope::Named("new:* & york:*".into()),
+            &Scope::Place(42),
             &filters("check_in=2030-03-10&check_out=2030-03-12&guests=5&min_price=90&page=3"),
         );
         let (a, b) = (a.build::<CardSql>(), b.build::<CardSql>());
         assert_eq!(a.text(), b.text());
-        assert!(!a.text().contains("2030") && !a.text().contains("paris"));
+        assert!(!a.text().contains("2030") && !a.text().contains("11"));
+        let few = |ids: Vec<i64>| {
+            statement(&Scope::FewPlaces(ids), &filters(""))
+                .build::<CardSql>()
+                .text()
+                .to_string()
+        };
+        assert_eq!(few(vec![1, 2]), few(vec![5, 6, 7]));
     }
 
     #[test]
-    fn one_place_or_several_walk_each_place_and_merge() {
-        let text = statement(&Scope::Named("rome:*".into()), &filters("sort=price_asc"))
-            .build::<CardSql>()
-            .text()
-            .to_string();
-        assert!(text.contains("CROSS JOIN LATERAL"), "{text}");
-        assert!(text.contains("l.place_id = place.id"), "{text}");
-        assert!(
-            text.contains("ORDER BY l.nightly_price, l.id LIMIT"),
-            "{text}"
+    fn the_places_named_decide_the_scope() {
+        let places = |ids: &[i64]| Named::Places(ids.into());
+        assert_eq!(Scope::of("zz:*", &places(&[])), Scope::Words("zz:*".into()));
+        assert_eq!(Scope::of("rome:*", &places(&[4])), Scope::Place(4));
+        assert_eq!(
+            Scope::of("san:*", &places(&[4, 9, 12])),
+            Scope::FewPlaces(vec![4, 9, 12])
         );
-        let words = statement(&Scope::Words("loft:*".into()), &filters(""))
-            .build::<CardSql>()
-            .text()
-            .to_string();
+        assert_eq!(
+            Scope::of("italy:*", &places(&[1, 2, 3, 4])),
+            Scope::ManyPlaces(vec![1, 2, 3, 4])
+        );
+        assert_eq!(
+            Scope::of("s:*", &Named::TooMany),
+            Scope::Words("s:*".into())
+        );
+    }
+
+    #[test]
+    fn one_place_walks_its_index_and_several_merge_their_walks() {
+        let text = |scope: Scope| {
+            statement(&scope, &filters("sort=price_asc"))
+                .build::<CardSql>()
+                .text()
+                .to_string()
+        };
+        let one = text(Scope::Place(3));
+        assert!(one.contains("l.place_id = $"), "{one}");
+        assert!(!one.contains("LATERAL"), "{one}");
+        let few = text(Scope::FewPlaces(vec![3, 4]));
+        assert!(few.contains("CROSS JOIN LATERAL"), "{few}");
+        assert!(few.contains("l.place_id = place.id"), "{few}");
+        assert!(
+            few.contains("ORDER BY l.nightly_price, l.id LIMIT"),
+            "{few}"
+        );
+        let words = text(Scope::Words("loft:*".into()));
         assert!(words.contains("search_document @@"), "{words}");
         assert!(!words.contains("LATERAL"), "{words}");
     }

@@ -339,7 +339,7 @@ async fn the_development_mailbox_is_not_found_in_production() {
         ServerParts {
             config: Arc::new(config),
             pool,
-            search_pool: db::search_pool(&url, 2).expect("search pool"),
+            search_pools: db::SearchPools::new(&url, 2),
             secret_key: Key::generate(),
             workers: Some(1),
             extra_routes: None,

@@ -615,6 +615,51 @@ async fn publishing_needs_a_photo_and_unlisting_hides_the_listing_again() {
 }
 
 #[tokio::test]
+async fn a_listing_saved_in_a_new_place_is_found_by_the_words_at_once() {
+    // Search keeps the places each query names (`search::places`); saving a listing in a
+    // city no listing had before must not leave it out of a search that was already made.
+    let app = TestApp::spawn().await;
+    let (host_id, host) = fixtures::signed_in(&app, "host@x.com", true).await;
+    let spec = |title: &str| ListingSpec {
+        title: title.into(),
+        city: "Ghent".into(),
+        country: "Belgium".into(),
+        ..ListingSpec::default()
+    };
+    fixtures::listing(&app, host_id, spec("Canal house")).await;
+    let moving = fixtures::listing(&app, host_id, spec("Moving house")).await;
+    let found = |html: String| {
+        let doc = scraper::Html::parse_document(&html);
+        let mut titles: Vec<String> = select(&doc, ".listing-card__title")
+            .into_iter()
+            .map(|title| title.text().collect::<String>())
+            .collect();
+        titles.sort();
+        titles
+    };
+    let search = async || app.get("/search?location=gh").await.text().await.unwrap();
+    assert_eq!(found(search().await), ["Canal house", "Moving house"]);
+
+    let edit = format!("/host/listings/{moving}/edit");
+    let moved = form_with(&[
+        ("title", "Moving house"),
+        ("city", "Ghadames"),
+        ("region", ""),
+        ("country", "Libya"),
+        ("timezone", "Africa/Tripoli"),
+    ]);
+    assert_eq!(host.submit(&edit, &edit, &moved).await.status(), 303);
+    assert_eq!(found(search().await), ["Canal house", "Moving house"]);
+    let libya = app
+        .get("/search?location=ghadames")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(found(libya), ["Moving house"]);
+}
+
+#[tokio::test]
 async fn bad_uploads_are_refused_with_a_message_next_to_the_file_field() {
     let app = TestApp::spawn().await;
     let (host_id, host) = fixtures::signed_in(&app, "host@x.com", true).await;

@@ -348,8 +348,7 @@ async fn search_statements_walk_an_ordered_index_and_never_sort_a_whole_place() 
     ];
     for (query, index) in cases {
         let query = format!("{query}&{stay}");
-        let plan: Vec<String> = query::explain(&filters(&query))
-            .load(&mut conn)
+        let plan: Vec<String> = query::explain(&mut conn, &filters(&query))
             .await
             .expect("explain");
         let plan = plan.join("\n");

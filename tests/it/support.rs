@@ -305,7 +305,7 @@ impl TestApp {
             ServerParts {
                 config: config.clone(),
                 pool: pool.clone(),
-                search_pool: db::search_pool(&database_url, 4).expect("search pool"),
+                search_pools: db::SearchPools::new(&database_url, 4),
                 secret_key: Key::generate(),
                 workers: Some(1),
                 extra_routes,

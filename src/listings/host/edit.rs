@@ -169,7 +169,7 @@ async fn create(
             return render(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let id = service::create(&mut conn, host.id, &input).await?;
+    let id = service::create(&mut conn, &state.places, host.id, &input).await?;
     flash::push(
         &session,
         FlashKind::Success,
@@ -216,7 +216,7 @@ async fn update(
             return render(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    service::update(&mut conn, listing.id, &input).await?;
+    service::update(&mut conn, &state.places, listing.id, &input).await?;
     flash::push(&session, FlashKind::Success, "Your changes were saved.");
     Ok(forms::see_other(&format!(
         "/host/listings/{}/edit",
