@@ -26,7 +26,6 @@ fn symbol(currency: &str) -> Option<&'static str> {
 
 /// Formats minor units for people: `€1,234.50`, `¥12,000`, `1,200.00 CHF`.
 pub fn format(amount: i64, currency: &str) -> String {
-    use std::fmt::Write;
     let exp = exponent(currency);
     let abs = amount.unsigned_abs();
     let scale = 10u64.pow(exp);
@@ -58,8 +57,13 @@ pub fn format(amount: i64, currency: &str) -> String {
         }
     }
     if exp > 0 {
-        // Writing to a String cannot fail.
-        let _ = write!(out, ".{fraction:0width$}", width = exp as usize);
+        // The fraction's digits, leading zeros included (no `format!`: it is the slow part).
+        out.push('.');
+        let mut place = scale / 10;
+        while place > 0 {
+            out.push(char::from(b'0' + ((fraction / place) % 10) as u8));
+            place /= 10;
+        }
     }
     if symbol.is_none() {
         out.push(' ');

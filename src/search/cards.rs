@@ -109,68 +109,91 @@ pub struct ListingCard {
     pub saved: bool,
 }
 
-fn plural(count: i32, one: &str, many: &str) -> String {
-    if count == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{count} {many}")
+/// Appends `value` in decimal.
+fn push_int(out: &mut String, value: i64) {
+    out.push_str(itoa::Buffer::new().format(value));
+}
+
+/// "4.87": an average to two decimals, rounded half up (from hundredths, without float
+/// formatting, which is slow).
+fn rating_label(average: f64) -> String {
+    let hundredths = (average * 100.0).round() as i64;
+    let mut out = String::with_capacity(6);
+    push_int(&mut out, hundredths / 100);
+    out.push('.');
+    let fraction = hundredths % 100;
+    if fraction < 10 {
+        out.push('0');
     }
+    push_int(&mut out, fraction);
+    out
+}
+
+/// "Loft · 4 guests · 2 bedrooms".
+fn summary(property_type: &str, max_guests: i32, bedrooms: i32) -> String {
+    let mut out = String::with_capacity(48);
+    out.push_str(property_type_label(property_type));
+    out.push_str(" · ");
+    push_int(&mut out, i64::from(max_guests));
+    out.push_str(if max_guests == 1 { " guest" } else { " guests" });
+    match bedrooms {
+        0 => out.push_str(" · Studio"),
+        1 => out.push_str(" · 1 bedroom"),
+        n => {
+            out.push_str(" · ");
+            push_int(&mut out, i64::from(n));
+            out.push_str(" bedrooms");
+        }
+    }
+    out
+}
+
+/// "Lisbon, Portugal".
+fn place(city: String, country: String) -> String {
+    if country.is_empty() {
+        return city;
+    }
+    if city.is_empty() {
+        return country;
+    }
+    let mut out = city;
+    out.reserve(2 + country.len());
+    out.push_str(", ");
+    out.push_str(&country);
+    out
 }
 
 impl ListingCard {
+    /// The card of `row`. A page has twenty: the labels are written with `push_str`, not
+    /// `format!` (which was an eighth of the server's time on a search page).
     pub fn from_row(row: CardRow, dates: Option<&StayDates>) -> ListingCard {
+        let rates = Rates {
+            nightly_price: row.nightly_price,
+            cleaning_fee: row.cleaning_fee,
+            weekly_discount_pct: row.weekly_discount_pct,
+            monthly_discount_pct: row.monthly_discount_pct,
+            currency: row.currency,
+        };
         let total = dates.map(|dates| {
-            let rates = Rates {
-                nightly_price: row.nightly_price,
-                cleaning_fee: row.cleaning_fee,
-                weekly_discount_pct: row.weekly_discount_pct,
-                monthly_discount_pct: row.monthly_discount_pct,
-                currency: row.currency.clone(),
-            };
             let quote = pricing::quote(&rates, dates.nights(), &PricingPolicy::default());
-            money::format(quote.total_amount, &quote.currency)
+            money::format(quote.total_amount, &rates.currency)
         });
-        let place = if row.country.is_empty() {
-            row.city
-        } else if row.city.is_empty() {
-            row.country
-        } else {
-            format!("{}, {}", row.city, row.country)
-        };
-        // "Loft · 4 guests · 2 bedrooms", written once (a page has twenty cards).
-        let (guests, guest_word) = (
-            row.max_guests,
-            if row.max_guests == 1 {
-                "guest"
-            } else {
-                "guests"
-            },
-        );
-        let summary = match row.bedrooms {
-            0 => format!(
-                "{} · {guests} {guest_word} · Studio",
-                property_type_label(&row.property_type)
-            ),
-            1 => format!(
-                "{} · {guests} {guest_word} · 1 bedroom",
-                property_type_label(&row.property_type)
-            ),
-            n => format!(
-                "{} · {guests} {guest_word} · {n} bedrooms",
-                property_type_label(&row.property_type)
-            ),
-        };
         ListingCard {
             id: row.id,
-            summary,
-            place,
-            thumb_url: row.thumb_key.map(|key| format!("/media/{key}")),
+            summary: summary(&row.property_type, row.max_guests, row.bedrooms),
+            place: place(row.city, row.country),
+            thumb_url: row.thumb_key.map(|key| {
+                let mut url = String::with_capacity(7 + key.len());
+                url.push_str("/media/");
+                url.push_str(&key);
+                url
+            }),
             rating: row
                 .rating_avg
                 .filter(|_| row.review_count > 0)
-                .map(|avg| format!("{avg:.2}")),
+                .map(rating_label),
             review_count: row.review_count,
-            price: money::format(row.nightly_price, &row.currency),
+            price: money::format(row.nightly_price, &rates.currency),
             total,
             nights: dates.map(|d| d.nights()).unwrap_or(0),
             saved: false,
@@ -178,9 +201,9 @@ impl ListingCard {
         }
     }
 
-    /// "for 3 nights".
-    pub fn nights_label(&self) -> String {
-        plural(self.nights, "night", "nights")
+    /// "night" or "nights", after the number of nights of the stay.
+    pub fn nights_word(&self) -> &'static str {
+        if self.nights == 1 { "night" } else { "nights" }
     }
 }
 
@@ -204,4 +227,32 @@ pub async fn mark_saved(
         card.saved = saved.contains(&card.id);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratings_show_two_decimals_rounded_half_up() {
+        assert_eq!(rating_label(5.0), "5.00");
+        assert_eq!(rating_label(4.875), "4.88");
+        assert_eq!(rating_label(33.0 / 8.0), "4.13");
+        assert_eq!(rating_label(4.0 + 2.0 / 3.0), "4.67");
+        assert_eq!(rating_label(1.05), "1.05");
+        assert_eq!(rating_label(3.0 + 1.0 / 30.0), "3.03");
+    }
+
+    #[test]
+    fn summaries_and_places_read_like_sentences() {
+        assert_eq!(summary("loft", 1, 0), "Loft · 1 guest · Studio");
+        assert_eq!(summary("house", 4, 1), "House · 4 guests · 1 bedroom");
+        assert_eq!(summary("villa", 12, 5), "Villa · 12 guests · 5 bedrooms");
+        assert_eq!(
+            place("Lisbon".into(), "Portugal".into()),
+            "Lisbon, Portugal"
+        );
+        assert_eq!(place("".into(), "Portugal".into()), "Portugal");
+        assert_eq!(place("Lisbon".into(), "".into()), "Lisbon");
+    }
 }

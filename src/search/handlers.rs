@@ -17,7 +17,7 @@ use crate::{
 };
 
 #[derive(Template)]
-#[template(path = "search/page.html")]
+#[template(path = "search/page.html", whitespace = "minimize")]
 struct SearchPage {
     page: PageContext,
     view: SearchView,
@@ -25,7 +25,7 @@ struct SearchPage {
 }
 
 #[derive(Template)]
-#[template(path = "search/results.html")]
+#[template(path = "search/results.html", whitespace = "minimize")]
 struct ResultsFragment {
     page: PageContext,
     view: SearchView,

@@ -3,7 +3,7 @@
 //! Templates link assets through [`url`], which appends a short content hash as `?v=`; the file
 //! can then be cached for a year (`immutable`) and a new build changes the URL.
 
-use std::{collections::HashMap, sync::LazyLock};
+use std::{borrow::Cow, collections::HashMap, sync::LazyLock};
 
 use actix_web::{
     HttpRequest, HttpResponse,
@@ -29,11 +29,19 @@ static HASHES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The versioned URL of every embedded file, made once (pages link several on every view).
+static URLS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+    HASHES
+        .iter()
+        .map(|(path, hash)| (path.clone(), format!("/static/{path}?v={}", &hash[..12])))
+        .collect()
+});
+
 /// The URL of an embedded file, versioned by its content.
-pub fn url(path: &str) -> String {
-    match HASHES.get(path) {
-        Some(hash) => format!("/static/{path}?v={}", &hash[..12]),
-        None => format!("/static/{path}"),
+pub fn url(path: &str) -> Cow<'static, str> {
+    match URLS.get(path) {
+        Some(url) => Cow::Borrowed(url.as_str()),
+        None => Cow::Owned(format!("/static/{path}")),
     }
 }
 
