@@ -153,6 +153,8 @@ diesel::table! {
         place_id -> Int8,
         /// Kept by triggers on `listing_photos` (migration 000008).
         card_thumb_key -> Nullable<Text>,
+        /// Bit `id - 1` per amenity, kept by triggers on `listing_amenities` (000009).
+        amenity_bits -> Int8,
     }
 }
 

@@ -14,7 +14,8 @@
 //! - dates: none of the stay's nights is set in the listing's `booked_nights` bits (kept from
 //!   `calendar_entries` by triggers, migration 000008; read from the same index as the rest),
 //!   plus min/max nights;
-//! - amenities: one count of the listing's amenities among those asked for;
+//! - amenities: the listing's `amenity_bits` (kept from `listing_amenities` by triggers,
+//!   migration 000009) has the bit of each amenity asked for;
 //! - the filters are written as per-row checks (sub-plans, not joins) so the plan stays a walk
 //!   of one ordered index whatever the values: the statements of one shape are prepared once
 //!   per connection and keep one plan (`db::search_pool`).
@@ -60,6 +61,15 @@ fn booked_nights_bit(date: NaiveDate) -> i32 {
     let first = NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN);
     let days = (date - first).num_days().max(0);
     i32::try_from(days + 1).unwrap_or(i32::MAX)
+}
+
+/// The bits of `listings.amenity_bits` for these amenities (ids 1 to 63, a check of
+/// migration 000009).
+fn amenity_mask(amenities: &[(i32, String)]) -> i64 {
+    amenities
+        .iter()
+        .filter(|(id, _)| (1..=63).contains(id))
+        .fold(0, |mask, (id, _)| mask | (1i64 << (id - 1)))
 }
 
 /// What the location box narrows the search to.
@@ -145,13 +155,10 @@ fn conditions(filters: &SearchFilters, sql: &mut SqlBuilder) -> Vec<String> {
         ));
     }
     if !filters.amenities.is_empty() {
-        let ids: Vec<i32> = filters.amenities.iter().map(|(id, _)| *id).collect();
-        let count = sql.param(Bind::BigInt(ids.len() as i64));
-        let ids = sql.param(Bind::Ints(ids));
-        conditions.push(format!(
-            "(SELECT count(*) FROM listing_amenities a WHERE a.listing_id = l.id \
-             AND a.amenity_id = ANY({ids})) = {count}"
-        ));
+        // `amenity_bits` has bit `id - 1` per amenity (migration 000009, kept by triggers on
+        // `listing_amenities`): all asked for means all their bits are set.
+        let wanted = sql.param(Bind::BigInt(amenity_mask(&filters.amenities)));
+        conditions.push(format!("l.amenity_bits & {wanted} = {wanted}"));
     }
     conditions
 }
@@ -343,6 +350,18 @@ mod tests {
                 .to_string()
         };
         assert_eq!(few(vec![1, 2]), few(vec![5, 6, 7]));
+    }
+
+    #[test]
+    fn amenities_become_one_bit_each() {
+        let amenities = |ids: &[i32]| -> Vec<(i32, String)> {
+            ids.iter().map(|id| (*id, format!("a{id}"))).collect()
+        };
+        assert_eq!(amenity_mask(&amenities(&[])), 0);
+        assert_eq!(amenity_mask(&amenities(&[1, 2])), 0b11);
+        assert_eq!(amenity_mask(&amenities(&[24])), 1 << 23);
+        assert_eq!(amenity_mask(&amenities(&[63])), 1 << 62);
+        assert_eq!(amenity_mask(&amenities(&[0, 64])), 0);
     }
 
     #[test]

@@ -139,6 +139,77 @@ async fn booked_nights(app: &TestApp, listing: i64) -> (String, bool) {
     (row.bits, row.exact)
 }
 
+#[derive(diesel::QueryableByName)]
+struct AmenityBitsCheck {
+    #[diesel(sql_type = BigInt)]
+    bits: i64,
+    #[diesel(sql_type = Bool)]
+    exact: bool,
+}
+
+async fn amenity_bits(app: &TestApp, listing: i64) -> (i64, bool) {
+    let mut conn = app.pool.get().await.expect("connection");
+    let row: AmenityBitsCheck = diesel::sql_query(
+        "SELECT amenity_bits AS bits, amenity_bits = listing_amenity_bits(id) AS exact \
+         FROM listings WHERE id = $1",
+    )
+    .bind::<BigInt, _>(listing)
+    .get_result(&mut conn)
+    .await
+    .expect("amenity bits");
+    (row.bits, row.exact)
+}
+
+#[tokio::test]
+async fn amenity_bits_follow_the_listing_amenities_and_filter_search() {
+    let app = TestApp::spawn().await;
+    let host = fixtures::user(&app, "host@example.com", true).await;
+    let listing = fixtures::listing(&app, host, spec("Dune house", "Texel", "Netherlands")).await;
+    let both = "location=Texel&amenities=wifi&amenities=kitchen";
+    assert_eq!(amenity_bits(&app, listing).await, (0, true));
+    assert!(titles_for(&app, both).await.is_empty());
+
+    crate::search::give_amenities(&app, listing, &["wifi"]).await;
+    let (bits, exact) = amenity_bits(&app, listing).await;
+    assert!(exact && bits.count_ones() == 1, "{bits:b}");
+    assert!(titles_for(&app, both).await.is_empty());
+    assert_eq!(
+        titles_for(&app, "location=Texel&amenities=wifi").await,
+        ["Dune house"]
+    );
+
+    crate::search::give_amenities(&app, listing, &["kitchen", "pool"]).await;
+    let (bits, exact) = amenity_bits(&app, listing).await;
+    assert!(exact && bits.count_ones() == 3, "{bits:b}");
+    assert_eq!(titles_for(&app, both).await, ["Dune house"]);
+
+    // Replacing them, as the host form does (delete, then insert), in one transaction.
+    let mut conn = app.pool.get().await.expect("connection");
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        diesel::sql_query("DELETE FROM listing_amenities WHERE listing_id = $1")
+            .bind::<BigInt, _>(listing)
+            .execute(conn)
+            .await?;
+        diesel::sql_query(
+            "INSERT INTO listing_amenities (listing_id, amenity_id) \
+             SELECT $1, id FROM amenities WHERE slug = 'kitchen'",
+        )
+        .bind::<BigInt, _>(listing)
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+    .await
+    .expect("replace amenities");
+    let (bits, exact) = amenity_bits(&app, listing).await;
+    assert!(exact && bits.count_ones() == 1, "{bits:b}");
+    assert!(titles_for(&app, both).await.is_empty());
+    assert_eq!(
+        titles_for(&app, "location=Texel&amenities=kitchen").await,
+        ["Dune house"]
+    );
+}
+
 #[tokio::test]
 async fn booked_nights_follow_blocks_bookings_changes_and_removals() {
     let app = TestApp::spawn().await;
