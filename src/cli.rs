@@ -125,9 +125,9 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
         }
     }
     let pool = db::pool(database_url, 16)?;
-    // Four per worker: enough to keep PostgreSQL busy while the worker renders pages (more
-    // only added threads competing for the same two cores in the benchmark).
-    let search_pools = db::SearchPools::new(database_url, 4);
+    // Eight in all (four per worker on two cores): enough to keep PostgreSQL busy while the
+    // workers render pages; eight per worker did no better in the benchmark.
+    let search_pools = db::SearchPools::new(database_url, 8);
     let job_context = job_context(&config, &pool)?;
     let secret_key = startup::secret_key(&config)?;
     let listener = TcpListener::bind(config.bind)

@@ -63,21 +63,28 @@ pub fn search_pool(database_url: &str, max_size: usize) -> anyhow::Result<DbPool
 #[derive(Clone, Debug)]
 pub struct SearchPools {
     database_url: String,
-    per_worker: usize,
+    connections: usize,
 }
 
 impl SearchPools {
-    pub fn new(database_url: &str, per_worker: usize) -> Self {
+    /// About `connections` in all, shared out among the workers (at least two each).
+    pub fn new(database_url: &str, connections: usize) -> Self {
         SearchPools {
             database_url: database_url.to_string(),
-            per_worker,
+            connections,
         }
+    }
+
+    /// Connections of each worker's pool.
+    fn per_worker(&self, workers: usize) -> usize {
+        self.connections.div_ceil(workers.max(1)).max(2)
     }
 
     /// One pool per worker (connections are opened lazily, by the worker that uses them).
     pub fn build(&self, workers: usize) -> anyhow::Result<Vec<DbPool>> {
+        let size = self.per_worker(workers);
         (0..workers.max(1))
-            .map(|_| search_pool(&self.database_url, self.per_worker))
+            .map(|_| search_pool(&self.database_url, size))
             .collect()
     }
 }
@@ -201,3 +208,20 @@ pub fn violates(error: &diesel::result::Error, constraint: &str) -> bool {
 
 /// The exclusion constraint that keeps stays and blocks of a listing from overlapping.
 pub const NO_OVERLAP: &str = "calendar_entries_no_overlap";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_connections_are_shared_out_among_the_workers() {
+        let pools = SearchPools::new("postgres://localhost/roost", 8);
+        assert_eq!(pools.per_worker(2), 4);
+        assert_eq!(pools.per_worker(3), 3);
+        assert_eq!(pools.per_worker(16), 2);
+        assert_eq!(pools.per_worker(0), 8);
+        let built = pools.build(3).expect("pools");
+        assert_eq!(built.len(), 3);
+        assert!(built.iter().all(|pool| pool.status().max_size == 3));
+    }
+}

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{
-    Queryable, QueryableByName,
-    sql_types::{Array, BigInt, Bool, Date, Json, Nullable, Text, Timestamptz},
+    Queryable,
+    sql_types::{Array, BigInt, Bool, Json, Nullable, Text, Timestamptz},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
@@ -132,26 +132,23 @@ pub async fn around(
     })
 }
 
-#[derive(QueryableByName)]
-struct Taken {
-    #[diesel(sql_type = Bool)]
-    taken: bool,
-}
-
-/// Whether no calendar entry overlaps `dates` (one probe of the exclusion constraint's index).
+/// Whether no calendar entry overlaps `dates` (one probe of the exclusion constraint's index;
+/// a cached statement, prepared once per connection: it runs on every quote).
 pub async fn is_free(
     conn: &mut AsyncPgConnection,
     listing_id: i64,
     dates: &StayDates,
 ) -> diesel::QueryResult<bool> {
-    let row: Taken = diesel::sql_query(
-        "SELECT EXISTS (SELECT 1 FROM calendar_entries WHERE listing_id = $1 \
-         AND stay && daterange($2, $3, '[)')) AS taken",
-    )
-    .bind::<BigInt, _>(listing_id)
-    .bind::<Date, _>(dates.check_in())
-    .bind::<Date, _>(dates.check_out())
-    .get_result(conn)
-    .await?;
-    Ok(!row.taken)
+    let mut sql = SqlBuilder::default();
+    let (listing, from, to) = (
+        sql.param(Bind::BigInt(listing_id)),
+        sql.param(Bind::Date(dates.check_in())),
+        sql.param(Bind::Date(dates.check_out())),
+    );
+    sql.text(format!(
+        "SELECT EXISTS (SELECT 1 FROM calendar_entries WHERE listing_id = {listing} \
+         AND stay && daterange({from}, {to}, '[)'))"
+    ));
+    let taken: bool = sql.build::<Bool>().get_result(conn).await?;
+    Ok(!taken)
 }
