@@ -24,7 +24,6 @@ pub enum Bind {
     Int(i32),
     Date(NaiveDate),
     BigInts(Vec<i64>),
-    Ints(Vec<i32>),
 }
 
 /// A statement under construction: text with `$n` placeholders, and the binds they name.
@@ -122,7 +121,6 @@ impl<ST> QueryFragment<Pg> for Sql<ST> {
                 Bind::Int(value) => out.push_bind_param::<Integer, _>(value)?,
                 Bind::Date(value) => out.push_bind_param::<Date, _>(value)?,
                 Bind::BigInts(value) => out.push_bind_param::<Array<BigInt>, _>(value)?,
-                Bind::Ints(value) => out.push_bind_param::<Array<Integer>, _>(value)?,
             }
             rest = &rest[at + 1 + digits..];
         }
