@@ -18,6 +18,7 @@ pub mod history;
 mod host;
 mod lifecycle;
 pub mod model;
+pub mod pending_change;
 pub mod policy;
 mod reschedule;
 pub mod service;

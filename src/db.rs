@@ -195,13 +195,65 @@ pub async fn connect(database_url: &str) -> ConnectionResult<AsyncPgConnection> 
     })
 }
 
+/// Whether `error` is a conflict between concurrent transactions that the same work, run
+/// again from the start, may not meet: a serialization failure (40001) or a deadlock (40P01).
+/// diesel-async has no kind for 40P01, so its message tells it (our clusters speak English:
+/// `lc_messages` is the server's default).
+pub fn is_contention(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            info.message().starts_with("deadlock detected")
+        }
+        _ => false,
+    }
+}
+
+/// An error that may say "a concurrent transaction was in the way" ([`is_contention`]).
+pub trait Contention {
+    fn is_contention(&self) -> bool;
+}
+
+impl Contention for diesel::result::Error {
+    fn is_contention(&self) -> bool {
+        is_contention(self)
+    }
+}
+
+/// How often [`retry_on_contention`] runs the work at most.
+pub const CONTENTION_ATTEMPTS: u32 = 4;
+
+/// Runs `work` (one whole transaction) again, a bounded number of times after short random
+/// pauses, while it fails on contention; the last failure is returned as it is (the error
+/// pages answer it with a 503 and `Retry-After`). The calendar's lock order makes deadlocks
+/// unlikely by construction (see `listings::calendar::lock_listing`); this is the safety net.
+pub async fn retry_on_contention<T, E: Contention>(
+    mut work: impl AsyncFnMut() -> Result<T, E>,
+) -> Result<T, E> {
+    let mut attempt = 1;
+    loop {
+        match work().await {
+            Err(error) if error.is_contention() && attempt < CONTENTION_ATTEMPTS => {
+                let pause = rand::random_range(5..25u64) * u64::from(attempt);
+                tracing::info!(attempt, "transaction met contention; running it again");
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
 /// Whether `error` is a violation of the named constraint (unique, check, exclusion…).
 ///
 /// PostgreSQL reports exclusion violations as SQLSTATE 23P01, which Diesel has no kind for
 /// (it says `Unknown`), so the constraint name is what identifies them.
 pub fn violates(error: &diesel::result::Error, constraint: &str) -> bool {
     match error {
-        diesel::result::Error::DatabaseError(_, info) => info.constraint_name() == Some(constraint),
+        diesel::result::Error::DatabaseError(_, info) => {
+            !is_contention(error) && info.constraint_name() == Some(constraint)
+        }
         _ => false,
     }
 }

@@ -33,6 +33,10 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error(transparent)]
     Unavailable(#[from] DatabaseUnavailable),
+    /// Concurrent transactions kept getting in each other's way (deadlock or serialization
+    /// failure, after the retries of `db::retry_on_contention`): a 503 with `Retry-After`.
+    #[error("contention: {0}")]
+    Contention(String),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -62,6 +66,10 @@ impl AppError {
             AppError::Unavailable(_) => {
                 "Roost is temporarily unavailable. Please try again in a moment.".into()
             }
+            AppError::Contention(_) => {
+                "Many people are doing the same thing right now. Please try again in a moment."
+                    .into()
+            }
             AppError::Internal(_) => {
                 "Something went wrong on our side. We have been notified; please try again.".into()
             }
@@ -87,7 +95,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Contention(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -107,6 +115,9 @@ impl ResponseError for AppError {
         if matches!(self, AppError::Unavailable(_)) {
             response.insert_header(("Retry-After", "5"));
         }
+        if matches!(self, AppError::Contention(_)) {
+            response.insert_header(("Retry-After", "1"));
+        }
         response.body(self.public_message())
     }
 }
@@ -117,9 +128,17 @@ impl From<diesel::result::Error> for AppError {
             AppError::NotFound
         } else if crate::db::is_connection_failure(&error) {
             AppError::Unavailable(DatabaseUnavailable(error.to_string()))
+        } else if crate::db::is_contention(&error) {
+            AppError::Contention(error.to_string())
         } else {
             AppError::Internal(error.into())
         }
+    }
+}
+
+impl crate::db::Contention for AppError {
+    fn is_contention(&self) -> bool {
+        matches!(self, AppError::Contention(_))
     }
 }
 

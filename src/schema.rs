@@ -197,6 +197,7 @@ diesel::table! {
         booking_id -> Nullable<Int8>,
         note -> Text,
         created_at -> Timestamptz,
+        change_id -> Nullable<Int8>,
     }
 }
 
@@ -275,6 +276,30 @@ diesel::table! {
         payload -> Jsonb,
         received_at -> Timestamptz,
         processed_at -> Nullable<Timestamptz>,
+        refusal -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    booking_changes (id) {
+        id -> Int8,
+        booking_id -> Int8,
+        check_in -> Date,
+        check_out -> Date,
+        nightly_price -> Int8,
+        nights -> Int4,
+        base_amount -> Int8,
+        discount_amount -> Int8,
+        cleaning_fee -> Int8,
+        service_fee -> Int8,
+        tax_amount -> Int8,
+        total_amount -> Int8,
+        host_fee -> Int8,
+        host_payout -> Int8,
+        status -> Text,
+        hold_expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -325,6 +350,7 @@ diesel::joinable!(bookings -> listings (listing_id));
 diesel::joinable!(bookings -> users (guest_id));
 diesel::joinable!(booking_events -> bookings (booking_id));
 diesel::joinable!(payments -> bookings (booking_id));
+diesel::joinable!(booking_changes -> bookings (booking_id));
 diesel::joinable!(reviews -> bookings (booking_id));
 diesel::joinable!(reviews -> listings (listing_id));
 
@@ -348,6 +374,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     booking_events,
     payments,
     payment_events,
+    booking_changes,
     reviews,
     review_notices,
 );

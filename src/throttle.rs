@@ -41,6 +41,11 @@ pub const RESET_EMAIL_PER_IP: Limit = Limit {
     max: 10,
     window: Duration::from_secs(60 * 60),
 };
+/// Booking attempts per guest: each can hold a listing's nights, so a burst is refused.
+pub const BOOKINGS_PER_GUEST: Limit = Limit {
+    max: 20,
+    window: Duration::from_secs(60 * 60),
+};
 pub const VERIFY_EMAIL_PER_USER: Limit = Limit {
     max: 3,
     window: Duration::from_secs(60 * 60),

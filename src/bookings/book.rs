@@ -112,6 +112,12 @@ async fn book(
             message,
             None,
         ),
+        Err(BookError::TooManyHolds(message)) => (
+            StatusCode::CONFLICT,
+            "You have bookings waiting already",
+            message,
+            Some(("/trips", "See your trips")),
+        ),
         Err(BookError::Unverified) => (
             StatusCode::FORBIDDEN,
             "Please confirm your email address",

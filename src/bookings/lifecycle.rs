@@ -1,5 +1,6 @@
-//! The periodic jobs of the booking lifecycle: holds expire, stays start and end by the date
-//! where the listing is, and guests get a reminder the day before check-in.
+//! The periodic jobs of the booking lifecycle: holds (and unpaid changes of dates) expire,
+//! stays start and end by the date where the listing is, and guests get a reminder the day
+//! before check-in.
 //!
 //! Each job looks for the bookings due and moves them one by one through the state machine,
 //! whose conditional updates make a second run (or a concurrent one) change nothing twice.
@@ -16,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use super::{
     domain::{self, Status},
     emails::{self, Context, Notice},
-    model::Booking,
+    history,
+    model::{self, Booking},
+    pending_change,
     transitions::{self, Change},
 };
 use crate::{
@@ -62,8 +65,40 @@ impl Job for ExpireHolds {
                 tracing::info!(booking = id, "booking hold expired");
             }
         }
+        let moment = Utc::now();
+        for (change_id, booking_id) in pending_change::overdue(&mut conn, moment, BATCH).await? {
+            expire_change(&mut conn, change_id, booking_id, moment).await?;
+        }
         Ok(())
     }
+}
+
+/// Ends a change of dates whose payment window closed: its held nights are released and the
+/// stay keeps its dates (a payment arriving later is refunded: see `payments::reconcile`).
+async fn expire_change(
+    conn: &mut AsyncPgConnection,
+    change_id: i64,
+    booking_id: i64,
+    moment: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let Some(booking) = model::lock(conn, booking_id).await? else {
+            return Ok(());
+        };
+        if pending_change::close(conn, change_id, pending_change::EXPIRED, moment).await? {
+            let status = booking.status();
+            let note = "The change of dates was not paid in time; the stay keeps its dates";
+            history::record_event(conn, booking_id, Some(status), status, None, note).await?;
+            tracing::info!(
+                booking = booking_id,
+                change = change_id,
+                "date change expired"
+            );
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(())
 }
 
 /// Bookings in `status` whose `date_column` is at most a day after today in UTC (every time

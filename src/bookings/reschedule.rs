@@ -1,6 +1,6 @@
 //! `/trips/{id}/change`: new dates for a confirmed stay. The new dates must be free (the
-//! calendar's exclusion constraint decides); the stay is repriced and the difference is due
-//! (paid on the trip's pay page) or refunded.
+//! calendar's exclusion constraint decides); the stay is repriced: a surplus is refunded at
+//! once, a difference to pay is paid on the trip's pay page before the stay moves.
 
 use actix_session::Session;
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -9,7 +9,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::{
-    changes,
+    changes::{self, DatesChanged},
     domain::Status,
     model::{self, BookingSummary},
     service::BookError,
@@ -127,21 +127,33 @@ async fn submit(
     drop(conn);
     let mut errors = FormErrors::new();
     let status = match changed {
-        Ok(changed) => {
-            let b = &changed.booking;
-            let message = match changed.difference {
-                d if d > 0 => format!(
-                    "Your new dates are booked. Please pay the difference of {}.",
-                    b.money(d)
-                ),
-                d if d < 0 => format!(
-                    "Your new dates are booked; {} will be refunded.",
-                    b.money(-d)
-                ),
-                _ => "Your new dates are booked.".to_string(),
+        Ok(DatesChanged::Moved { booking, refunded }) => {
+            let message = if refunded > 0 {
+                format!(
+                    "Your stay now runs {}; {} will be refunded.",
+                    booking.dates(),
+                    booking.money(refunded)
+                )
+            } else {
+                format!("Your stay now runs {}.", booking.dates())
             };
             flash::push(&session, FlashKind::Success, message);
             return Ok(forms::see_other(&format!("/trips/{id}")));
+        }
+        Ok(DatesChanged::AwaitingPayment {
+            booking,
+            change,
+            due,
+        }) => {
+            let message = format!(
+                "The new dates cost {} more. Pay it by {} to move your stay to {}; \
+                 until then your stay keeps its dates.",
+                booking.money(due),
+                change.deadline(),
+                change.dates()
+            );
+            flash::push(&session, FlashKind::Info, message);
+            return Ok(forms::see_other(&format!("/trips/{id}/pay")));
         }
         Err(BookError::App(error)) => return Err(error),
         Err(BookError::Taken) => {
@@ -155,7 +167,9 @@ async fn submit(
             errors.add(field, message);
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(BookError::Unverified | BookError::OwnListing) => return Err(AppError::NotFound),
+        Err(BookError::Unverified | BookError::OwnListing | BookError::TooManyHolds(_)) => {
+            return Err(AppError::NotFound);
+        }
     };
     render(page, &state, user.id, id, status, Some(form), errors).await
 }

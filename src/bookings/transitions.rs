@@ -20,6 +20,7 @@ use super::{
     emails::{self, Context, Notice},
     history,
     model::{self, Booking},
+    pending_change,
     policy::{self, Policy, Refund},
 };
 use crate::{errors::AppError, listings::model::Listing, payments::ledger, schema::bookings};
@@ -152,6 +153,9 @@ pub async fn apply(
                 return Ok(Err(Refusal::TooEarly));
             }
             Change::Confirm => {
+                // The rule the database checks again at commit (`bookings_paid_in_full`):
+                // successful charges cover the price. Refunds are not subtracted, so that a
+                // refund reported before its charge's success ends as in the usual order.
                 let totals = ledger::totals(conn, id).await?;
                 if totals.charged < booking.total_amount {
                     return Ok(Err(Refusal::Unpaid));
@@ -180,6 +184,10 @@ pub async fn apply(
         };
         let mut note = String::new();
         let mut refunded = 0;
+        if from == Status::Confirmed {
+            // A change of dates still waiting for payment ends with the confirmed stay.
+            pending_change::withdraw_any(conn, id, now).await?;
+        }
         if to.is_dead() {
             model::release_dates(conn, id).await?;
             let promised = match change {

@@ -11,6 +11,7 @@ use super::{
     domain::Status,
     history::{self, BookingEvent},
     model::{self, BookingSummary},
+    pending_change::{self, PendingChange},
 };
 use crate::{
     accounts::SignedIn,
@@ -67,6 +68,8 @@ struct TripPage {
     payments: Vec<ledger::Payment>,
     /// What is due now, when it can be paid.
     due: Option<String>,
+    /// A change of dates waiting for its payment.
+    change: Option<PendingChange>,
     can_cancel: bool,
     can_change: bool,
 }
@@ -117,18 +120,9 @@ async fn show(
     let events = history::events(&mut conn, id).await?;
     let payments = ledger::for_booking(&mut conn, id).await?;
     let status = trip.booking.status();
-    let charged: i64 = payments
-        .iter()
-        .filter(|p| p.kind == ledger::CHARGE && p.status == ledger::SUCCEEDED)
-        .map(|p| p.amount)
-        .sum();
-    let refunded: i64 = payments
-        .iter()
-        .filter(|p| p.is_refund() && p.status != ledger::FAILED)
-        .map(|p| p.amount)
-        .sum();
-    let owed = (trip.booking.total_amount - (charged - refunded)).max(0);
-    let due = checkout::payable(&trip.booking, owed, Utc::now())
+    let change = pending_change::find_pending(&mut conn, id).await?;
+    let totals = ledger::Totals::of(&payments);
+    let due = checkout::payable(&trip.booking, change.as_ref(), &totals, Utc::now())
         .ok()
         .map(|due| trip.booking.money(due));
     let html = TripPage {
@@ -137,6 +131,7 @@ async fn show(
         events,
         payments,
         due,
+        change,
         can_cancel: super::transitions::Change::CancelByGuest
             .allowed_from()
             .contains(&status),

@@ -11,14 +11,17 @@ use std::ops::{Bound, Range};
 
 use chrono::{Days, NaiveDate};
 use diesel::{ExpressionMethods, PgRangeExpressionMethods, QueryDsl};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::calendar_entries;
+use crate::schema::{calendar_entries, listings};
 
 /// `kind` of an entry the host made to close dates.
 pub const BLOCKED: &str = "blocked";
 /// `kind` of an entry that holds a booking's dates.
 pub const BOOKING: &str = "booking";
+/// `kind` of an entry that holds the nights a pending change of a booking's dates adds, until
+/// the difference is paid (see `bookings::pending_change`).
+pub const CHANGE_HOLD: &str = "change_hold";
 
 /// One entry of the calendar, with its dates as `[start, end)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,8 +40,9 @@ impl CalendarEntry {
         self.kind == BLOCKED
     }
 
+    /// Nights a booking holds: its stay, or the nights a pending change of its dates adds.
     pub fn is_booking(&self) -> bool {
-        self.kind == BOOKING
+        self.kind == BOOKING || self.kind == CHANGE_HOLD
     }
 
     /// Whether the night of `date` is taken by this entry.
@@ -150,6 +154,26 @@ pub enum BlockError {
     Database(#[from] diesel::result::Error),
 }
 
+/// Locks a listing's row (`FOR NO KEY UPDATE`) for the rest of the transaction. Everything that
+/// adds or moves calendar entries takes this lock first, so that two such transactions on one
+/// listing run one after the other: without it, two overlapping inserts can each wait for the
+/// other inside the exclusion constraint's check (a deadlock, SQLSTATE 40P01) instead of one
+/// of them failing cleanly with 23P01. NO KEY UPDATE leaves the key-share locks of foreign keys
+/// (bookings, photos, wishlists referencing the listing) free. The lock order everywhere is:
+/// the guest's user row, then the booking row, then the listing row.
+pub async fn lock_listing(
+    conn: &mut AsyncPgConnection,
+    listing_id: i64,
+) -> diesel::QueryResult<()> {
+    listings::table
+        .find(listing_id)
+        .select(listings::id)
+        .for_no_key_update()
+        .first::<i64>(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Closes the nights `[dates.start, dates.end)` of a listing; returns the entry's id. The
 /// caller has checked the dates (see [`super::block_dates`]) and that the listing is the host's.
 pub async fn block(
@@ -158,23 +182,30 @@ pub async fn block(
     dates: Range<NaiveDate>,
     note: &str,
 ) -> Result<i64, BlockError> {
-    diesel::insert_into(calendar_entries::table)
-        .values((
-            calendar_entries::listing_id.eq(listing_id),
-            calendar_entries::stay.eq(dates),
-            calendar_entries::kind.eq(BLOCKED),
-            calendar_entries::note.eq(note),
-        ))
-        .returning(calendar_entries::id)
-        .get_result(conn)
-        .await
-        .map_err(|error| {
-            if crate::db::violates(&error, crate::db::NO_OVERLAP) {
-                BlockError::Overlap
-            } else {
-                BlockError::Database(error)
-            }
+    let inserted = crate::db::retry_on_contention(async || {
+        conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+            lock_listing(conn, listing_id).await?;
+            diesel::insert_into(calendar_entries::table)
+                .values((
+                    calendar_entries::listing_id.eq(listing_id),
+                    calendar_entries::stay.eq(dates.clone()),
+                    calendar_entries::kind.eq(BLOCKED),
+                    calendar_entries::note.eq(note),
+                ))
+                .returning(calendar_entries::id)
+                .get_result(conn)
+                .await
         })
+        .await
+    })
+    .await;
+    inserted.map_err(|error| {
+        if crate::db::violates(&error, crate::db::NO_OVERLAP) {
+            BlockError::Overlap
+        } else {
+            BlockError::Database(error)
+        }
+    })
 }
 
 /// Removes a block of that listing; `false` when there is no such block (another listing's

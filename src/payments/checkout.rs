@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{
     events::{self, Received},
     gateway::{self, Charge, ChargeRequest, Gateway, GatewayError, PaymentGateway},
-    ledger::{self, CHARGE, FAILED, NewRow, PENDING, Payment},
+    ledger::{self, CHARGE, FAILED, NewRow, PENDING, Payment, Totals},
     sandbox::TestCard,
     signature,
 };
@@ -17,6 +17,7 @@ use crate::{
     bookings::{
         domain::Status,
         model::{self, Booking},
+        pending_change::{self, PendingChange},
     },
     db::{self, DbPool},
     errors::AppError,
@@ -50,13 +51,29 @@ pub struct Started {
     pub charge: Charge,
 }
 
-/// What the guest owes on `booking` now, if it can be paid.
-pub fn payable(booking: &Booking, due: i64, now: DateTime<Utc>) -> Result<i64, PayError> {
+/// What the guest owes on `booking` now, if it can be paid: the booking's price while it
+/// awaits payment, or the price of a change of dates waiting for payment (`pending`), less what
+/// was paid; refused once the hold on the dates has ended. A confirmed stay with no pending
+/// change owes nothing (its payments cover its price: the database holds that).
+pub fn payable(
+    booking: &Booking,
+    pending: Option<&PendingChange>,
+    totals: &Totals,
+    now: DateTime<Utc>,
+) -> Result<i64, PayError> {
     let status = booking.status();
-    if !(status.awaits_payment() || status == Status::Confirmed) || due <= 0 {
+    let (price, deadline) = match pending {
+        _ if status.awaits_payment() => (booking.total_amount, booking.hold_expires_at),
+        Some(change) if status == Status::Confirmed => {
+            (change.total_amount, Some(change.hold_expires_at))
+        }
+        _ => return Err(PayError::NothingDue),
+    };
+    let due = totals.due(price);
+    if due <= 0 {
         return Err(PayError::NothingDue);
     }
-    if status.awaits_payment() && booking.hold_expires_at.is_some_and(|at| at <= now) {
+    if deadline.is_some_and(|at| at <= now) {
         return Err(PayError::HoldExpired);
     }
     Ok(due)
@@ -79,7 +96,8 @@ pub async fn start(
                 .filter(|booking| booking.guest_id == guest_id)
                 .ok_or(AppError::NotFound)?;
             let totals = ledger::totals(conn, booking_id).await?;
-            let due = payable(&booking, totals.due(booking.total_amount), now)?;
+            let pending = pending_change::find_pending(conn, booking_id).await?;
+            let due = payable(&booking, pending.as_ref(), &totals, now)?;
             // A charge of the same amount still in progress is resumed: same row, same
             // idempotency key, so the provider answers with the same payment intent.
             let pending = ledger::for_booking(conn, booking_id)

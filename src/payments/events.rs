@@ -13,8 +13,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use super::{
-    ledger::{self, FAILED},
-    reconcile::{charge_succeeded, find_charge, refund_update},
+    reconcile::{Outcome, charge_failed, charge_succeeded, refund_update},
     signature::{self, SignatureError},
 };
 use crate::{errors::AppError, schema::payment_events};
@@ -90,19 +89,30 @@ pub async fn receive(
             tracing::info!(provider, event_id, "duplicate payment event ignored");
             return Ok(Received::Duplicate);
         };
-        if apply_event(conn, base_url, provider, &event_type, &object, now).await? {
-            diesel::update(payment_events::table.find(stored))
-                .set(payment_events::processed_at.eq(now))
-                .execute(conn)
-                .await?;
+        match apply_event(conn, base_url, provider, &event_type, &object, now).await? {
+            Outcome::Applied => {
+                diesel::update(payment_events::table.find(stored))
+                    .set(payment_events::processed_at.eq(now))
+                    .execute(conn)
+                    .await?;
+            }
+            Outcome::Refused(reason) => {
+                tracing::warn!(provider, event_id, %reason, "payment event refused");
+                diesel::update(payment_events::table.find(stored))
+                    .set(payment_events::refusal.eq(reason))
+                    .execute(conn)
+                    .await?;
+            }
+            Outcome::Ignored => {}
         }
         Ok(Received::Applied)
     })
     .await
 }
 
-/// Applies a verified event's object; `false` when nothing in it concerned Roost (the event
-/// stays unprocessed for an administrator to look at).
+/// Applies a verified event's object: [`Outcome::Ignored`] when nothing in it concerned Roost,
+/// [`Outcome::Refused`] when it contradicts the ledger (both stay unprocessed, for an
+/// administrator to look at).
 pub async fn apply_event(
     conn: &mut AsyncPgConnection,
     base_url: &str,
@@ -110,20 +120,10 @@ pub async fn apply_event(
     event_type: &str,
     object: &Value,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<Outcome, AppError> {
     match event_type {
         "payment_intent.succeeded" => charge_succeeded(conn, base_url, provider, object, now).await,
-        "payment_intent.payment_failed" => {
-            let Some(charge) = find_charge(conn, provider, object).await? else {
-                return Ok(false);
-            };
-            let reason = object
-                .pointer("/last_payment_error/message")
-                .and_then(Value::as_str)
-                .unwrap_or("The payment failed.");
-            ledger::settle(conn, charge.id, FAILED, Some(reason)).await?;
-            Ok(true)
-        }
+        "payment_intent.payment_failed" => charge_failed(conn, provider, object).await,
         "charge.refunded" => {
             let intent = object.get("payment_intent").and_then(Value::as_str);
             let refunds = object
@@ -131,15 +131,19 @@ pub async fn apply_event(
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
-            let mut applied = false;
+            let mut outcome = Outcome::Ignored;
             for refund in &refunds {
-                applied |= refund_update(conn, provider, refund, intent).await?;
+                match refund_update(conn, provider, refund, intent).await? {
+                    Outcome::Ignored => {}
+                    Outcome::Applied if matches!(outcome, Outcome::Refused(_)) => {}
+                    applied_or_refused => outcome = applied_or_refused,
+                }
             }
-            Ok(applied)
+            Ok(outcome)
         }
         "refund.created" | "refund.updated" | "refund.failed" | "charge.refund.updated" => {
             refund_update(conn, provider, object, None).await
         }
-        _ => Ok(false),
+        _ => Ok(Outcome::Ignored),
     }
 }

@@ -84,6 +84,20 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// The totals of a booking's ledger rows (as [`totals`] sums them in the database).
+    pub fn of(rows: &[Payment]) -> Totals {
+        let mut totals = Totals::default();
+        for row in rows {
+            match (row.kind.as_str(), row.status.as_str()) {
+                (CHARGE, SUCCEEDED) => totals.charged += row.amount,
+                (CHARGE, PENDING) => totals.pending_charges += row.amount,
+                (REFUND, FAILED) | (CHARGE, _) => {}
+                (_, _) => totals.refunded += row.amount,
+            }
+        }
+        totals
+    }
+
     /// What the guest has paid and keeps paid.
     pub fn net_paid(&self) -> i64 {
         self.charged - self.refunded
@@ -237,10 +251,34 @@ struct Refundable {
     left: i64,
 }
 
+#[derive(QueryableByName)]
+struct Left {
+    #[diesel(sql_type = BigInt)]
+    left: i64,
+}
+
+/// What can still be refunded of charge `charge_id`: its amount less its refunds that did not
+/// fail (the database refuses any refund beyond it: `payments_refund_within_charge`).
+pub async fn left_to_refund(
+    conn: &mut AsyncPgConnection,
+    charge_id: i64,
+) -> diesel::QueryResult<i64> {
+    let row: Left = diesel::sql_query(
+        "SELECT (c.amount - coalesce((SELECT sum(r.amount) FROM payments r \
+             WHERE r.refund_of = c.id AND r.status <> 'failed'), 0))::bigint AS left \
+         FROM payments c WHERE c.id = $1",
+    )
+    .bind::<BigInt, _>(charge_id)
+    .get_result(conn)
+    .await?;
+    Ok(row.left)
+}
+
 /// Plans and records refunds worth up to `amount` of a booking's successful charges (newest
 /// first); each refund row is pending and an [`crate::payments::IssueRefund`] job sends it to
-/// the provider. `only_charge` limits the refund to one charge. Returns the amount refunded
-/// (less than `amount` when less was paid).
+/// the provider. `only_charge` limits the refund to one charge. Only charges in `currency` (the
+/// booking's: the database keeps every row of a booking in its currency) are refunded from.
+/// Returns the amount refunded (less than `amount` when less was paid).
 pub async fn refund(
     conn: &mut AsyncPgConnection,
     booking_id: i64,
@@ -256,9 +294,11 @@ pub async fn refund(
              WHERE r.refund_of = c.id AND r.status <> 'failed'), 0))::bigint AS left \
          FROM payments c \
          WHERE c.booking_id = $1 AND c.kind = 'charge' AND c.status = 'succeeded' \
+           AND c.currency = $2 \
          ORDER BY c.id DESC",
     )
     .bind::<BigInt, _>(booking_id)
+    .bind::<Text, _>(currency)
     .load(conn)
     .await?;
     let mut remaining = amount;

@@ -15,7 +15,10 @@ use super::{
 };
 use crate::{
     accounts::SignedIn,
-    bookings::model::{self, BookingSummary},
+    bookings::{
+        model::{self, BookingSummary},
+        pending_change::{self, PendingChange},
+    },
     db,
     errors::{AppError, AppResult},
     web::{
@@ -32,6 +35,7 @@ struct PayPage {
     page: PageContext,
     trip: BookingSummary,
     due: String,
+    change: Option<PendingChange>,
     sandbox: bool,
     form: CardForm,
     errors: FormErrors,
@@ -52,6 +56,8 @@ pub struct CardForm {
 struct Due {
     trip: BookingSummary,
     due: i64,
+    /// The change of dates this payment is for, if it is for one.
+    change: Option<PendingChange>,
 }
 
 /// The guest's trip and what is due on it; `None` when nothing can be paid now.
@@ -61,12 +67,9 @@ async fn due(state: &AppState, guest_id: i64, id: i64) -> AppResult<Result<Due, 
         .await?
         .ok_or(AppError::NotFound)?;
     let totals = ledger::totals(&mut conn, id).await?;
-    let due = checkout::payable(
-        &trip.booking,
-        totals.due(trip.booking.total_amount),
-        Utc::now(),
-    );
-    Ok(due.map(|due| Due { trip, due }))
+    let change = pending_change::find_pending(&mut conn, id).await?;
+    let due = checkout::payable(&trip.booking, change.as_ref(), &totals, Utc::now());
+    Ok(due.map(|due| Due { trip, due, change }))
 }
 
 fn render(
@@ -81,6 +84,7 @@ fn render(
     let html = PayPage {
         page,
         due: due.trip.booking.money(due.due),
+        change: due.change,
         trip: due.trip,
         sandbox,
         form,

@@ -74,7 +74,10 @@ pub fn verify(
     if signatures.is_empty() {
         return Err(SignatureError::Mismatch);
     }
-    if (now - timestamp).abs() > TOLERANCE_SECS {
+    // Checked: a timestamp near i64::MIN or MAX must not wrap around into "fresh" (release
+    // builds do not trap on overflow).
+    let age = now.checked_sub(timestamp).and_then(i64::checked_abs);
+    if age.is_none_or(|age| age > TOLERANCE_SECS) {
         return Err(SignatureError::OutsideTolerance);
     }
     let expected = mac(secret, timestamp, body).finalize().into_bytes();
@@ -97,6 +100,24 @@ mod tests {
 
     const SECRET: &[u8] = b"whsec_test";
     const BODY: &[u8] = br#"{"id":"evt_1","type":"payment_intent.succeeded"}"#;
+
+    #[test]
+    fn timestamps_at_the_ends_of_the_range_are_outside_the_tolerance() {
+        let now = 1_800_000_000;
+        for timestamp in [
+            now - i64::MAX,
+            i64::MIN,
+            i64::MAX,
+            now.wrapping_sub(1 << 63),
+        ] {
+            let header = sign(SECRET, timestamp, BODY);
+            assert_eq!(
+                verify(SECRET, Some(&header), BODY, now),
+                Err(SignatureError::OutsideTolerance),
+                "t={timestamp}"
+            );
+        }
+    }
 
     #[test]
     fn a_signature_made_here_verifies() {

@@ -110,6 +110,32 @@ impl PgSessionStore {
     }
 }
 
+impl PgSessionStore {
+    /// Writes `state` over the stored session; `false` when no such session exists (any more).
+    async fn store_update(
+        &self,
+        session_key: &SessionKey,
+        state: &State,
+        ttl: &Duration,
+    ) -> anyhow::Result<bool> {
+        let mut conn = self.pool.get().await.map_err(outage)?;
+        let updated =
+            diesel::update(sessions::table.filter(sessions::key_hash.eq(key_hash(session_key))))
+                .set((
+                    sessions::user_id.eq(user_id_of(state)),
+                    sessions::user_agent.eq(state_text(state, USER_AGENT_KEY)),
+                    sessions::ip_address.eq(state_text(state, IP_KEY)),
+                    sessions::state.eq(serde_json::to_value(state)?),
+                    sessions::updated_at.eq(Utc::now()),
+                    sessions::expires_at.eq(expiry(ttl)),
+                ))
+                .execute(&mut conn)
+                .await
+                .map_err(query_error)?;
+        Ok(updated == 1)
+    }
+}
+
 impl SessionStore for PgSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
         let mut conn = self
@@ -134,33 +160,24 @@ impl SessionStore for PgSessionStore {
         self.insert(state, ttl).await.map_err(SaveError::Other)
     }
 
+    /// Saves a changed state after the request was handled. The request's work is done by
+    /// now (a booking may have committed), so a failure here must not turn its answer into an
+    /// error: it is logged and the state stays as stored before this request (what is lost is
+    /// at most a flash message or an idle-timeout extension).
     async fn update(
         &self,
         session_key: SessionKey,
         state: State,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
-        let mut conn = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| UpdateError::Other(outage(e)))?;
-        let updated =
-            diesel::update(sessions::table.filter(sessions::key_hash.eq(key_hash(&session_key))))
-                .set((
-                    sessions::user_id.eq(user_id_of(&state)),
-                    sessions::user_agent.eq(state_text(&state, USER_AGENT_KEY)),
-                    sessions::ip_address.eq(state_text(&state, IP_KEY)),
-                    sessions::state.eq(serde_json::to_value(&state)
-                        .map_err(|e| UpdateError::Serialization(e.into()))?),
-                    sessions::updated_at.eq(Utc::now()),
-                    sessions::expires_at.eq(expiry(ttl)),
-                ))
-                .execute(&mut conn)
-                .await
-                .map_err(|e| UpdateError::Other(query_error(e)))?;
-        drop(conn);
-        if updated == 1 {
+        let updated = match self.store_update(&session_key, &state, ttl).await {
+            Ok(updated) => updated,
+            Err(error) => {
+                tracing::warn!(%error, "session state not saved after the request");
+                return Ok(session_key);
+            }
+        };
+        if updated {
             return Ok(session_key);
         }
         // The session was revoked while this request ran: never bring its sign-in back.
@@ -173,15 +190,22 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn update_ttl(&self, session_key: &SessionKey, ttl: &Duration) -> anyhow::Result<()> {
-        let mut conn = self.pool.get().await.map_err(outage)?;
-        diesel::update(sessions::table.filter(sessions::key_hash.eq(key_hash(session_key))))
-            .set((
-                sessions::updated_at.eq(Utc::now()),
-                sessions::expires_at.eq(expiry(ttl)),
-            ))
-            .execute(&mut conn)
-            .await
-            .map_err(query_error)?;
+        // Like `update`: after the request, a failed extension is logged, not answered.
+        let extended = async {
+            let mut conn = self.pool.get().await.map_err(outage)?;
+            diesel::update(sessions::table.filter(sessions::key_hash.eq(key_hash(session_key))))
+                .set((
+                    sessions::updated_at.eq(Utc::now()),
+                    sessions::expires_at.eq(expiry(ttl)),
+                ))
+                .execute(&mut conn)
+                .await
+                .map_err(query_error)?;
+            anyhow::Ok(())
+        };
+        if let Err(error) = extended.await {
+            tracing::warn!(%error, "session expiry not extended after the request");
+        }
         Ok(())
     }
 

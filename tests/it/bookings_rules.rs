@@ -215,3 +215,51 @@ async fn a_host_cannot_see_or_act_on_another_hosts_reservation() {
     assert!(!list.contains("gina"));
     assert_eq!(status_of(&app, id).await, "requested");
 }
+
+#[tokio::test]
+async fn a_guest_holds_at_most_three_unpaid_bookings_and_sixty_unpaid_nights() {
+    let app = TestApp::spawn().await;
+    let host_id = fixtures::user(&app, "hugo@example.com", true).await;
+    let mut listings = Vec::new();
+    for _ in 0..4 {
+        let spec = ListingSpec {
+            instant_book: false,
+            ..ListingSpec::default()
+        };
+        listings.push(fixtures::listing(&app, host_id, spec).await);
+    }
+    let (_, guest) = fixtures::signed_in(&app, "gina@example.com", false).await;
+    for listing in &listings[..3] {
+        booked(&guest, *listing, 10, 5).await;
+    }
+    let fourth = book(&guest, listings[3], &date(10), &date(12), "1", "fourth").await;
+    assert_eq!(fourth.status(), 409);
+    let html = fourth.text().await.unwrap();
+    assert!(html.contains("waiting for payment or for a host"), "{html}");
+    assert_eq!(count_bookings(&app).await, 3);
+
+    let (_, other) = fixtures::signed_in(&app, "olga@example.com", false).await;
+    booked(&other, listings[0], 40, 30).await;
+    booked(&other, listings[1], 40, 30).await;
+    let over = book(&other, listings[2], &date(40), &date(41), "1", "over").await;
+    assert_eq!(over.status(), 409);
+    let html = over.text().await.unwrap();
+    assert!(html.contains("at most 60 nights"), "{html}");
+}
+
+#[tokio::test]
+async fn booking_attempts_are_rate_limited_per_guest() {
+    let app = TestApp::spawn().await;
+    let host_id = fixtures::user(&app, "hugo@example.com", true).await;
+    let listing = fixtures::listing(&app, host_id, ListingSpec::default()).await;
+    let (_, guest) = fixtures::signed_in(&app, "gina@example.com", false).await;
+    // Refused attempts count too: each could have been a hold.
+    for n in 0..20 {
+        let response = book(&guest, listing, &date(12), &date(10), "1", &format!("k{n}")).await;
+        assert_eq!(response.status(), 422, "attempt {n}");
+    }
+    let response = book(&guest, listing, &date(10), &date(12), "1", "last").await;
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+    assert_eq!(count_bookings(&app).await, 0);
+}

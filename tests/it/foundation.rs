@@ -393,3 +393,19 @@ async fn check_deploy_fails_on_development_settings() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("ROOST_ENV is not `production`"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_session_that_cannot_be_saved_after_the_request_does_not_fail_the_answer() {
+    use actix_session::storage::{SessionKey, SessionStore};
+    // A pool whose database is unreachable: what a burst that drained the pool, or an outage
+    // starting mid-request, looks like to the store once the handler's work has committed.
+    let pool = roost::db::pool("postgres://roost:roost@127.0.0.1:9/roost", 1).unwrap();
+    let store = roost::web::session_store::PgSessionStore::new(pool);
+    let key: SessionKey = "k".repeat(43).try_into().unwrap();
+    let ttl = actix_web::cookie::time::Duration::minutes(30);
+    let state = std::collections::HashMap::from([("flash".to_string(), "\"hi\"".to_string())]);
+    let kept = store.update(key, state, &ttl).await;
+    assert!(kept.is_ok(), "{:?}", kept.err());
+    let key: SessionKey = "k".repeat(43).try_into().unwrap();
+    assert!(store.update_ttl(&key, &ttl).await.is_ok());
+}

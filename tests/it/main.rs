@@ -12,6 +12,7 @@ mod fixtures;
 mod foundation;
 mod jobs;
 mod listings_host;
+mod money;
 mod payments_stripe;
 mod payments_support;
 mod payments_webhooks;
