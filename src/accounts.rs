@@ -1,19 +1,24 @@
 //! Accounts: sign-up, email verification, login and logout, password recovery, the profile,
-//! password and session management, becoming a host and deleting the account.
+//! email address changes (and their undo), password and session management, becoming a host
+//! and deleting the account.
 
+pub mod deletion;
 pub mod domain;
+pub mod email_change;
 pub mod emails;
 mod hosting;
 mod login;
 pub mod model;
 pub mod passwords;
 mod profile;
+pub mod reauth;
 mod recovery;
 mod security;
 pub mod security_log;
 pub mod service;
 mod signup;
 pub mod tokens;
+mod undo;
 
 use std::{future::Future, pin::Pin};
 
@@ -62,10 +67,11 @@ type UserRow = (
     Option<chrono::DateTime<chrono::Utc>>,
     Option<String>,
     Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
 );
 
 /// The signed-in user of this request, if any (one query, cached for the request). A session
-/// whose user is gone or suspended is ended on the spot.
+/// whose user is gone, deleted or suspended is ended on the spot.
 pub async fn current_user(req: &HttpRequest, state: &AppState) -> AppResult<Option<CurrentUser>> {
     if let Some(user) = req.extensions().get::<CurrentUser>() {
         return Ok(Some(user.clone()));
@@ -88,12 +94,13 @@ pub async fn current_user(req: &HttpRequest, state: &AppState) -> AppResult<Opti
             users::email_verified_at,
             users::avatar_key,
             users::suspended_at,
+            users::deleted_at,
         ))
         .first(&mut conn)
         .await
         .optional()?;
     let user = match row {
-        Some((id, name, is_host, is_admin, verified, avatar, None)) => CurrentUser {
+        Some((id, name, is_host, is_admin, verified, avatar, None, None)) => CurrentUser {
             id,
             name,
             is_host,
@@ -153,5 +160,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     recovery::configure(cfg);
     profile::configure(cfg);
     security::configure(cfg);
+    undo::configure(cfg);
     hosting::configure(cfg);
 }

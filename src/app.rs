@@ -69,6 +69,7 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
     let production = parts.config.is_production();
     let store = PgSessionStore::new(parts.pool.clone());
     let key = parts.secret_key;
+    let anonymous_tokens = web::Data::new(csrf::AnonymousTokens::new(&key, production));
     let extra_routes = parts.extra_routes;
 
     let server = HttpServer::new(move || {
@@ -102,6 +103,7 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
         App::new()
             .app_data(state)
             .app_data(metrics.clone())
+            .app_data(anonymous_tokens.clone())
             .app_data(web::FormConfig::default().limit(FORM_LIMIT))
             // Innermost first: CSRF needs the session, which identity and CSRF both build on.
             .wrap(from_fn(csrf::protect))

@@ -29,6 +29,8 @@ diesel::table! {
         suspended_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// Set when the account was deleted: the row stays, anonymised (migration 000020).
+        deleted_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -41,6 +43,8 @@ diesel::table! {
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        /// Ended without being used (migration 000020).
+        revoked_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -2,7 +2,9 @@
 
 use std::{collections::HashSet, fmt, sync::LazyLock};
 
-/// A syntactically plausible, normalised (trimmed, lower-cased) email address.
+/// An email address that can be delivered to: checked by lettre's parser (the one that will
+/// send to it, so an address accepted here never fails there), on a domain with a dot (no
+/// `localhost`, no IP literal), and normalised (trimmed, lower-cased).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmailAddress(String);
 
@@ -15,18 +17,14 @@ impl EmailAddress {
         if email.len() > 254 {
             return Err("That email address is too long.".into());
         }
-        let Some((local, domain)) = email.rsplit_once('@') else {
+        let Ok(address) = email.parse::<lettre::Address>() else {
             return Err("Enter an email address like name@example.com.".into());
         };
-        let plausible = !local.is_empty()
-            && local.len() <= 64
+        let domain = address.domain();
+        let plausible = address.user().len() <= 64
             && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
-            && email
-                .chars()
-                .all(|c| !c.is_whitespace() && !c.is_control() && c != '<' && c != '>' && c != ',');
+            && !domain.starts_with('[')
+            && !domain.ends_with('.');
         if !plausible {
             return Err("Enter an email address like name@example.com.".into());
         }
@@ -46,21 +44,67 @@ impl fmt::Display for EmailAddress {
     }
 }
 
-/// A person's display name: 1 to 100 characters after trimming.
+/// A person's display name: 1 to 100 characters once trimmed, in Unicode NFC (so that the
+/// same name typed on two keyboards is stored alike), with runs of spaces made one, and with
+/// at least one visible character (a name of zero-width spaces or joiners shows as nothing).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonName(String);
 
+/// Characters that take no room on screen: format characters (zero-width space U+200B, word
+/// joiner U+2060, byte-order mark U+FEFF, bidi controls, …), variation selectors, the
+/// combining grapheme joiner, and the "filler" letters that render as blanks.
+fn is_invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::Format
+        || matches!(
+            c,
+            '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FFA0}'
+                | '\u{E0100}'..='\u{E01EF}'
+        )
+}
+
+/// Format characters that a name never needs, dropped wherever they are (zero-width spaces,
+/// byte-order marks, bidi overrides that reorder what others read). Kept: the zero-width
+/// joiner and non-joiner, which some scripts and emoji need, and the tag characters of
+/// subdivision flags.
+fn is_droppable(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::Format
+        && !matches!(c, '\u{200C}' | '\u{200D}' | '\u{E0020}'..='\u{E007F}')
+}
+
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let name = raw.trim();
-        if name.is_empty() {
+        use unicode_normalization::UnicodeNormalization;
+        let normalised: String = raw.nfc().filter(|c| !is_droppable(*c)).collect();
+        if normalised
+            .chars()
+            .any(|c| c.is_control() && !c.is_whitespace())
+        {
+            return Err("The name contains characters that are not allowed.".into());
+        }
+        let collapsed = normalised.split_whitespace().collect::<Vec<_>>().join(" ");
+        if collapsed.is_empty() && !raw.trim().is_empty() {
+            return Err("Enter a name with visible letters.".into());
+        }
+        if collapsed.is_empty() {
             return Err("Enter your name.".into());
         }
+        if collapsed.chars().all(|c| c == ' ' || is_invisible(c)) {
+            return Err("Enter a name with visible letters.".into());
+        }
+        let name = collapsed.trim_matches(|c: char| c == ' ' || is_invisible(c));
         if name.chars().count() > 100 {
             return Err("Use at most 100 characters.".into());
-        }
-        if name.chars().any(char::is_control) {
-            return Err("The name contains characters that are not allowed.".into());
         }
         Ok(PersonName(name.to_string()))
     }
@@ -137,8 +181,19 @@ mod tests {
             "@example.com",
             "ana@example",
             "a b@example.com",
+            "user@@example.com",
+            "user@exa mple.com",
+            "user@[127.0.0.1]",
+            "us..er@example.com",
+            ".user@example.com",
+            "user@example..com",
+            "user@-example.com",
+            "<user@example.com>",
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
+        }
+        for good in ["first.last+tag@example.co.uk", "o'brien@example.ie"] {
+            assert!(EmailAddress::parse(good).is_ok(), "{good:?}");
         }
     }
 
@@ -160,5 +215,34 @@ mod tests {
         assert_eq!(PersonName::parse("  Ana ").unwrap().as_ref(), "Ana");
         assert!(PersonName::parse("   ").is_err());
         assert!(PersonName::parse(&"a".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn names_are_normalised_and_must_show_something() {
+        // "e" + combining acute becomes the one character "é".
+        assert_eq!(
+            PersonName::parse("Rene\u{301}e").unwrap().as_ref(),
+            "Ren\u{e9}e"
+        );
+        assert_eq!(
+            PersonName::parse("\u{200B} Ana \t  Lima\u{FEFF}")
+                .unwrap()
+                .as_ref(),
+            "Ana Lima"
+        );
+        for blank in [
+            "\u{200B}",
+            "\u{200B}\u{2060}\u{FEFF}",
+            " \u{3164} ",
+            "\u{2800}\u{200D}",
+        ] {
+            assert!(PersonName::parse(blank).is_err(), "{blank:?}");
+        }
+        assert!(
+            PersonName::parse("Ana\u{0007}").is_err(),
+            "control characters"
+        );
+        // Joiners inside a name are kept: some scripts and emoji need them.
+        assert!(PersonName::parse("\u{0915}\u{094D}\u{200D}\u{0937}").is_ok());
     }
 }

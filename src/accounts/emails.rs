@@ -101,3 +101,61 @@ pub async fn notice(
     )?;
     queue(conn, composed).await
 }
+
+#[derive(Template)]
+#[template(path = "emails/account_notice.txt")]
+struct AccountNoticeText<'a> {
+    name: &'a str,
+    message: &'a str,
+    action: Option<(&'a str, &'a str)>,
+    closing: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/account_notice.html")]
+struct AccountNoticeHtml<'a> {
+    name: &'a str,
+    message: &'a str,
+    action: Option<(&'a str, &'a str)>,
+    closing: &'a str,
+}
+
+/// What an account notice says: a message, an optional link (label, URL), a closing line.
+pub struct AccountNotice<'a> {
+    pub subject: &'a str,
+    pub message: &'a str,
+    pub action: Option<(&'a str, &'a str)>,
+    pub closing: &'a str,
+}
+
+/// A notice about the account that may carry a link (undo an address change, log in).
+pub async fn account_notice(
+    conn: &mut AsyncPgConnection,
+    to: &str,
+    name: &str,
+    notice: AccountNotice<'_>,
+) -> Result<(), AppError> {
+    let AccountNotice {
+        subject,
+        message,
+        action,
+        closing,
+    } = notice;
+    let composed = email::compose(
+        to,
+        subject,
+        &AccountNoticeText {
+            name,
+            message,
+            action,
+            closing,
+        },
+        &AccountNoticeHtml {
+            name,
+            message,
+            action,
+            closing,
+        },
+    )?;
+    queue(conn, composed).await
+}

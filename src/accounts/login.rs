@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{
     client_ip,
     domain::EmailAddress,
-    model, passwords,
+    model, passwords, reauth,
     security_log::{self, Event},
 };
 use crate::{
@@ -81,7 +81,7 @@ async fn show(page: PageContext, query: web::Query<NextQuery>) -> AppResult<Http
 
 /// Signs `user_id` in on this request: a new session id (no fixation), a new CSRF token, and
 /// the device details shown on the sessions page.
-pub(super) fn start_session(req: &HttpRequest, session: &Session, user_id: i64) -> AppResult<()> {
+fn start_session(req: &HttpRequest, session: &Session, user_id: i64) -> AppResult<()> {
     Identity::login(&req.extensions(), user_id.to_string())
         .map_err(|error| AppError::internal(anyhow::anyhow!("login failed: {error}")))?;
     csrf::rotate(session)?;
@@ -129,7 +129,7 @@ async fn submit(
     };
 
     let mut conn = crate::db::connection(&state.pool).await?;
-    let account_key = format!("login:account:{email}");
+    let account_key = reauth::account_key(email.as_ref());
     throttle::hit(&mut conn, &format!("login:ip:{ip}"), throttle::LOGIN_PER_IP).await?;
     if let Err(error) = throttle::hit(&mut conn, &account_key, throttle::LOGIN_PER_ACCOUNT).await {
         security_log::record(

@@ -10,9 +10,12 @@ use serde::Deserialize;
 
 use super::{
     SignedIn, client_ip,
+    deletion::{self, Blocker},
     domain::{EmailAddress, PersonName},
+    email_change,
     model::{self, User},
-    passwords, service,
+    reauth::WrongPassword,
+    service,
 };
 use crate::{
     errors::{AppError, AppResult},
@@ -223,24 +226,21 @@ async fn change_email(
 ) -> AppResult<HttpResponse> {
     let user = load_user(&state, current.id).await?;
     let mut errors = FormErrors::new();
-    let new_email = errors.check("new_email", EmailAddress::parse(&form.new_email));
-    if !passwords::verify(&form.email_password, Some(&user.password_hash)).await? {
-        errors.add("email_password", "That is not your current password.");
-    }
-    let mut outcome = Ok(());
-    if let Some(new_email) = new_email.as_ref().filter(|_| errors.is_empty()) {
+    if let Some(new_email) = errors.check("new_email", EmailAddress::parse(&form.new_email)) {
         let mut conn = crate::db::connection(&state.pool).await?;
-        outcome = service::request_email_change(
+        let outcome = email_change::request(
             &mut conn,
             &user,
-            new_email,
+            &form.email_password,
+            &new_email,
             &state.config.base_url,
             Some(&client_ip(&req)),
         )
         .await?;
-    }
-    if let Err(message) = outcome {
-        errors.add("new_email", message);
+        if let Err(refusal) = outcome {
+            let (field, message) = refusal.field_message();
+            errors.add(field, message);
+        }
     }
     if !errors.is_empty() {
         return render(
@@ -251,6 +251,7 @@ async fn change_email(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
+    // Said whether or not another account has the address (its owner was told instead).
     flash::push(
         &session,
         FlashKind::Info,
@@ -266,12 +267,20 @@ async fn change_email(
 #[template(path = "accounts/delete.html")]
 struct DeletePage {
     page: PageContext,
+    blockers: Vec<Blocker>,
     errors: FormErrors,
 }
 
-async fn show_delete(_user: SignedIn, page: PageContext) -> AppResult<HttpResponse> {
+async fn show_delete(
+    SignedIn(current): SignedIn,
+    page: PageContext,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let blockers = deletion::blockers(&mut conn, current.id).await?;
     let html = DeletePage {
         page,
+        blockers,
         errors: FormErrors::new(),
     }
     .render()?;
@@ -293,19 +302,43 @@ async fn delete(
     form: web::Form<DeleteForm>,
 ) -> AppResult<HttpResponse> {
     let user = load_user(&state, current.id).await?;
-    if !passwords::verify(&form.password, Some(&user.password_hash)).await? {
-        let mut errors = FormErrors::new();
-        errors.add("password", "That is not your current password.");
-        let html = DeletePage { page, errors }.render()?;
-        return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
-    }
     let mut conn = crate::db::connection(&state.pool).await?;
-    service::delete_account(&mut conn, &user, Some(&client_ip(&req))).await?;
-    if let Some(key) = &user.avatar_key {
-        let _ = state.storage.delete(key).await;
+    let outcome =
+        deletion::delete_account(&mut conn, &user, &form.password, Some(&client_ip(&req))).await?;
+    let (blockers, errors, status) = match outcome {
+        deletion::Outcome::Deleted { avatar_key } => {
+            drop(conn);
+            if let Some(key) = avatar_key
+                && let Err(error) = state.storage.delete(&key).await
+            {
+                tracing::warn!(%error, %key, "could not delete the avatar of a deleted account");
+            }
+            identity.logout();
+            return Ok(forms::see_other("/?account=deleted"));
+        }
+        deletion::Outcome::WrongPassword => {
+            let mut errors = FormErrors::new();
+            errors.add("password", WrongPassword::MESSAGE);
+            let blockers = deletion::blockers(&mut conn, user.id).await?;
+            (blockers, errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        deletion::Outcome::Blocked(blockers) => {
+            let mut errors = FormErrors::new();
+            errors.add(
+                "form",
+                "Your account can't be deleted while you have stays or reservations ahead. \
+                 Cancel them first (listed below), or delete your account once they are over.",
+            );
+            (blockers, errors, StatusCode::CONFLICT)
+        }
+    };
+    let html = DeletePage {
+        page,
+        blockers,
+        errors,
     }
-    identity.logout();
-    Ok(forms::see_other("/?account=deleted"))
+    .render()?;
+    Ok(forms::html(status, html))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{
     SignedIn, client_ip,
     domain::{EmailAddress, NewPassword},
-    model, passwords, service,
+    service::{self, Resent},
 };
 use crate::{
     errors::AppResult,
@@ -61,7 +61,7 @@ async fn verify_email(
     query: web::Query<TokenQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
-    match service::verify_email(&mut conn, &query.token).await? {
+    match service::verify_email(&mut conn, &query.token, &state.config.base_url).await? {
         Ok(user) => {
             flash::push(
                 &session,
@@ -94,29 +94,18 @@ async fn resend_verification(
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
-    let user = model::find(&mut conn, current.id)
-        .await?
-        .ok_or(crate::errors::AppError::NotFound)?;
-    if user.is_verified() {
-        flash::push(
-            &session,
-            FlashKind::Info,
-            "Your email address is already confirmed.",
-        );
-        return Ok(forms::see_other("/account"));
-    }
-    throttle::hit(
-        &mut conn,
-        &format!("verify:user:{}", user.id),
-        throttle::VERIFY_EMAIL_PER_USER,
-    )
-    .await?;
-    service::send_verification(&mut conn, &user, &user.email, &state.config.base_url).await?;
-    flash::push(
-        &session,
-        FlashKind::Success,
-        format!("We sent a new confirmation link to {}.", user.email),
-    );
+    let (kind, message) =
+        match service::resend_verification(&mut conn, current.id, &state.config.base_url).await? {
+            Resent::AlreadyVerified => (
+                FlashKind::Info,
+                "Your email address is already confirmed.".to_string(),
+            ),
+            Resent::SentTo(address) => (
+                FlashKind::Success,
+                format!("We sent a new confirmation link to {address}."),
+            ),
+        };
+    flash::push(&session, kind, message);
     Ok(forms::see_other("/account"))
 }
 
@@ -235,10 +224,9 @@ async fn submit_reset(
         .render()?;
         return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
     };
-    let hash = passwords::hash(&password).await?;
     let mut conn = crate::db::connection(&state.pool).await?;
     let ip = client_ip(&req);
-    match service::reset_password(&mut conn, &form.token, hash, Some(&ip)).await? {
+    match service::reset_password(&mut conn, &form.token, &password, Some(&ip)).await? {
         Ok(_) => {
             // Every session of the account ended, this one included.
             session.purge();

@@ -8,13 +8,7 @@ use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::RunQueryDsl;
 use serde::Deserialize;
 
-use super::{
-    SignedIn, client_ip,
-    domain::NewPassword,
-    model, passwords,
-    security_log::{self, Event},
-    service,
-};
+use super::{SignedIn, client_ip, domain::NewPassword, model, reauth::WrongPassword, service};
 use crate::{
     errors::{AppError, AppResult},
     schema::sessions,
@@ -63,31 +57,30 @@ async fn change_password(
     state: web::Data<AppState>,
     form: web::Form<PasswordForm>,
 ) -> AppResult<HttpResponse> {
+    let mut errors = FormErrors::new();
+    let Some(password) = errors.check("password", NewPassword::parse(&form.password)) else {
+        let html = PasswordPage { page, errors }.render()?;
+        return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+    };
     let mut conn = crate::db::connection(&state.pool).await?;
     let user = model::find(&mut conn, current.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let mut errors = FormErrors::new();
-    if !passwords::verify(&form.current_password, Some(&user.password_hash)).await? {
-        errors.add("current_password", "That is not your current password.");
-    }
-    let password = errors.check("password", NewPassword::parse(&form.password));
-    let Some(password) = password.filter(|_| errors.is_empty()) else {
-        let html = PasswordPage { page, errors }.render()?;
-        return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
-    };
-    let hash = passwords::hash(&password).await?;
-    let mut conn = crate::db::connection(&state.pool).await?;
     let keep = current_session(&session);
-    service::change_password(
+    let changed = service::change_password(
         &mut conn,
         &user,
-        hash,
+        &form.current_password,
+        &password,
         keep.as_deref(),
         Some(&client_ip(&req)),
     )
     .await?;
+    if changed.is_err() {
+        errors.add("current_password", WrongPassword::MESSAGE);
+        let html = PasswordPage { page, errors }.render()?;
+        return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+    }
     // A new session id for this browser too.
     session.renew();
     flash::push(
@@ -198,13 +191,11 @@ async fn end_other_sessions(
 ) -> AppResult<HttpResponse> {
     let keep = current_session(&session);
     let mut conn = crate::db::connection(&state.pool).await?;
-    let ended = service::end_sessions(&mut conn, current.id, keep.as_deref()).await?;
-    security_log::record(
+    let ended = service::end_other_sessions(
         &mut conn,
-        Event::SessionsRevoked,
-        Some(current.id),
+        current.id,
+        keep.as_deref(),
         Some(&client_ip(&req)),
-        &format!("{ended} session(s) ended"),
     )
     .await?;
     flash::push(
@@ -216,20 +207,14 @@ async fn end_other_sessions(
 }
 
 async fn end_session(
+    req: HttpRequest,
     SignedIn(current): SignedIn,
     session: Session,
     state: web::Data<AppState>,
     public_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
-    // Only the user's own sessions: someone else's id matches nothing.
-    diesel::delete(
-        sessions::table
-            .filter(sessions::user_id.eq(current.id))
-            .filter(sessions::public_id.eq(public_id.as_str())),
-    )
-    .execute(&mut conn)
-    .await?;
+    service::end_one_session(&mut conn, current.id, &public_id, Some(&client_ip(&req))).await?;
     flash::push(&session, FlashKind::Success, "That session was signed out.");
     Ok(forms::see_other("/account/sessions"))
 }

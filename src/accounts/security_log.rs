@@ -20,6 +20,12 @@ pub enum Event {
     EmailChangeRequested,
     SessionsRevoked,
     AccountDeleted,
+    AccountDeletionRefused,
+    ReauthFailed,
+    ReauthThrottled,
+    SignUpWithKnownAddress,
+    EmailChanged,
+    EmailChangeUndone,
 }
 
 impl Event {
@@ -37,6 +43,12 @@ impl Event {
             Event::EmailChangeRequested => "email_change_requested",
             Event::SessionsRevoked => "sessions_revoked",
             Event::AccountDeleted => "account_deleted",
+            Event::AccountDeletionRefused => "account_deletion_refused",
+            Event::ReauthFailed => "reauth_failed",
+            Event::ReauthThrottled => "reauth_throttled",
+            Event::SignUpWithKnownAddress => "sign_up_with_known_address",
+            Event::EmailChanged => "email_changed",
+            Event::EmailChangeUndone => "email_change_undone",
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Sign-up: name, email and password; the account starts unverified and a confirmation link is
-//! emailed (through the job queue).
+//! emailed (through the job queue). The visitor is not signed in: the answer must not differ
+//! when the address already has an account (see `service::sign_up`), so both are sent to the
+//! login page with "check your inbox".
 
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
@@ -9,13 +11,10 @@ use serde::Deserialize;
 use super::{
     client_ip,
     domain::{EmailAddress, NewPassword, PersonName},
-    login::start_session,
-    passwords,
-    service::{self, SignupError},
+    service,
 };
 use crate::{
     errors::AppResult,
-    throttle,
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -72,48 +71,27 @@ async fn submit(
         let html = SignupPage { page, form, errors }.render()?;
         return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
     };
-    let ip = client_ip(&req);
     let mut conn = crate::db::connection(&state.pool).await?;
-    throttle::hit(
-        &mut conn,
-        &format!("signup:ip:{ip}"),
-        throttle::SIGNUP_PER_IP,
-    )
-    .await?;
-    let hash = passwords::hash(&password).await?;
-    let user = match service::sign_up(
+    service::sign_up(
         &mut conn,
         &name,
         &email,
-        hash,
+        &password,
         &state.config.base_url,
-        Some(&ip),
+        &client_ip(&req),
     )
-    .await
-    {
-        Ok(user) => user,
-        Err(SignupError::EmailTaken) => {
-            errors.add(
-                "email",
-                "An account with this email already exists. Log in, or reset your password.",
-            );
-            form.password.clear();
-            let html = SignupPage { page, form, errors }.render()?;
-            return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
-        }
-        Err(SignupError::Other(error)) => return Err(error),
-    };
-    drop(conn);
-    start_session(&req, &session, user.id)?;
+    .await?;
+    // The same answer for a new address and a known one (whose owner was emailed instead):
+    // nobody is signed in, and the visitor is asked to check their inbox.
     flash::push(
         &session,
         FlashKind::Success,
         format!(
-            "Welcome to Roost, {}! We sent a confirmation link to {}. Confirm your address to book or host.",
-            user.name, user.email
+            "Check your inbox: we sent a message to {email}. Open its link to confirm your \
+             address, then log in."
         ),
     );
-    Ok(forms::see_other("/"))
+    Ok(forms::see_other("/login"))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

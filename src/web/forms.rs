@@ -59,12 +59,16 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// A `next` parameter is only followed when it stays on this site.
+/// A `next` parameter is only followed when it is a path on this site: it starts with exactly
+/// one `/`, and holds no backslash (browsers read `\` as `/`), no control character (they drop
+/// tabs and newlines, so `/\t/evil.example` becomes `//evil.example`), and no white space.
 pub fn safe_next(next: &str) -> Option<&str> {
     let safe = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
+        && next.len() <= 2048
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace());
     safe.then_some(next)
 }
 
@@ -78,5 +82,26 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), None);
         assert_eq!(safe_next("https://evil.example"), None);
         assert_eq!(safe_next("/\\evil.example"), None);
+        assert_eq!(
+            safe_next("/listings/7?check_in=2026-01-02"),
+            Some("/listings/7?check_in=2026-01-02")
+        );
+        for bad in [
+            "",
+            "trips",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{85}/evil.example",
+            "/trips\\..\\evil",
+            "/ /evil.example",
+            "/\u{3000}/evil.example",
+            "///evil.example",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
     }
 }

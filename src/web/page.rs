@@ -4,7 +4,7 @@
 use std::{borrow::Cow, fmt, future::Future, pin::Pin, sync::LazyLock};
 
 use actix_session::{Session, SessionExt};
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
 use super::{
     AppState, assets, csrf,
@@ -19,15 +19,18 @@ pub struct PageContext {
     pub search_location: String,
     pub development: bool,
     session: Option<Session>,
+    /// A visitor's CSRF token (see `csrf`): no session row is written for it.
+    anonymous: Option<csrf::AnonymousToken>,
 }
 
 impl PageContext {
-    /// The CSRF token for a form on this page (created in the session on first use).
+    /// The CSRF token for a form on this page: the session's for a signed-in user (created
+    /// on first use), a signed double-submit token for a visitor.
     pub fn csrf_token(&self) -> String {
         let Some(session) = &self.session else {
             return String::new();
         };
-        csrf::token(session).unwrap_or_else(|error| {
+        csrf::form_token(session, self.anonymous.as_ref()).unwrap_or_else(|error| {
             tracing::error!(%error, "could not create a CSRF token");
             String::new()
         })
@@ -59,6 +62,7 @@ impl PageContext {
             search_location: String::new(),
             development,
             session,
+            anonymous: None,
         }
     }
 
@@ -68,6 +72,7 @@ impl PageContext {
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?
             .clone();
         let session = req.get_session();
+        let anonymous = req.extensions().get::<csrf::AnonymousToken>().cloned();
         let user = crate::accounts::current_user(&req, &state).await?;
         let search_location = web::Query::<SearchBox>::from_query(req.query_string())
             .map(|query| query.into_inner().location)
@@ -78,6 +83,7 @@ impl PageContext {
             search_location,
             development: !state.config.is_production(),
             session: Some(session),
+            anonymous,
         })
     }
 }

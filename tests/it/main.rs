@@ -2,6 +2,7 @@
 //! Every test starts the real server on a random port with its own database.
 
 mod accounts;
+mod accounts_security;
 mod bookings;
 mod bookings_concurrency;
 mod bookings_lifecycle;
