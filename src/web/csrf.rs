@@ -2,9 +2,12 @@
 //! is not GET, HEAD or OPTIONS.
 //!
 //! The token travels in the `X-CSRF-Token` header (htmx adds it to every request) or in the
-//! `csrf_token` form field. Multipart forms (uploads) carry it in the query string instead, so
-//! that this middleware never buffers an upload to find it. Webhooks are exempt: they are
-//! authenticated by their signature, not by a browser session.
+//! `csrf_token` form field. Multipart forms (uploads) carry that field as their first part, so
+//! that this middleware reads a few bytes of an upload, never all of it ([`multipart`]); never
+//! in the URL, where it would land in browser history and proxy logs. Webhooks are exempt: they
+//! are authenticated by their signature, not by a browser session.
+
+mod multipart;
 
 use actix_session::{Session, SessionExt};
 use actix_web::{
@@ -84,8 +87,14 @@ pub async fn protect(
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
     let content_type = req.content_type().to_ascii_lowercase();
-    if provided.is_none() && content_type.starts_with("multipart/form-data") {
-        provided = field_value(req.query_string().as_bytes());
+    if provided.is_none()
+        && content_type.starts_with("multipart/form-data")
+        && let Some(boundary) = multipart::boundary(&req)
+    {
+        provided = match multipart::read_token(&mut req, &boundary).await {
+            Ok(token) => token,
+            Err(error) => return Ok(req.error_response(error).map_into_right_body()),
+        };
     }
     if provided.is_none() && content_type == "application/x-www-form-urlencoded" {
         let body = match read_body(&mut req).await {
