@@ -23,6 +23,7 @@ use crate::{
     config::Config,
     db::{DbPool, SearchPools},
     errors::AppError,
+    images::pool::ImagePool,
     search::places::PlaceDirectory,
     storage::{LocalDisk, Storage},
     web::{
@@ -63,6 +64,7 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
     let next_search_pool = Arc::new(AtomicUsize::new(0));
     let storage: Storage = Arc::new(LocalDisk::new(parts.config.data_dir.join("uploads")));
     let places = Arc::new(PlaceDirectory::default());
+    let images = Arc::new(ImagePool::for_this_machine());
     let pool = parts.pool.clone();
     let config = parts.config.clone();
     let metrics = web::Data::new(Metrics::default());
@@ -81,6 +83,7 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
             config: config.clone(),
             storage: storage.clone(),
             places: places.clone(),
+            images: images.clone(),
         });
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())
             .cookie_name("roost_session".into())
