@@ -108,18 +108,23 @@ pub enum Gateway {
 }
 
 impl Gateway {
-    /// The provider `ROOST_PAYMENTS` chose.
-    pub fn from_config(config: &Config) -> Gateway {
+    /// The provider `ROOST_PAYMENTS` chose, or `None` when there is none: in production the
+    /// sandbox does not exist, since its test cards and self-signed events would confirm
+    /// bookings that nobody paid for (production refuses to start with it unless
+    /// `ROOST_ALLOW_UNSAFE_DEPLOY` is set, and then takes no payments at all).
+    pub fn from_config(config: &Config) -> Option<Gateway> {
         match (config.payments, &config.stripe) {
-            (PaymentsProvider::Stripe, Some(stripe)) => Gateway::Stripe(Stripe::new(stripe)),
-            _ => Gateway::Sandbox(Sandbox::new(config)),
+            (PaymentsProvider::Stripe, Some(stripe)) => Some(Gateway::Stripe(Stripe::new(stripe))),
+            _ if config.is_production() => None,
+            _ => Some(Gateway::Sandbox(Sandbox::new(config))),
         }
     }
 
     /// The gateway of `provider` (refunds go back through the provider that charged), if this
-    /// process can reach it.
+    /// process can reach it (never the sandbox in production).
     pub fn for_provider(config: &Config, provider: &str) -> Option<Gateway> {
         match provider {
+            "sandbox" if config.is_production() => None,
             "sandbox" => Some(Gateway::Sandbox(Sandbox::new(config))),
             "stripe" => config
                 .stripe
