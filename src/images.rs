@@ -103,30 +103,26 @@ pub fn to_jpeg(image: &DynamicImage) -> Result<Vec<u8>, image::ImageError> {
     Ok(out.into_inner())
 }
 
-/// A square crop of `size` pixels (avatars).
-pub fn square(image: &DynamicImage, size: u32) -> DynamicImage {
-    let shrunk = shrink_towards(image, size, size);
-    shrunk
-        .as_ref()
-        .unwrap_or(image)
-        .resize_to_fill(size, size, FilterType::Lanczos3)
+/// A square crop of `size` pixels (avatars). Takes the image so that a large one is freed
+/// as soon as its shrunk copy exists.
+pub fn square(image: DynamicImage, size: u32) -> DynamicImage {
+    let image = shrink_towards(image, size, size);
+    image.resize_to_fill(size, size, FilterType::Lanczos3)
 }
 
-/// Fits within `max_width` × `max_height`, keeping proportions, never enlarging.
-pub fn fit(image: &DynamicImage, max_width: u32, max_height: u32) -> DynamicImage {
+/// Fits within `max_width` × `max_height`, keeping proportions, never enlarging. Takes the
+/// image, like [`square`].
+pub fn fit(image: DynamicImage, max_width: u32, max_height: u32) -> DynamicImage {
     if image.width() <= max_width && image.height() <= max_height {
-        return image.clone();
+        return image;
     }
     let scale = f64::min(
         f64::from(max_width) / f64::from(image.width()),
         f64::from(max_height) / f64::from(image.height()),
     );
     let (width, height) = scaled(image.dimensions(), scale);
-    let shrunk = shrink_towards(image, width, height);
-    shrunk
-        .as_ref()
-        .unwrap_or(image)
-        .resize(max_width, max_height, FilterType::Lanczos3)
+    let image = shrink_towards(image, width, height);
+    image.resize(max_width, max_height, FilterType::Lanczos3)
 }
 
 fn scaled((width, height): (u32, u32), scale: f64) -> (u32, u32) {
@@ -134,19 +130,20 @@ fn scaled((width, height): (u32, u32), scale: f64) -> (u32, u32) {
     (side(width), side(height))
 }
 
-/// A copy at about twice `width` × `height` (at least that on each side), made by averaging
-/// areas of pixels, when the image is much larger: Lanczos over 40 megapixels takes seconds and
-/// a float copy of the image, Lanczos from twice the size looks the same.
-fn shrink_towards(image: &DynamicImage, width: u32, height: u32) -> Option<DynamicImage> {
+/// The image at about twice `width` × `height` (at least that on each side), made by
+/// averaging areas of pixels, when it is much larger; the original is dropped at once. Lanczos
+/// over 40 megapixels takes seconds and a float copy of the image; Lanczos from twice the size
+/// looks the same.
+fn shrink_towards(image: DynamicImage, width: u32, height: u32) -> DynamicImage {
     let factor = f64::min(
         f64::from(image.width()) / f64::from(width.max(1) * 2),
         f64::from(image.height()) / f64::from(height.max(1) * 2),
     );
     if factor < 2.0 {
-        return None;
+        return image;
     }
     let (width, height) = scaled(image.dimensions(), 1.0 / factor);
-    Some(image.thumbnail_exact(width, height))
+    image.thumbnail_exact(width, height)
 }
 
 #[cfg(test)]
@@ -237,9 +234,9 @@ mod tests {
     #[test]
     fn shrinking_keeps_the_proportions_and_the_requested_size() {
         let wide = DynamicImage::new_rgb8(4000, 1000);
-        let fitted = fit(&wide, 1600, 1200);
+        let fitted = fit(wide.clone(), 1600, 1200);
         assert_eq!((fitted.width(), fitted.height()), (1600, 400));
-        let avatar = square(&wide, 256);
+        let avatar = square(wide, 256);
         assert_eq!((avatar.width(), avatar.height()), (256, 256));
     }
 

@@ -177,8 +177,7 @@ async fn process_avatar(
         .images
         .run(move || {
             let image = images::decode(&bytes)?;
-            images::to_jpeg(&images::square(&image, 256))
-                .map_err(|_| images::ImageError::NotAnImage)
+            images::to_jpeg(&images::square(image, 256)).map_err(|_| images::ImageError::NotAnImage)
         })
         .await?;
     Ok(processed.unwrap_or(Err(images::ImageError::Busy)))

@@ -129,8 +129,8 @@ pub async fn read(mut payload: Multipart) -> Result<Vec<UploadedFile>, UploadErr
 
 fn process_one(bytes: &[u8]) -> Result<ProcessedPhoto, ImageError> {
     let image = images::decode(bytes)?;
-    let large = images::fit(&image, LARGE_SIZE.0, LARGE_SIZE.1);
-    let thumb = images::fit(&large, THUMB_SIZE.0, THUMB_SIZE.1);
+    let large = images::fit(image, LARGE_SIZE.0, LARGE_SIZE.1);
+    let thumb = images::fit(large.clone(), THUMB_SIZE.0, THUMB_SIZE.1);
     let encode = |image| images::to_jpeg(image).map_err(|_| ImageError::NotAnImage);
     Ok(ProcessedPhoto {
         image: encode(&large)?,
