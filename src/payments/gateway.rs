@@ -174,3 +174,32 @@ pub fn charge_key(booking_id: i64, payment_id: i64) -> String {
 pub fn refund_key(booking_id: i64, payment_id: i64) -> String {
     format!("booking-{booking_id}-refund-{payment_id}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(environment: &str) -> Config {
+        let environment = environment.to_string();
+        Config::from_lookup(move |name| match name {
+            "ROOST_ENV" => Some(environment.clone()),
+            "ROOST_SECRET_KEY" => Some("k".repeat(64)),
+            "ROOST_METRICS_BIND" => Some("127.0.0.1:9464".into()),
+            _ => None,
+        })
+        .expect("configuration")
+    }
+
+    #[test]
+    fn the_sandbox_exists_in_development_only() {
+        let development = config("development");
+        assert_eq!(
+            Gateway::from_config(&development).map(|g| g.provider()),
+            Some("sandbox")
+        );
+        assert!(Gateway::for_provider(&development, "sandbox").is_some());
+        let production = config("production");
+        assert!(Gateway::from_config(&production).is_none(), "no pay form");
+        assert!(Gateway::for_provider(&production, "sandbox").is_none());
+    }
+}
