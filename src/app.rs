@@ -1,6 +1,7 @@
 //! Assembles the actix-web application: middleware in order, then every feature's routes.
 
 use std::{
+    future::Future,
     net::TcpListener,
     sync::{
         Arc,
@@ -23,6 +24,8 @@ use crate::{
     config::Config,
     db::{DbPool, SearchPools},
     errors::AppError,
+    health::{self, MetricsSource},
+    images::pool::ImagePool,
     search::places::PlaceDirectory,
     storage::{LocalDisk, Storage},
     web::{
@@ -49,10 +52,17 @@ pub struct ServerParts {
     pub workers: Option<usize>,
     /// Extra routes mounted beside the application's (tests mount failing routes here).
     pub extra_routes: Option<fn(&mut web::ServiceConfig)>,
+    /// Where `/metrics` is served when `ROOST_METRICS_BIND` gives it a listener of its own.
+    /// With none (and the configuration asking for one), no listener serves it.
+    pub metrics_listener: Option<TcpListener>,
 }
 
-/// Binds the application to `listener` and returns the server future (not yet running).
-pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Server> {
+/// Binds the application to `listener` (and the metrics to theirs) and returns the servers'
+/// future: it ends when they have stopped (Ctrl-C or SIGTERM).
+pub fn server(
+    parts: ServerParts,
+    listener: TcpListener,
+) -> std::io::Result<impl Future<Output = std::io::Result<()>> + Send + 'static> {
     let workers = parts.workers.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -63,9 +73,11 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
     let next_search_pool = Arc::new(AtomicUsize::new(0));
     let storage: Storage = Arc::new(LocalDisk::new(parts.config.data_dir.join("uploads")));
     let places = Arc::new(PlaceDirectory::default());
+    let images = Arc::new(ImagePool::for_this_machine());
     let pool = parts.pool.clone();
     let config = parts.config.clone();
     let metrics = web::Data::new(Metrics::default());
+    let metrics_for_server = metrics.clone();
     let production = parts.config.is_production();
     let store = PgSessionStore::new(parts.pool.clone());
     let key = parts.secret_key;
@@ -82,6 +94,7 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
             config: config.clone(),
             storage: storage.clone(),
             places: places.clone(),
+            images: images.clone(),
         });
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())
             .cookie_name("roost_session".into())
@@ -126,7 +139,40 @@ pub fn server(parts: ServerParts, listener: TcpListener) -> std::io::Result<Serv
         .listen(listener)?
         .shutdown_timeout(10)
         .run();
-    Ok(server)
+    let metrics_server = match parts.metrics_listener {
+        Some(listener) => Some(metrics_server(
+            MetricsSource {
+                metrics: metrics_for_server,
+                pool: parts.pool,
+                token: parts.config.metrics_token.clone(),
+            },
+            listener,
+        )?),
+        None => None,
+    };
+    Ok(async move {
+        match metrics_server {
+            None => server.await,
+            Some(metrics_server) => {
+                let (site, metrics) = futures_util::future::join(server, metrics_server).await;
+                site.and(metrics)
+            }
+        }
+    })
+}
+
+/// The metrics listener: `/metrics` and nothing else, on one worker.
+fn metrics_server(source: MetricsSource, listener: TcpListener) -> std::io::Result<Server> {
+    let source = web::Data::new(source);
+    Ok(HttpServer::new(move || {
+        App::new()
+            .app_data(source.clone())
+            .route("/metrics", web::get().to(health::metrics_only))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(2)
+    .run())
 }
 
 fn routes(cfg: &mut web::ServiceConfig) {

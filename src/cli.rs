@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     app::{self, ServerParts},
-    config::Config,
+    config::{Config, MetricsBind},
     db,
     email::Mailer,
     jobs::{self, JobContext},
@@ -70,7 +70,15 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
     };
     startup::init_tracing(config.is_production());
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // The processes that take payments and send mail refuse settings that would lose either.
+    if matches!(command, Command::Serve | Command::Worker)
+        && let Some(refusal) = config.start_refusal()
+    {
+        eprintln!("roost: {refusal}");
+        return ExitCode::from(2);
+    }
+    let result = match command {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
         Command::CheckDeploy => return check_deploy(&config),
@@ -132,6 +140,18 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
     let secret_key = startup::secret_key(&config)?;
     let listener = TcpListener::bind(config.bind)
         .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.bind))?;
+    let metrics_listener = match config.metrics_bind {
+        MetricsBind::Main => None,
+        MetricsBind::Separate(address) => {
+            let listener = TcpListener::bind(address).map_err(|error| {
+                anyhow::anyhow!(
+                    "cannot listen on {address} for /metrics (ROOST_METRICS_BIND): {error}"
+                )
+            })?;
+            tracing::info!("metrics at http://{}/metrics", listener.local_addr()?);
+            Some(listener)
+        }
+    };
     tracing::info!(
         "Roost is ready at http://{} (press Ctrl-C to stop)",
         listener.local_addr()?
@@ -144,6 +164,7 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
             secret_key,
             workers: None,
             extra_routes: None,
+            metrics_listener,
         },
         listener,
     )?;

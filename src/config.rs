@@ -35,6 +35,19 @@ impl fmt::Debug for StripeConfig {
     }
 }
 
+/// Where `/metrics` is served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricsBind {
+    /// On the site's own listener, beside the pages (development's default).
+    Main,
+    /// On a listener of its own, e.g. loopback for a local Prometheus agent (production's
+    /// default: `127.0.0.1:9464`); the site's listener then answers 404 on `/metrics`.
+    Separate(SocketAddr),
+}
+
+/// Production's default metrics listener: loopback only, Prometheus' exporter port range.
+pub const DEFAULT_METRICS_BIND: &str = "127.0.0.1:9464";
+
 /// The whole configuration of a Roost process.
 #[derive(Clone)]
 pub struct Config {
@@ -50,6 +63,12 @@ pub struct Config {
     pub email_from: String,
     pub payments: PaymentsProvider,
     pub stripe: Option<StripeConfig>,
+    /// `ROOST_ALLOW_UNSAFE_DEPLOY=1`: start in production despite settings that lose money or
+    /// mail (see [`Config::start_refusal`]).
+    pub allow_unsafe_deploy: bool,
+    pub metrics_bind: MetricsBind,
+    /// When set, `/metrics` requires `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -64,6 +83,12 @@ impl fmt::Debug for Config {
             .field("smtp", &self.smtp_url.as_ref().map(|_| "<set>"))
             .field("email_from", &self.email_from)
             .field("payments", &self.payments)
+            .field("allow_unsafe_deploy", &self.allow_unsafe_deploy)
+            .field("metrics_bind", &self.metrics_bind)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<set>"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -85,6 +110,15 @@ fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
 
 /// Minimum length of `ROOST_SECRET_KEY` in production.
 pub const MIN_SECRET_KEY_LEN: usize = 64;
+/// Minimum length of `ROOST_METRICS_TOKEN`.
+pub const MIN_METRICS_TOKEN_LEN: usize = 32;
+
+/// A setting `roost check-deploy` finds unsafe.
+struct DeployProblem {
+    message: String,
+    /// Whether it loses money or mail, which production refuses to start with.
+    loses_money_or_mail: bool,
+}
 
 impl Config {
     /// Reads the process environment.
@@ -192,6 +226,50 @@ impl Config {
         } else {
             None
         };
+        let allow_unsafe_deploy = match lookup("ROOST_ALLOW_UNSAFE_DEPLOY").as_deref() {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(other) => {
+                return Err(problem(
+                    "ROOST_ALLOW_UNSAFE_DEPLOY",
+                    format!("`{other}` is neither `1` (start anyway) nor `0`"),
+                ));
+            }
+        };
+        let metrics_token = lookup("ROOST_METRICS_TOKEN");
+        if let Some(token) = &metrics_token
+            && token.chars().count() < MIN_METRICS_TOKEN_LEN
+        {
+            return Err(problem(
+                "ROOST_METRICS_TOKEN",
+                format!("must be at least {MIN_METRICS_TOKEN_LEN} characters long"),
+            ));
+        }
+        let metrics_bind = match lookup("ROOST_METRICS_BIND").as_deref() {
+            Some("main") => MetricsBind::Main,
+            None if environment == Environment::Development => MetricsBind::Main,
+            other => {
+                let text = other.unwrap_or(DEFAULT_METRICS_BIND);
+                MetricsBind::Separate(text.parse().map_err(|_| {
+                    problem(
+                        "ROOST_METRICS_BIND",
+                        format!(
+                            "`{text}` is neither `main` nor an address like {DEFAULT_METRICS_BIND}"
+                        ),
+                    )
+                })?)
+            }
+        };
+        if environment == Environment::Production
+            && metrics_bind == MetricsBind::Main
+            && metrics_token.is_none()
+        {
+            return Err(problem(
+                "ROOST_METRICS_BIND",
+                "`main` in production makes /metrics public: set ROOST_METRICS_TOKEN too, or \
+                 serve it on a private address",
+            ));
+        }
         Ok(Config {
             database_url,
             data_dir: PathBuf::from(lookup("ROOST_DATA_DIR").unwrap_or_else(|| "./.roost".into())),
@@ -203,6 +281,9 @@ impl Config {
             email_from,
             payments,
             stripe,
+            allow_unsafe_deploy,
+            metrics_bind,
+            metrics_token,
         })
     }
 
@@ -212,33 +293,83 @@ impl Config {
 
     /// Problems that make a production deployment unsafe (`roost check-deploy`).
     pub fn deployment_problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        if !self.is_production() {
-            problems.push("ROOST_ENV is not `production`".to_string());
+        self.deploy_problems()
+            .into_iter()
+            .map(|problem| problem.message)
+            .collect()
+    }
+
+    /// Why this configuration must not serve in production, if it must not: the settings that
+    /// lose money (sandbox payments: test cards confirm bookings) or mail (no SMTP: every
+    /// email lands in a mailbox nobody reads), unless `ROOST_ALLOW_UNSAFE_DEPLOY=1`.
+    pub fn start_refusal(&self) -> Option<String> {
+        if !self.is_production() || self.allow_unsafe_deploy {
+            return None;
         }
-        if self.secret_key.is_none() {
-            problems.push("ROOST_SECRET_KEY is not set".to_string());
+        let fatal: Vec<String> = self
+            .deploy_problems()
+            .into_iter()
+            .filter(|problem| problem.loses_money_or_mail)
+            .map(|problem| format!("  - {}", problem.message))
+            .collect();
+        if fatal.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "refusing to start in production:\n{}\nFix these settings (`roost check-deploy` \
+             lists every problem), or set ROOST_ALLOW_UNSAFE_DEPLOY=1 to start anyway (the \
+             sandbox then takes no payments at all).",
+            fatal.join("\n")
+        ))
+    }
+
+    fn deploy_problems(&self) -> Vec<DeployProblem> {
+        let mut problems = Vec::new();
+        let mut add = |loses_money_or_mail: bool, message: String| {
+            problems.push(DeployProblem {
+                message,
+                loses_money_or_mail,
+            })
+        };
+        if !self.is_production() {
+            add(false, "ROOST_ENV is not `production`".to_string());
+        }
+        match &self.secret_key {
+            None => add(true, "ROOST_SECRET_KEY is not set".to_string()),
+            Some(key) if key.chars().count() < MIN_SECRET_KEY_LEN => add(
+                true,
+                format!("ROOST_SECRET_KEY is shorter than {MIN_SECRET_KEY_LEN} characters"),
+            ),
+            Some(_) => {}
         }
         if !self.base_url.starts_with("https://") {
-            problems.push(format!(
-                "ROOST_BASE_URL ({}) is not https: cookies would travel in clear",
-                self.base_url
-            ));
+            add(
+                false,
+                format!(
+                    "ROOST_BASE_URL ({}) is not https: cookies would travel in clear",
+                    self.base_url
+                ),
+            );
         }
         if self.smtp_url.is_none() {
-            problems.push(
+            add(
+                true,
                 "ROOST_SMTP_URL is not set: emails would only reach the development mailbox"
                     .to_string(),
             );
         }
         if self.database_url.is_none() {
-            problems.push(
+            add(
+                false,
                 "DATABASE_URL is not set: the embedded development cluster is not for production"
                     .to_string(),
             );
         }
         if self.payments == PaymentsProvider::Sandbox {
-            problems.push("ROOST_PAYMENTS is `sandbox`: no real money would be taken".to_string());
+            add(
+                true,
+                "ROOST_PAYMENTS is `sandbox`: no real money would be taken".to_string(),
+            );
         }
         problems
     }
@@ -286,6 +417,82 @@ mod tests {
     fn stripe_without_keys_is_refused() {
         let error = config_from(&[("ROOST_PAYMENTS", "stripe")]).unwrap_err();
         assert_eq!(error.variable, "STRIPE_SECRET_KEY");
+    }
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    fn production(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut vars = vec![
+            ("ROOST_ENV", "production"),
+            ("ROOST_SECRET_KEY", SECRET),
+            ("DATABASE_URL", "postgres://db.internal/roost"),
+            ("ROOST_BASE_URL", "https://roost.example.com"),
+        ];
+        vars.extend_from_slice(extra);
+        config_from(&vars)
+    }
+
+    #[test]
+    fn production_refuses_to_start_with_sandbox_payments_or_without_smtp() {
+        let refusal = production(&[]).unwrap().start_refusal().expect("refused");
+        assert!(refusal.contains("ROOST_PAYMENTS is `sandbox`"), "{refusal}");
+        assert!(refusal.contains("ROOST_SMTP_URL is not set"), "{refusal}");
+        assert!(refusal.contains("ROOST_ALLOW_UNSAFE_DEPLOY=1"), "{refusal}");
+
+        let mail_only = production(&[
+            ("ROOST_PAYMENTS", "stripe"),
+            ("STRIPE_SECRET_KEY", "sk_live_x"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+        ])
+        .unwrap()
+        .start_refusal()
+        .expect("refused without SMTP");
+        assert!(!mail_only.contains("ROOST_PAYMENTS"), "{mail_only}");
+
+        let safe = production(&[
+            ("ROOST_PAYMENTS", "stripe"),
+            ("STRIPE_SECRET_KEY", "sk_live_x"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+            ("ROOST_SMTP_URL", "smtps://mail.example.com"),
+        ])
+        .unwrap();
+        assert_eq!(safe.start_refusal(), None);
+        assert!(safe.deployment_problems().is_empty());
+    }
+
+    #[test]
+    fn the_override_lets_production_start_and_development_never_refuses() {
+        let overridden = production(&[("ROOST_ALLOW_UNSAFE_DEPLOY", "1")]).unwrap();
+        assert_eq!(overridden.start_refusal(), None);
+        assert!(
+            !overridden.deployment_problems().is_empty(),
+            "still reported"
+        );
+        assert_eq!(config_from(&[]).unwrap().start_refusal(), None);
+        let typo = production(&[("ROOST_ALLOW_UNSAFE_DEPLOY", "yes please")]).unwrap_err();
+        assert_eq!(typo.variable, "ROOST_ALLOW_UNSAFE_DEPLOY");
+    }
+
+    #[test]
+    fn metrics_stay_on_loopback_in_production_and_on_the_site_in_development() {
+        assert_eq!(config_from(&[]).unwrap().metrics_bind, MetricsBind::Main);
+        assert_eq!(
+            production(&[]).unwrap().metrics_bind,
+            MetricsBind::Separate(DEFAULT_METRICS_BIND.parse().unwrap())
+        );
+        let public = production(&[("ROOST_METRICS_BIND", "main")]).unwrap_err();
+        assert_eq!(public.variable, "ROOST_METRICS_BIND");
+        let token = "t".repeat(MIN_METRICS_TOKEN_LEN);
+        let guarded = production(&[
+            ("ROOST_METRICS_BIND", "main"),
+            ("ROOST_METRICS_TOKEN", &token),
+        ])
+        .unwrap();
+        assert_eq!(guarded.metrics_bind, MetricsBind::Main);
+        let short = config_from(&[("ROOST_METRICS_TOKEN", "short")]).unwrap_err();
+        assert_eq!(short.variable, "ROOST_METRICS_TOKEN");
+        let bad = config_from(&[("ROOST_METRICS_BIND", "localhost")]).unwrap_err();
+        assert_eq!(bad.variable, "ROOST_METRICS_BIND");
     }
 
     #[test]

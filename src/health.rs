@@ -1,9 +1,19 @@
 //! Probes for machines: `/healthz` (the process answers), `/readyz` (the database answers) and
 //! `/metrics` (Prometheus text).
+//!
+//! `/metrics` tells how busy the site is and which routes fail, so it is not for the public:
+//! production serves it on a listener of its own (`ROOST_METRICS_BIND`, loopback by default),
+//! and `ROOST_METRICS_TOKEN` makes it ask for `Authorization: Bearer <token>` wherever it is.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use subtle::ConstantTimeEq;
 
-use crate::web::{AppState, metrics::Metrics};
+use crate::{
+    config::MetricsBind,
+    db::DbPool,
+    errors::AppError,
+    web::{AppState, metrics::Metrics},
+};
 
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok()
@@ -27,11 +37,60 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {
-    let status = state.pool.status();
+/// What the metrics listener serves from.
+pub struct MetricsSource {
+    pub metrics: web::Data<Metrics>,
+    pub pool: DbPool,
+    pub token: Option<String>,
+}
+
+/// Whether the request carries `Authorization: Bearer <token>` (compared in constant time).
+fn authorized(req: &HttpRequest, token: Option<&str>) -> bool {
+    let Some(token) = token else {
+        return true;
+    };
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(token.as_bytes())))
+}
+
+fn exposition(
+    req: &HttpRequest,
+    token: Option<&str>,
+    pool: &DbPool,
+    metrics: &Metrics,
+) -> HttpResponse {
+    if !authorized(req, token) {
+        return HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\""))
+            .content_type("text/plain; charset=utf-8")
+            .body("a bearer token is required\n");
+    }
+    let status = pool.status();
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
         .body(metrics.render(Some((status.size, status.available))))
+}
+
+/// `/metrics` on the site's listener: only when the configuration puts it there.
+async fn metrics(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
+) -> Result<HttpResponse, AppError> {
+    if state.config.metrics_bind != MetricsBind::Main {
+        return Err(AppError::NotFound);
+    }
+    let token = state.config.metrics_token.as_deref();
+    Ok(exposition(&req, token, &state.pool, &metrics))
+}
+
+/// `/metrics` on the metrics listener.
+pub async fn metrics_only(req: HttpRequest, source: web::Data<MetricsSource>) -> HttpResponse {
+    exposition(&req, source.token.as_deref(), &source.pool, &source.metrics)
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

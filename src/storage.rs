@@ -21,12 +21,13 @@ pub trait ObjectStore: Send + Sync {
 
 pub type Storage = Arc<dyn ObjectStore>;
 
-/// Whether `key` is one the server could have made (no traversal, no odd characters).
+/// Whether `key` is one the server could have made: folders and a file name, none empty (so
+/// `listings/` or `a//b` never names a directory), no traversal, no odd characters.
 pub fn is_valid_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= 200
-        && !key.starts_with('/')
         && !key.contains("..")
+        && key.split('/').all(|segment| !segment.is_empty())
         && key
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/._-".contains(&b))
@@ -77,7 +78,15 @@ impl ObjectStore for LocalDisk {
         Box::pin(async move {
             match tokio::fs::read(self.path(key)?).await {
                 Ok(bytes) => Ok(Some(bytes)),
-                Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+                // A folder of the store (`listings`) is not an object either.
+                Err(error)
+                    if matches!(
+                        error.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::IsADirectory
+                    ) =>
+                {
+                    Ok(None)
+                }
                 Err(error) => Err(error),
             }
         })
@@ -104,5 +113,20 @@ mod tests {
         assert!(!is_valid_key("/etc/passwd"));
         assert!(!is_valid_key("avatars/ABC.jpg"));
         assert!(!is_valid_key(""));
+    }
+
+    #[test]
+    fn a_key_with_an_empty_segment_names_no_file() {
+        assert!(!is_valid_key("listings/"));
+        assert!(!is_valid_key("seed//stay-01.jpg"));
+        assert!(is_valid_key("seed/stay-01.jpg"));
+    }
+
+    #[tokio::test]
+    async fn reading_a_folder_finds_nothing() {
+        let root = tempfile::tempdir().expect("temporary directory");
+        std::fs::create_dir_all(root.path().join("listings")).expect("folder");
+        let store = LocalDisk::new(root.path());
+        assert_eq!(store.get("listings").await.expect("no error"), None);
     }
 }

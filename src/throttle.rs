@@ -1,6 +1,7 @@
 //! Throttling with fixed-window counters in PostgreSQL, shared by every Roost process.
 //!
-//! Used for login attempts (per account and per IP), sign-ups and password-reset emails. A hit
+//! Used for login attempts (per account and per IP), sign-ups, password-reset emails and image
+//! uploads (per user: each costs a decode on the bounded image pool). A hit
 //! is one atomic upsert; the answer says whether the limit is exceeded and, if so, when to retry.
 
 use std::time::Duration;
@@ -51,6 +52,13 @@ pub const VERIFY_EMAIL_PER_USER: Limit = Limit {
     window: Duration::from_secs(60 * 60),
 };
 
+/// Image uploads (avatars and listing photos, each request counted once, refused or not) per
+/// user: enough to set up several listings in an hour, not to keep the decoders busy.
+pub const UPLOADS_PER_USER: Limit = Limit {
+    max: 30,
+    window: Duration::from_secs(60 * 60),
+};
+
 #[derive(QueryableByName)]
 struct Bucket {
     #[diesel(sql_type = Integer)]
@@ -88,4 +96,16 @@ pub async fn reset(conn: &mut AsyncPgConnection, key: &str) -> Result<(), AppErr
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Counts an image upload of `user_id`; `Ok(Err(retry_after_secs))` once over the limit.
+pub async fn hit_upload(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+) -> Result<Result<(), u64>, AppError> {
+    match hit(conn, &format!("upload:user:{user_id}"), UPLOADS_PER_USER).await {
+        Ok(()) => Ok(Ok(())),
+        Err(AppError::TooManyRequests { retry_after_secs }) => Ok(Err(retry_after_secs)),
+        Err(error) => Err(error),
+    }
 }

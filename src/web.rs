@@ -26,6 +26,8 @@ pub struct AppState {
     pub storage: Storage,
     /// The places each location query names, kept for search (`search::places`).
     pub places: Arc<crate::search::places::PlaceDirectory>,
+    /// Where uploaded images are decoded, a few at a time (`images::pool`).
+    pub images: Arc<crate::images::pool::ImagePool>,
 }
 
 /// Whether the request was made by htmx (it then expects a fragment, not a page).

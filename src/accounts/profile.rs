@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     errors::{AppError, AppResult},
-    images, storage,
+    images, storage, throttle,
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -158,6 +158,34 @@ async fn read_avatar(mut payload: Multipart) -> Result<Option<Vec<u8>>, images::
     Ok(file)
 }
 
+/// Decodes the avatar on the image pool and re-encodes it as a 256-pixel square JPEG, after
+/// counting the upload against the user's limit.
+async fn process_avatar(
+    state: &AppState,
+    user_id: i64,
+    read: Result<Option<Vec<u8>>, images::ImageError>,
+) -> AppResult<Result<Vec<u8>, images::ImageError>> {
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let admitted = throttle::hit_upload(&mut conn, user_id).await?;
+    drop(conn);
+    if let Err(retry_after_secs) = admitted {
+        return Ok(Err(images::ImageError::Throttled { retry_after_secs }));
+    }
+    let bytes = match read {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Ok(Err(images::ImageError::NotAnImage)),
+        Err(error) => return Ok(Err(error)),
+    };
+    let processed = state
+        .images
+        .run(move || {
+            let image = images::decode(&bytes)?;
+            images::to_jpeg(&images::square(image, 256)).map_err(|_| images::ImageError::NotAnImage)
+        })
+        .await?;
+    Ok(processed.unwrap_or(Err(images::ImageError::Busy)))
+}
+
 async fn upload_avatar(
     SignedIn(current): SignedIn,
     page: PageContext,
@@ -165,30 +193,17 @@ async fn upload_avatar(
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
-    let outcome = match read_avatar(payload).await {
-        Ok(Some(bytes)) => {
-            tokio::task::spawn_blocking(move || {
-                let image = images::decode(&bytes)?;
-                images::to_jpeg(&images::square(&image, 256))
-                    .map_err(|_| images::ImageError::NotAnImage)
-            })
-            .await?
-        }
-        Ok(None) => Err(images::ImageError::NotAnImage),
-        Err(error) => Err(error),
-    };
-    let jpeg = match outcome {
+    // The body is read (bounded) before anything is refused, so that the browser receives the
+    // answer rather than a reset connection.
+    let read = read_avatar(payload).await;
+    let jpeg = match process_avatar(&state, current.id, read).await? {
         Ok(jpeg) => jpeg,
         Err(problem) => {
             let user = load_user(&state, current.id).await?;
             let mut errors = FormErrors::new();
             errors.add("avatar", problem.to_string());
-            let status = if problem == images::ImageError::TooLarge {
-                StatusCode::PAYLOAD_TOO_LARGE
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            return render(AccountPage::for_user(page, user, errors), status);
+            let html = AccountPage::for_user(page, user, errors).render()?;
+            return Ok(forms::refused_image(&problem, html));
         }
     };
     let key = storage::new_key("avatars", "jpg");

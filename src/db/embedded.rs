@@ -6,6 +6,12 @@
 //! only (no Unix socket, whose path length limit a deep data directory would exceed) and asks
 //! for a password that is generated at `initdb` time and kept beside the cluster, readable by
 //! Roost's user alone.
+//!
+//! The Roost process that runs the cluster is its owner, recorded in `root/postgres-owner`
+//! (process id and start time), and stops it when it exits. A Roost that finds the cluster
+//! running checks that record: while the owner lives (a `roost serve` beside a `roost seed`),
+//! it only attaches; when the owner is gone (killed with SIGKILL, say), it adopts the cluster
+//! and stops it on exit, so a crash never leaves a server running for good.
 
 use std::{
     net::TcpListener,
@@ -63,8 +69,10 @@ pub struct EmbeddedCluster {
     port: u16,
     password: String,
     run_as: Option<(u32, u32)>,
-    /// Whether this process started the server (and so should stop it).
+    /// Whether this process owns the server (started or adopted it) and so should stop it.
     started_here: bool,
+    /// Where the owner is recorded.
+    owner_file: PathBuf,
 }
 
 impl EmbeddedCluster {
@@ -112,10 +120,22 @@ impl EmbeddedCluster {
             password,
             run_as,
             started_here: false,
+            owner_file: root.join("postgres-owner"),
         };
         if let Some(port) = cluster.running_port().await {
-            tracing::info!(port, data = %cluster.pgdata.display(), "reusing the running embedded PostgreSQL");
             cluster.port = port;
+            let owner = std::fs::read_to_string(&cluster.owner_file).ok();
+            if owner
+                .as_deref()
+                .and_then(Owner::parse)
+                .is_some_and(|o| o.is_alive())
+            {
+                tracing::info!(port, data = %cluster.pgdata.display(), "using the embedded PostgreSQL of the Roost that runs it");
+                return Ok(cluster);
+            }
+            // Its Roost ended without stopping it: this process takes over, and stops it.
+            cluster.take_ownership()?;
+            tracing::info!(port, data = %cluster.pgdata.display(), "adopted the embedded PostgreSQL left running by a Roost that has ended; it stops with this one");
             return Ok(cluster);
         }
         cluster.port = match options.port {
@@ -123,7 +143,7 @@ impl EmbeddedCluster {
             None => free_port()?,
         };
         cluster.start_server().await?;
-        cluster.started_here = true;
+        cluster.take_ownership()?;
         tracing::info!(
             port = cluster.port,
             data = %cluster.pgdata.display(),
@@ -149,7 +169,8 @@ impl EmbeddedCluster {
         &self.pgdata
     }
 
-    /// Whether this process started the server (rather than attaching to a running one).
+    /// Whether this process owns the server (started it, or adopted it from a Roost that
+    /// ended), rather than attaching to the server of a Roost that still runs.
     pub fn started_here(&self) -> bool {
         self.started_here
     }
@@ -157,6 +178,17 @@ impl EmbeddedCluster {
     /// Starts the server again on the same port (after [`EmbeddedCluster::stop`]).
     pub async fn restart(&mut self) -> Result<(), EmbeddedError> {
         self.start_server().await?;
+        self.take_ownership()?;
+        Ok(())
+    }
+
+    /// Records this process as the server's owner.
+    fn take_ownership(&mut self) -> Result<(), EmbeddedError> {
+        let me = Owner::current().ok_or_else(|| EmbeddedError::Command {
+            step: "reading this process's start time".into(),
+            detail: "/proc/self/stat is unreadable".into(),
+        })?;
+        write_private_file(&self.owner_file, &me.to_string())?;
         self.started_here = true;
         Ok(())
     }
@@ -172,6 +204,7 @@ impl EmbeddedCluster {
             "pg_ctl stop",
         )
         .await?;
+        let _ = std::fs::remove_file(&self.owner_file);
         tracing::info!(data = %self.pgdata.display(), "embedded PostgreSQL stopped");
         Ok(())
     }
@@ -232,6 +265,55 @@ impl EmbeddedCluster {
     fn pg_ctl(&self) -> Command {
         command_as(&self.bin_dir.join("pg_ctl"), self.run_as)
     }
+}
+
+/// A process, told apart from a later one that reuses its id by its start time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Owner {
+    pid: i32,
+    /// Clock ticks after boot (`/proc/PID/stat`, field 22).
+    started: u64,
+}
+
+impl Owner {
+    fn current() -> Option<Owner> {
+        let pid = std::process::id() as i32;
+        Some(Owner {
+            pid,
+            started: start_time(pid)?,
+        })
+    }
+
+    fn parse(text: &str) -> Option<Owner> {
+        let mut words = text.split_whitespace();
+        let pid = words.next()?.parse().ok()?;
+        let started = words.next()?.parse().ok()?;
+        Some(Owner { pid, started })
+    }
+
+    fn is_alive(&self) -> bool {
+        start_time(self.pid) == Some(self.started)
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} {}", self.pid, self.started)
+    }
+}
+
+/// When process `pid` started, if it runs (and is not a zombie).
+fn start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let fields: Vec<&str> = stat
+        .get(stat.rfind(')')? + 1..)?
+        .split_whitespace()
+        .collect();
+    if fields.first() == Some(&"Z") {
+        return None;
+    }
+    fields.get(19)?.parse().ok()
 }
 
 async fn init_cluster(
@@ -421,4 +503,27 @@ pub fn find_server_binaries() -> Option<PathBuf> {
         .collect();
     versions.sort_by_key(|(version, _)| *version);
     versions.pop().map(|(_, dir)| dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_is_alive_and_an_ended_one_is_not() {
+        let me = Owner::current().expect("this process's start time");
+        assert!(me.is_alive());
+        assert_eq!(Owner::parse(&me.to_string()), Some(me));
+        let mut child = std::process::Command::new("true").spawn().expect("spawn");
+        let pid = child.id() as i32;
+        child.wait().expect("wait");
+        let ended = Owner { pid, started: 1 };
+        assert!(!ended.is_alive());
+        // Same id, another start time: a later process that reused the id.
+        let reused = Owner {
+            started: me.started + 1,
+            ..me
+        };
+        assert!(!reused.is_alive());
+    }
 }

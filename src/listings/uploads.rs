@@ -1,8 +1,9 @@
 //! Listing photo uploads: several files in one multipart request (field `photos`), each limited
-//! to [`images::MAX_UPLOAD_BYTES`], decoded on a blocking thread (neither the file name nor the
-//! declared type is trusted) and re-encoded as JPEG, which drops EXIF and anything hidden in
-//! the file: a large version and a thumbnail, stored under keys the server picks. An upload is
-//! all or nothing.
+//! to [`images::MAX_UPLOAD_BYTES`] and to [`images::MAX_PIXELS`], decoded on the bounded image
+//! pool (neither the file name nor the declared type is trusted) and re-encoded as JPEG, which
+//! drops EXIF and anything hidden in the file: a large version and a thumbnail, stored under
+//! keys the server picks. An upload is all or nothing, and counts against the host's upload
+//! limit ([`crate::throttle::UPLOADS_PER_USER`]).
 
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
@@ -10,7 +11,7 @@ use futures_util::StreamExt;
 use super::photos::{LARGE_SIZE, NewPhoto, THUMB_SIZE};
 use crate::{
     errors::{AppError, AppResult},
-    images::{self, ImageError},
+    images::{self, ImageError, pool::ImagePool},
     storage::{self, Storage},
 };
 
@@ -45,18 +46,21 @@ pub enum UploadError {
     TooManyFiles,
     #[error("{name}: {problem}")]
     Image { name: String, problem: ImageError },
+    /// Not about one file: the pool is busy, or the host uploaded too much.
+    #[error("{0}")]
+    Whole(ImageError),
+    /// Refused by the listing's rules (no room left for that many photos, …).
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl UploadError {
-    /// Whether the refusal is about size (answered with 413).
-    pub fn is_too_large(&self) -> bool {
-        matches!(
-            self,
-            UploadError::Image {
-                problem: ImageError::TooLarge,
-                ..
-            }
-        )
+    /// The image problem behind the refusal, if any (it decides the answer's status).
+    pub fn problem(&self) -> Option<&ImageError> {
+        match self {
+            UploadError::Image { problem, .. } | UploadError::Whole(problem) => Some(problem),
+            UploadError::Empty | UploadError::TooManyFiles | UploadError::Refused(_) => None,
+        }
     }
 }
 
@@ -125,8 +129,8 @@ pub async fn read(mut payload: Multipart) -> Result<Vec<UploadedFile>, UploadErr
 
 fn process_one(bytes: &[u8]) -> Result<ProcessedPhoto, ImageError> {
     let image = images::decode(bytes)?;
-    let large = images::fit(&image, LARGE_SIZE.0, LARGE_SIZE.1);
-    let thumb = images::fit(&large, THUMB_SIZE.0, THUMB_SIZE.1);
+    let large = images::fit(image, LARGE_SIZE.0, LARGE_SIZE.1);
+    let thumb = images::fit(large.clone(), THUMB_SIZE.0, THUMB_SIZE.1);
     let encode = |image| images::to_jpeg(image).map_err(|_| ImageError::NotAnImage);
     Ok(ProcessedPhoto {
         image: encode(&large)?,
@@ -136,22 +140,26 @@ fn process_one(bytes: &[u8]) -> Result<ProcessedPhoto, ImageError> {
     })
 }
 
-/// Decodes and re-encodes every file on a blocking thread; the first bad file refuses all.
+/// Decodes and re-encodes every file, one after the other in one slot of the image pool (one
+/// decoded image in memory at a time); the first bad file refuses all.
 pub async fn process(
+    pool: &ImagePool,
     files: Vec<UploadedFile>,
 ) -> AppResult<Result<Vec<ProcessedPhoto>, UploadError>> {
-    Ok(tokio::task::spawn_blocking(move || {
-        files
-            .into_iter()
-            .map(|file| {
-                process_one(&file.bytes).map_err(|problem| UploadError::Image {
-                    name: file.name,
-                    problem,
+    let processed = pool
+        .run(move || {
+            files
+                .into_iter()
+                .map(|file| {
+                    process_one(&file.bytes).map_err(|problem| UploadError::Image {
+                        name: file.name,
+                        problem,
+                    })
                 })
-            })
-            .collect()
-    })
-    .await?)
+                .collect()
+        })
+        .await?;
+    Ok(processed.unwrap_or(Err(UploadError::Whole(ImageError::Busy))))
 }
 
 /// Stores each photo's two files under fresh keys; on failure removes what was stored.

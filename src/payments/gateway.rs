@@ -108,18 +108,23 @@ pub enum Gateway {
 }
 
 impl Gateway {
-    /// The provider `ROOST_PAYMENTS` chose.
-    pub fn from_config(config: &Config) -> Gateway {
+    /// The provider `ROOST_PAYMENTS` chose, or `None` when there is none: in production the
+    /// sandbox does not exist, since its test cards and self-signed events would confirm
+    /// bookings that nobody paid for (production refuses to start with it unless
+    /// `ROOST_ALLOW_UNSAFE_DEPLOY` is set, and then takes no payments at all).
+    pub fn from_config(config: &Config) -> Option<Gateway> {
         match (config.payments, &config.stripe) {
-            (PaymentsProvider::Stripe, Some(stripe)) => Gateway::Stripe(Stripe::new(stripe)),
-            _ => Gateway::Sandbox(Sandbox::new(config)),
+            (PaymentsProvider::Stripe, Some(stripe)) => Some(Gateway::Stripe(Stripe::new(stripe))),
+            _ if config.is_production() => None,
+            _ => Some(Gateway::Sandbox(Sandbox::new(config))),
         }
     }
 
     /// The gateway of `provider` (refunds go back through the provider that charged), if this
-    /// process can reach it.
+    /// process can reach it (never the sandbox in production).
     pub fn for_provider(config: &Config, provider: &str) -> Option<Gateway> {
         match provider {
+            "sandbox" if config.is_production() => None,
             "sandbox" => Some(Gateway::Sandbox(Sandbox::new(config))),
             "stripe" => config
                 .stripe
@@ -168,4 +173,33 @@ pub fn charge_key(booking_id: i64, payment_id: i64) -> String {
 /// The idempotency key of a refund.
 pub fn refund_key(booking_id: i64, payment_id: i64) -> String {
     format!("booking-{booking_id}-refund-{payment_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(environment: &str) -> Config {
+        let environment = environment.to_string();
+        Config::from_lookup(move |name| match name {
+            "ROOST_ENV" => Some(environment.clone()),
+            "ROOST_SECRET_KEY" => Some("k".repeat(64)),
+            "ROOST_METRICS_BIND" => Some("127.0.0.1:9464".into()),
+            _ => None,
+        })
+        .expect("configuration")
+    }
+
+    #[test]
+    fn the_sandbox_exists_in_development_only() {
+        let development = config("development");
+        assert_eq!(
+            Gateway::from_config(&development).map(|g| g.provider()),
+            Some("sandbox")
+        );
+        assert!(Gateway::for_provider(&development, "sandbox").is_some());
+        let production = config("production");
+        assert!(Gateway::from_config(&production).is_none(), "no pay form");
+        assert!(Gateway::for_provider(&production, "sandbox").is_none());
+    }
 }

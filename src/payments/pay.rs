@@ -120,7 +120,10 @@ async fn show(
         Ok(due) => due,
         Err(error) => return nothing_to_pay(&session, id, error),
     };
-    let sandbox = Gateway::from_config(&state.config).provider() == sandbox::PROVIDER;
+    let Some(gateway) = Gateway::from_config(&state.config) else {
+        return no_provider(&session, id);
+    };
+    let sandbox = gateway.provider() == sandbox::PROVIDER;
     render(
         page,
         StatusCode::OK,
@@ -142,7 +145,9 @@ async fn submit(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let form = form.into_inner();
-    let gateway = Gateway::from_config(&state.config);
+    let Some(gateway) = Gateway::from_config(&state.config) else {
+        return no_provider(&session, id);
+    };
     let sandbox = gateway.provider() == sandbox::PROVIDER;
     let current = match due(&state, user.id, id).await? {
         Ok(due) => due,
@@ -203,6 +208,16 @@ async fn submit(
         }
         Err(error) => refused(page, current, true, form, error, &session, id),
     }
+}
+
+/// Back to the trip when this site takes no payments (production configured with the sandbox).
+fn no_provider(session: &Session, id: i64) -> AppResult<HttpResponse> {
+    flash::push(
+        session,
+        FlashKind::Error,
+        "Payments are not available on this site right now. Nothing was charged.",
+    );
+    Ok(forms::see_other(&format!("/trips/{id}")))
 }
 
 /// The page again with what went wrong.

@@ -21,7 +21,8 @@ async fn receive(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let gateway = Gateway::from_config(&state.config);
+    // Only the configured provider has a webhook (and the sandbox none in production).
+    let gateway = Gateway::from_config(&state.config).ok_or(AppError::NotFound)?;
     if path.as_str() != gateway.provider() {
         return Err(AppError::NotFound);
     }

@@ -10,9 +10,12 @@
 //! token.
 //!
 //! The token travels in the `X-CSRF-Token` header (htmx adds it to every request) or in the
-//! `csrf_token` form field. Multipart forms (uploads) carry it in the query string instead, so
-//! that this middleware never buffers an upload to find it. Webhooks are exempt: they are
-//! authenticated by their signature, not by a browser session.
+//! `csrf_token` form field. Multipart forms (uploads) carry that field as their first part, so
+//! that this middleware reads a few bytes of an upload, never all of it ([`multipart`]); never
+//! in the URL, where it would land in browser history and proxy logs. Webhooks are exempt: they
+//! are authenticated by their signature, not by a browser session.
+
+mod multipart;
 
 use std::{cell::RefCell, rc::Rc};
 
@@ -273,8 +276,9 @@ pub async fn protect(
     Ok(response.map_into_left_body())
 }
 
-/// The token the request carries: the header, else the query string of a multipart upload,
-/// else the field of an urlencoded form (whose body is then handed back to the handler).
+/// The token the request carries: the header, else the first field of a multipart upload
+/// (the rest of the upload is left to the handler), else the field of an urlencoded form
+/// (whose body is then handed back to the handler). Never the query string.
 async fn provided_token(req: &mut ServiceRequest) -> Result<Option<String>, Error> {
     let mut provided = req
         .headers()
@@ -282,8 +286,11 @@ async fn provided_token(req: &mut ServiceRequest) -> Result<Option<String>, Erro
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
     let content_type = req.content_type().to_ascii_lowercase();
-    if provided.is_none() && content_type.starts_with("multipart/form-data") {
-        provided = field_value(req.query_string().as_bytes());
+    if provided.is_none()
+        && content_type.starts_with("multipart/form-data")
+        && let Some(boundary) = multipart::boundary(req)
+    {
+        provided = multipart::read_token(req, &boundary).await?;
     }
     if provided.is_none() && content_type == "application/x-www-form-urlencoded" {
         let body = read_body(req).await?;

@@ -1,8 +1,9 @@
 //! Renders every error response as a page (or an htmx fragment, or JSON under `/api/`).
 //!
 //! It sits outside the session middleware so that it also sees the session store's failures:
-//! actix-session turns those into an opaque 500 (the cause is only visible in its `Debug`
-//! output), and when the cause is a database outage the user must get the 503 page instead.
+//! actix-session turns those into an opaque 500, and when the cause is a database outage (a
+//! signed-in visitor's session cannot be loaded) the user must get the 503 page instead, and
+//! the log one line, not the error's whole chain and backtrace.
 
 use actix_session::SessionExt;
 use actix_web::HttpMessage as _;
@@ -103,7 +104,7 @@ pub async fn render(
         }
         Err(error) => {
             // A middleware failed (the session store, typically); the request is gone, so the
-            // rendered page travels inside the error.
+            // rendered page travels inside the error. `describe` logged the one line about it.
             let (status, message) = describe(&error, error.as_response_error().status_code());
             let page = PageContext::for_error(context.development, None, None);
             let rendered = respond(&context, page, status, &message);
@@ -121,13 +122,16 @@ fn describe(error: &Error, status: StatusCode) -> (StatusCode, String) {
         return (status, app_error.public_message());
     }
     if status.is_server_error() {
-        let detail = format!("{error:?}");
-        if detail.contains("DatabaseUnavailable") {
-            tracing::warn!(%detail, "database unavailable");
-            let outage = AppError::Unavailable(crate::db::DatabaseUnavailable(detail));
-            return (outage.status_code(), outage.public_message());
+        if is_database_outage(error) {
+            let outage = AppError::Unavailable(crate::db::DatabaseUnavailable(String::new()));
+            let status = outage.status_code();
+            tracing::warn!(
+                status = status.as_u16(),
+                "database unavailable: the session could not be loaded or saved"
+            );
+            return (status, outage.public_message());
         }
-        tracing::error!(%detail, "request failed");
+        tracing::error!(detail = ?error, "request failed");
         return (
             status,
             AppError::internal(anyhow::anyhow!("")).public_message(),
@@ -141,6 +145,14 @@ fn describe(error: &Error, status: StatusCode) -> (StatusCode, String) {
             .to_string(),
     };
     (status, message)
+}
+
+/// Whether a session store failure was a database outage. actix-session wraps the store's
+/// errors in an `InternalError` that gives no access to its cause, but its alternate `Debug`
+/// form is the chain's own (`Other(DatabaseUnavailable("…"))`, where the plain form would
+/// print the message and a backtrace); the store marks outages with that type.
+fn is_database_outage(error: &Error) -> bool {
+    format!("{:#?}", error.as_response_error()).contains("DatabaseUnavailable(")
 }
 
 fn title_for(status: StatusCode) -> &'static str {
@@ -206,5 +218,37 @@ fn respond(
                 .content_type("text/plain; charset=utf-8")
                 .body(message.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_session::storage::LoadError;
+    use actix_web::HttpResponse;
+
+    use super::*;
+    use crate::db::DatabaseUnavailable;
+
+    /// The error actix-session makes of a store failure (its `e500`).
+    fn session_error(cause: anyhow::Error) -> Error {
+        InternalError::from_response(
+            LoadError::Other(cause),
+            HttpResponse::InternalServerError().finish(),
+        )
+        .into()
+    }
+
+    #[test]
+    fn a_session_store_outage_is_a_503_and_other_failures_stay_500() {
+        let outage = session_error(anyhow::Error::new(DatabaseUnavailable(
+            "pool timed out".into(),
+        )));
+        let (status, message) = describe(&outage, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(message.contains("temporarily unavailable"), "{message}");
+
+        let bug = session_error(anyhow::anyhow!("the database is unavailable, says a bug"));
+        let (status, _) = describe(&bug, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, http::StatusCode};
 
+use crate::images::ImageError;
+
 #[derive(Debug, Default)]
 pub struct FormErrors(BTreeMap<&'static str, String>);
 
@@ -50,6 +52,29 @@ pub fn html(status: StatusCode, body: String) -> HttpResponse {
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .body(body)
+}
+
+/// A page refusing an image upload, with the status the refusal calls for: 413 for a file
+/// over the size limit, 429 over the upload limit and 503 while the image pool is full (both
+/// with `Retry-After`), 422 otherwise.
+pub fn refused_image(problem: &ImageError, body: String) -> HttpResponse {
+    let (status, retry_after) = match problem {
+        ImageError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, None),
+        ImageError::Busy => (StatusCode::SERVICE_UNAVAILABLE, Some(5)),
+        ImageError::Throttled { retry_after_secs } => {
+            (StatusCode::TOO_MANY_REQUESTS, Some(*retry_after_secs))
+        }
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, None),
+    };
+    let mut response = html(status, body);
+    if let Some(seconds) = retry_after
+        && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&seconds.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// A 303 redirect (the answer to a successful form post).

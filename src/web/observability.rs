@@ -54,7 +54,8 @@ pub async fn observe(
             if let Some(metrics) = metrics {
                 metrics.observe(&method, "unmatched", status, started.elapsed());
             }
-            span.in_scope(|| tracing::warn!(status, "request ended by a middleware error"));
+            // The error-page middleware has logged why, in this span: one line is enough.
+            span.in_scope(|| tracing::debug!(status, "request ended by a middleware error"));
             return Err(error);
         }
     };

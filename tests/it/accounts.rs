@@ -186,10 +186,13 @@ async fn upload_avatar(
         .file_name(filename.to_string())
         .mime_str(mime)
         .unwrap();
-    let form = reqwest::multipart::Form::new().part("avatar", part);
+    // The token is the form's first field, as the page's form sends it.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token.to_string())
+        .part("avatar", part);
     browser
         .client
-        .post(browser.url(&format!("/account/avatar?csrf_token={token}")))
+        .post(browser.url("/account/avatar"))
         .multipart(form)
         .send()
         .await

@@ -343,6 +343,7 @@ async fn the_development_mailbox_is_not_found_in_production() {
             secret_key: Key::generate(),
             workers: Some(1),
             extra_routes: None,
+            metrics_listener: None,
         },
         listener,
     )

@@ -240,7 +240,7 @@ async fn wait_for_status(app: &TestApp, path: &str, status: u16) -> bool {
     false
 }
 
-fn shm() -> std::path::PathBuf {
+pub(crate) fn shm() -> std::path::PathBuf {
     if std::path::Path::new("/dev/shm").is_dir() {
         "/dev/shm".into()
     } else {
@@ -249,7 +249,7 @@ fn shm() -> std::path::PathBuf {
 }
 
 /// Starts the real `roost` binary with no DATABASE_URL.
-fn start_roost(data_dir: &std::path::Path, port: u16) -> Child {
+pub(crate) fn start_roost(data_dir: &std::path::Path, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_roost"))
         .env_remove("DATABASE_URL")
         .env("ROOST_DATA_DIR", data_dir)
@@ -261,7 +261,7 @@ fn start_roost(data_dir: &std::path::Path, port: u16) -> Child {
         .expect("start roost")
 }
 
-async fn wait_until_serving(port: u16) -> bool {
+pub(crate) async fn wait_until_serving(port: u16) -> bool {
     let client = support::browser();
     for _ in 0..300 {
         if let Ok(response) = client
@@ -277,7 +277,7 @@ async fn wait_until_serving(port: u16) -> bool {
     false
 }
 
-fn terminate(child: &mut Child) -> std::process::ExitStatus {
+pub(crate) fn terminate(child: &mut Child) -> std::process::ExitStatus {
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGTERM,

@@ -153,7 +153,7 @@ async fn upload(
     let path = format!("/host/listings/{listing}/photos");
     let html = browser.get(&path).await.text().await.unwrap();
     let token = csrf_token_in(&html).expect("a CSRF token on the photos page");
-    let mut form = reqwest::multipart::Form::new();
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
     for (bytes, name, mime) in files {
         let part = reqwest::multipart::Part::bytes(bytes)
             .file_name(name.to_string())
@@ -163,7 +163,7 @@ async fn upload(
     }
     browser
         .client
-        .post(browser.url(&format!("{path}?csrf_token={token}")))
+        .post(browser.url(&path))
         .multipart(form)
         .send()
         .await
@@ -814,10 +814,12 @@ async fn another_host_gets_404_for_every_page_and_action_on_someone_elses_listin
     let part = reqwest::multipart::Part::bytes(png(40, 30)).file_name("x.png");
     let response = intruder
         .client
-        .post(intruder.url(&format!(
-            "/host/listings/{theirs}/photos?csrf_token={token}"
-        )))
-        .multipart(reqwest::multipart::Form::new().part("photos", part))
+        .post(intruder.url(&format!("/host/listings/{theirs}/photos")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf_token", token)
+                .part("photos", part),
+        )
         .send()
         .await
         .unwrap();

@@ -17,7 +17,7 @@ use actix_web::cookie::Key;
 use diesel_async::RunQueryDsl;
 use roost::{
     app::{self, ServerParts},
-    config::Config,
+    config::{Config, MetricsBind},
     db::{
         self,
         embedded::{ClusterOptions, EmbeddedCluster},
@@ -179,6 +179,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub jar: Arc<reqwest::cookie::Jar>,
     pub data_dir: tempfile::TempDir,
+    /// The port of the metrics listener, when the configuration gives `/metrics` one (it is
+    /// then bound to a free port, whatever address the configuration names).
+    pub metrics_port: Option<u16>,
 }
 
 /// Another browser on the same app (its own cookies).
@@ -301,6 +304,13 @@ impl TestApp {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("address").port();
+        let metrics_listener = match config.metrics_bind {
+            MetricsBind::Main => None,
+            MetricsBind::Separate(_) => Some(TcpListener::bind("127.0.0.1:0").expect("bind")),
+        };
+        let metrics_port = metrics_listener
+            .as_ref()
+            .map(|listener| listener.local_addr().expect("address").port());
         let server = app::server(
             ServerParts {
                 config: config.clone(),
@@ -309,6 +319,7 @@ impl TestApp {
                 secret_key: Key::generate(),
                 workers: Some(1),
                 extra_routes,
+                metrics_listener,
             },
             listener,
         )
@@ -323,6 +334,7 @@ impl TestApp {
             client: browser_with(jar.clone()),
             jar,
             data_dir,
+            metrics_port,
         }
     }
 

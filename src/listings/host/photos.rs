@@ -11,12 +11,14 @@ use serde::Deserialize;
 use super::{Host, owned};
 use crate::{
     errors::{AppError, AppResult},
+    images::ImageError,
     listings::{
         model::Listing,
         photos::{self, Photo},
         service::photos::{self as photo_service, Direction},
         uploads::{self, UploadError},
     },
+    throttle,
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -53,16 +55,16 @@ fn photos_url(listing: &Listing) -> String {
     format!("/host/listings/{}/photos", listing.id)
 }
 
-async fn page_with(
+async fn page_html(
     state: &AppState,
     page: PageContext,
     listing: Listing,
     errors: FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> AppResult<String> {
     let mut conn = crate::db::connection(&state.pool).await?;
     let photos = photos::for_listing(&mut conn, listing.id).await?;
-    let html = PhotosPage {
+    drop(conn);
+    Ok(PhotosPage {
         page,
         listing,
         photos,
@@ -71,8 +73,7 @@ async fn page_with(
         notice: String::new(),
         problem: String::new(),
     }
-    .render()?;
-    Ok(forms::html(status, html))
+    .render()?)
 }
 
 async fn show(
@@ -84,7 +85,8 @@ async fn show(
     let mut conn = crate::db::connection(&state.pool).await?;
     let listing = owned(&mut conn, path.into_inner(), &host).await?;
     drop(conn);
-    page_with(&state, page, listing, FormErrors::new(), StatusCode::OK).await
+    let html = page_html(&state, page, listing, FormErrors::new()).await?;
+    Ok(forms::html(StatusCode::OK, html))
 }
 
 /// Re-renders the page with a message next to the file field.
@@ -92,12 +94,42 @@ async fn refuse(
     state: &AppState,
     page: PageContext,
     listing: Listing,
-    message: String,
-    status: StatusCode,
+    refusal: UploadError,
 ) -> AppResult<HttpResponse> {
     let mut errors = FormErrors::new();
-    errors.add("photos", message);
-    page_with(state, page, listing, errors, status).await
+    errors.add("photos", refusal.to_string());
+    let html = page_html(state, page, listing, errors).await?;
+    Ok(match refusal.problem() {
+        Some(problem) => forms::refused_image(problem, html),
+        None => forms::html(StatusCode::UNPROCESSABLE_ENTITY, html),
+    })
+}
+
+/// Reads and processes the photos of an upload, after counting it against the host's limit.
+async fn process(
+    state: &AppState,
+    host_id: i64,
+    listing_id: i64,
+    payload: Multipart,
+) -> AppResult<Result<Vec<uploads::ProcessedPhoto>, UploadError>> {
+    // The body is read (bounded) first, so that a refusal reaches the browser as an answer
+    // rather than as a reset connection.
+    let read = uploads::read(payload).await;
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let admitted = throttle::hit_upload(&mut conn, host_id).await?;
+    let room = photo_service::room_left(&mut conn, listing_id).await?;
+    drop(conn);
+    if let Err(retry_after_secs) = admitted {
+        let problem = ImageError::Throttled { retry_after_secs };
+        return Ok(Err(UploadError::Whole(problem)));
+    }
+    match read {
+        Ok(files) if files.len() > room => Ok(Err(UploadError::Refused(
+            photo_service::PhotoRefusal::TooMany { room }.message(),
+        ))),
+        Ok(files) => uploads::process(&state.images, files).await,
+        Err(error) => Ok(Err(error)),
+    }
 }
 
 async fn upload(
@@ -110,27 +142,10 @@ async fn upload(
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
     let listing = owned(&mut conn, path.into_inner(), &host).await?;
-    let room = photo_service::room_left(&mut conn, listing.id).await?;
     drop(conn);
-    let processed = match uploads::read(payload).await {
-        Ok(files) if files.len() > room => {
-            Err(photo_service::PhotoRefusal::TooMany { room }.message())
-        }
-        Ok(files) => uploads::process(files)
-            .await?
-            .map_err(|error: UploadError| error.to_string()),
-        Err(error) if error.is_too_large() => {
-            let status = StatusCode::PAYLOAD_TOO_LARGE;
-            return refuse(&state, page, listing, error.to_string(), status).await;
-        }
-        Err(error) => Err(error.to_string()),
-    };
-    let processed = match processed {
+    let processed = match process(&state, host.id, listing.id, payload).await? {
         Ok(processed) => processed,
-        Err(message) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return refuse(&state, page, listing, message, status).await;
-        }
+        Err(refusal) => return refuse(&state, page, listing, refusal).await,
     };
     let count = processed.len();
     let new = uploads::store(&state.storage, processed).await?;
@@ -139,8 +154,8 @@ async fn upload(
         Ok(Ok(())) => {}
         Ok(Err(refusal)) => {
             uploads::remove(&state.storage, &new).await;
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return refuse(&state, page, listing, refusal.message(), status).await;
+            let refusal = UploadError::Refused(refusal.message());
+            return refuse(&state, page, listing, refusal).await;
         }
         Err(error) => {
             uploads::remove(&state.storage, &new).await;
