@@ -74,6 +74,9 @@ struct ReservationPage {
     payments: Vec<ledger::Payment>,
     /// (path segment, label, css modifier) of what can be done now.
     actions: Vec<(&'static str, &'static str, &'static str)>,
+    /// For a booking not yet paid: how many bookings this guest let lapse or cancelled in the
+    /// last 30 days (see `model::recently_dropped`).
+    guest_dropped: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +132,11 @@ async fn show(
         .filter(|(_, _, change, _)| change.allowed_from().contains(&status))
         .map(|(segment, label, _, css)| (*segment, *label, *css))
         .collect();
+    let guest_dropped = if status.awaits_payment() || status == Status::Requested {
+        Some(model::recently_dropped(&mut conn, trip.booking.guest_id).await?)
+    } else {
+        None
+    };
     let html = ReservationPage {
         page,
         trip,
@@ -136,6 +144,7 @@ async fn show(
         events,
         payments,
         actions,
+        guest_dropped,
     }
     .render()?;
     Ok(forms::html(StatusCode::OK, html))

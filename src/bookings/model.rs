@@ -301,3 +301,21 @@ pub async fn host_listings(
         .load(conn)
         .await
 }
+
+/// How many bookings guest `guest_id` let lapse or cancelled before they started in the last 30
+/// days (expired holds and requests, guest cancellations): shown to a host deciding on a
+/// request, since each such booking hid some host's nights for free.
+pub async fn recently_dropped(
+    conn: &mut AsyncPgConnection,
+    guest_id: i64,
+) -> diesel::QueryResult<i64> {
+    bookings::table
+        .filter(bookings::guest_id.eq(guest_id))
+        .filter(
+            bookings::status.eq_any([Status::Expired.as_str(), Status::CancelledByGuest.as_str()]),
+        )
+        .filter(bookings::created_at.gt(Utc::now() - chrono::Duration::days(30)))
+        .count()
+        .get_result(conn)
+        .await
+}

@@ -263,3 +263,28 @@ async fn booking_attempts_are_rate_limited_per_guest() {
     assert!(response.headers().contains_key("retry-after"));
     assert_eq!(count_bookings(&app).await, 0);
 }
+
+#[tokio::test]
+async fn a_host_deciding_on_a_request_sees_how_many_bookings_the_guest_let_lapse() {
+    let app = TestApp::spawn().await;
+    let (host_id, host) = fixtures::signed_in(&app, "hugo@example.com", true).await;
+    let spec = ListingSpec {
+        instant_book: false,
+        ..ListingSpec::default()
+    };
+    let listing = fixtures::listing(&app, host_id, spec).await;
+    let (_, guest) = fixtures::signed_in(&app, "gina@example.com", false).await;
+    let lapsed = booked(&guest, listing, 10, 2).await;
+    crate::bookings_support::execute(
+        &app,
+        &format!("UPDATE bookings SET status = 'expired' WHERE id = {lapsed}"),
+    )
+    .await;
+    let request = booked(&guest, listing, 20, 2).await;
+    let (status, html) = page(&host, &format!("/host/reservations/{request}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("this guest let <strong>1</strong> booking lapse"),
+        "{html}"
+    );
+}
