@@ -477,3 +477,44 @@ async fn the_listing_page_and_the_trip_pages_lead_to_the_reviews() {
         .unwrap();
     assert!(fragment.contains("Bright and calm.") && !fragment.contains("<html"));
 }
+
+#[tokio::test]
+async fn the_trip_pages_offer_a_review_only_while_it_can_be_written() {
+    let w = completed_stay().await;
+    let trip_path = format!("/trips/{}", w.booking);
+    let review_link = format!("href=\"/trips/{}/review\"", w.booking);
+    let trip = w.guest.get(&trip_path).await.text().await.unwrap();
+    assert!(trip.contains(&review_link), "offered right after the stay");
+
+    // Once written, the link would only lead to "already reviewed".
+    post(
+        &w.guest,
+        &format!("/trips/{}/review", w.booking),
+        &guest_review("4", "Quiet street."),
+    )
+    .await;
+    let trip = w.guest.get(&trip_path).await.text().await.unwrap();
+    assert!(!trip.contains(&review_link), "not offered twice");
+
+    // A stay whose window closed: neither side is offered the link.
+    let long_ago = Utc::now().date_naive() - Duration::days(30);
+    let old = stay(&w.app, w.listing, w.guest_id, long_ago, "completed").await;
+    let trip = w
+        .guest
+        .get(&format!("/trips/{old}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(trip.contains("Completed"));
+    assert!(!trip.contains(&format!("href=\"/trips/{old}/review\"")));
+    let reservation = w
+        .host
+        .get(&format!("/host/reservations/{old}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(reservation.contains("Completed"));
+    assert!(!reservation.contains(&format!("href=\"/host/reservations/{old}/review\"")));
+}
