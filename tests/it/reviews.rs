@@ -518,3 +518,43 @@ async fn the_trip_pages_offer_a_review_only_while_it_can_be_written() {
     assert!(reservation.contains("Completed"));
     assert!(!reservation.contains(&format!("href=\"/host/reservations/{old}/review\"")));
 }
+
+#[tokio::test]
+async fn the_demo_guest_is_given_the_stay_that_ended_last_so_that_a_review_can_be_tried() {
+    use diesel::sql_types::{Date, Nullable};
+    use roost::seed::stays::{Plan, stays};
+
+    #[derive(diesel::QueryableByName)]
+    struct Last {
+        #[diesel(sql_type = Nullable<Date>)]
+        check_out: Option<NaiveDate>,
+    }
+    let app = TestApp::spawn().await;
+    let storage: roost::storage::Storage = std::sync::Arc::new(roost::storage::LocalDisk::new(
+        app.config.data_dir.join("uploads"),
+    ));
+    let mut conn = roost::db::connect(&app.database_url).await.unwrap();
+    roost::seed::demo_accounts(&mut conn).await.unwrap();
+    let plan = Plan {
+        listings: 40,
+        bookings: 400,
+    };
+    stays(&mut conn, &storage, plan).await.unwrap();
+
+    let last_of = |who: &'static str| {
+        diesel::sql_query(format!(
+            "SELECT max(b.check_out) AS check_out FROM bookings b JOIN users u ON u.id = b.guest_id \
+             WHERE b.status = 'completed' AND b.listing_id > 6 AND {who}"
+        ))
+    };
+    let everyone: Last = last_of("true").get_result(&mut conn).await.unwrap();
+    let demo: Last = last_of("u.email = 'guest@roost.test'")
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        everyone.check_out.is_some(),
+        "the seed completed some stays"
+    );
+    assert_eq!(demo.check_out, everyone.check_out);
+}
