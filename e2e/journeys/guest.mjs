@@ -94,7 +94,7 @@ export async function guestJourney(browser, width, { js = true, offset = 40 } = 
     const after = await resultsStatus(page);
     assert.ok((await cardTitles(page)).length > 0, `stays with wifi in ${CITY}: ${after}`);
     assert.match(after, /3 nights/, `the results still count the stay's nights: ${after}`);
-    await visitor.checkpoint('search-filtered', { scroll: 'top' });
+    await visitor.checkpoint('search-filtered', { scroll: '#search-results' });
 
     // A listing, and its live quote.
     const listingPath = await openInstantBookListing(visitor);

@@ -22,9 +22,18 @@ export async function resultsSettled(visitor, wanted = {}) {
   await page.waitForLoadState('load');
 }
 
+/// On phones the filters fold away behind "Filters": open them, as a person would.
+export async function openFilters(page) {
+  const toggle = page.locator('.filters-panel > summary');
+  if ((await toggle.isVisible()) && (await page.locator('.filters-panel').getAttribute('open')) === null) {
+    await toggle.click();
+  }
+}
+
 /// Fills the filter form and asks for stays ("Show stays"), as a person would.
 export async function searchWith(visitor, { location, checkIn, checkOut, guests }) {
   const { page } = visitor;
+  await openFilters(page);
   const form = page.locator('#search-filters');
   await form.getByLabel('Where').fill(location);
   await form.getByLabel('Check in').fill(checkIn);
@@ -60,6 +69,7 @@ export async function filterByAmenity(visitor, label, slug) {
       document.getElementById('search-results').dataset.stale = 'yes';
     });
   }
+  await openFilters(page);
   await page.locator('#search-filters').getByLabel(label, { exact: true }).check();
   if (!visitor.js) {
     await page.locator('#search-filters').getByRole('button', { name: 'Show stays' }).click();
