@@ -52,7 +52,7 @@ data=$(mktemp -d "${TMPDIR:-/var/tmp}/roost-e2e.XXXXXX")
 chmod 755 "$data"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export ROOST_DATA_DIR=$data ROOST_BIND=127.0.0.1:$port ROOST_BASE_URL=http://127.0.0.1:$port
-export ROOST_ENV=development RUST_LOG=${RUST_LOG:-info,actix_web=warn}
+export ROOST_ENV=development RUST_LOG=${RUST_LOG:-warn}
 unset DATABASE_URL ROOST_SMTP_URL ROOST_PAYMENTS REDIS_URL
 
 server_pid=
@@ -108,11 +108,21 @@ if [ "$status" != 0 ]; then
 fi
 
 if $update_screenshots; then
+  # The README's screenshots (name in docs/screenshots, then the journey's screenshot), at both
+  # widths, made smaller by pngquant when it is installed (Debian: pngquant).
   mkdir -p docs/screenshots
-  for shot in guest-desktop-home guest-phone-home guest-desktop-search-filtered guest-phone-search-filtered \
-      guest-desktop-listing-quote guest-phone-listing-quote guest-desktop-trip guest-phone-trip \
-      demo-host-desktop-calendar demo-host-phone-calendar; do
-    cp "$out/screenshots/$shot.png" "docs/screenshots/$shot.png"
+  for pair in home:guest-WIDTH-home search:guest-WIDTH-search-filtered listing:guest-WIDTH-listing-quote \
+      trip:guest-WIDTH-trip host-calendar:host-WIDTH-calendar-booked; do
+    for width in desktop phone; do
+      source="$out/screenshots/${pair#*:}.png"
+      source=${source/WIDTH/$width}
+      target="docs/screenshots/${pair%%:*}-$width.png"
+      if command -v pngquant >/dev/null; then
+        pngquant --force --quality=70-95 --output "$target" "$source"
+      else
+        cp "$source" "$target"
+      fi
+    done
   done
   echo "== docs/screenshots updated"
 fi

@@ -156,6 +156,9 @@ export async function guestJourney(browser, width, { js = true, offset = 40 } = 
     await assertText(page.locator('.page-header .badge'), 'Cancelled by the guest');
     await visitor.checkpoint('trip-cancelled');
     return { person, listingPath };
+  } catch (error) {
+    visitor.explain(error);
+    throw error;
   } finally {
     await visitor.close();
   }

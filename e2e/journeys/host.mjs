@@ -208,6 +208,10 @@ export async function hostJourney(browser, width, { js = true, offset = 20 } = {
     await host.goto(`/listings/${listingId}`);
     await host.checkpoint('listing-own', { pageType: 'listing (its host)' });
     return { listingId, title };
+  } catch (error) {
+    host.explain(error);
+    guest.explain(error);
+    throw error;
   } finally {
     await host.close();
     await guest.close();

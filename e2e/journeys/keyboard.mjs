@@ -89,6 +89,9 @@ export async function keyboardJourney(browser, width, { offset = 90 } = {}) {
     await assertText(page.locator('.page-header .badge'), 'Awaiting');
     await visitor.checkpoint('trip');
     assert.ok(keys.stops > 20, `the journey went through the pages by keyboard (${keys.stops} key presses)`);
+  } catch (error) {
+    visitor.explain(error);
+    throw error;
   } finally {
     await visitor.close();
   }

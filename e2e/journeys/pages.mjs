@@ -46,6 +46,9 @@ export async function publicPages(browser, width) {
     await visitor.checkpoint('listing-reviewed', { pageType: 'listing (with reviews)' });
     await visit(visitor, `${listingPath}/reviews`, 'listing reviews');
     await visit(visitor, '/dev/mailbox', 'development mailbox');
+  } catch (error) {
+    visitor.explain(error);
+    throw error;
   } finally {
     await visitor.close();
   }
@@ -82,6 +85,9 @@ export async function demoGuestPages(browser, width) {
     await visit(visitor, '/account/delete', 'account deletion');
     const profile = await page.evaluate(() => document.querySelector('a[href^="/users/"]')?.getAttribute('href'));
     if (profile) await visit(visitor, profile, 'profile');
+  } catch (error) {
+    visitor.explain(error);
+    throw error;
   } finally {
     await visitor.close();
   }
@@ -111,6 +117,9 @@ export async function demoHostPages(browser, width) {
     await photos.click();
     await page.waitForURL(/\/photos$/);
     await visitor.checkpoint('photos', { pageType: 'listing photos' });
+  } catch (error) {
+    visitor.explain(error);
+    throw error;
   } finally {
     await visitor.close();
   }

@@ -148,6 +148,14 @@ export class Visitor {
     throw new PageProblems(`${this.label}, ${step}:\n  ${lines.join('\n  ')}`);
   }
 
+  /// Adds what the guards saw to a step's failure (a 404 behind a quote that never came, say).
+  explain(error) {
+    if (this.problems.length > 0 && error instanceof Error) {
+      error.message += `\n  what the guards saw (${this.label}):\n    ${this.problems.splice(0).join('\n    ')}`;
+    }
+    return error;
+  }
+
   /// Images on the page that finished loading without a picture (404s are caught as they
   /// happen; this also catches undecodable ones).
   async brokenImages() {
