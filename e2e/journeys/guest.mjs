@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 
 import { Visitor } from '../lib/browser.mjs';
 import { cardTitles, filterByAmenity, resultsSettled, resultsStatus } from '../lib/search.mjs';
-import { assertText, isoDate, newPerson, openAccountMenu, signUp, verifyEmail } from '../lib/steps.mjs';
+import { assertText, isoDate, newPerson, openAccountMenu, signUpAndLogIn } from '../lib/steps.mjs';
 
 const CITY = 'Paris';
 
@@ -108,8 +108,8 @@ export async function guestJourney(browser, width, { js = true, offset = 40 } = 
     await page.waitForURL(/\/login\?next=/);
     await visitor.checkpoint('login', { pageType: 'log in' });
     await page.getByRole('link', { name: 'Create an account' }).click();
-    await signUp(visitor, person, { alreadyThere: true });
-    await verifyEmail(visitor, person);
+    await signUpAndLogIn(visitor, person, { alreadyThere: true });
+    await visitor.goto('/account');
     await visitor.checkpoint('account', { pageType: 'account' });
 
     // Back to the stay, and book it.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { OUT_DIR, Visitor } from '../lib/browser.mjs';
 import { writePhotos } from '../lib/photos.mjs';
 import { cardLinks, searchWith } from '../lib/search.mjs';
-import { assertText, eventually, isoDate, newPerson, signUp, verifyEmail } from '../lib/steps.mjs';
+import { assertText, eventually, isoDate, newPerson, signUpAndLogIn } from '../lib/steps.mjs';
 
 const CITY = 'Saltmarsh Bay';
 
@@ -69,8 +69,7 @@ export async function hostJourney(browser, width, { js = true, offset = 20 } = {
   const photos = writePhotos(join(OUT_DIR, 'photos'));
   try {
     // Become a host.
-    await signUp(host, hostPerson);
-    await verifyEmail(host, hostPerson);
+    await signUpAndLogIn(host, hostPerson);
     await page.locator('.site-header').getByRole('link', { name: 'Become a host' }).click();
     await page.waitForURL('**/host');
     await host.checkpoint('become-host', { pageType: 'become a host' });
@@ -152,8 +151,7 @@ export async function hostJourney(browser, width, { js = true, offset = 20 } = {
 
     // The guest asks to book the free dates.
     await searchWith(guest, { location: CITY, checkIn: free.checkIn, checkOut: free.checkOut, guests: 2 });
-    await signUp(guest, guestPerson);
-    await verifyEmail(guest, guestPerson);
+    await signUpAndLogIn(guest, guestPerson);
     await guest.goto(
       `/listings/${listingId}?check_in=${free.checkIn}&check_out=${free.checkOut}&guests=2`,
     );

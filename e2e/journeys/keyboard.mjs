@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Visitor } from '../lib/browser.mjs';
 import { Keyboard } from '../lib/keyboard.mjs';
 import { resultsSettled } from '../lib/search.mjs';
-import { assertText, isoDate, newPerson, signUp, verifyEmail } from '../lib/steps.mjs';
+import { assertText, isoDate, newPerson, signUpAndLogIn } from '../lib/steps.mjs';
 
 const CITY = 'London';
 
@@ -18,8 +18,7 @@ export async function keyboardJourney(browser, width, { offset = 90 } = {}) {
   const stay = { checkIn: isoDate(offset), checkOut: isoDate(offset + 2) };
   try {
     const person = newPerson('keyboard');
-    await signUp(visitor, person);
-    await verifyEmail(visitor, person);
+    await signUpAndLogIn(visitor, person);
 
     // The home page: the skip link comes first.
     await visitor.goto('/');

@@ -40,8 +40,9 @@ export async function signUp(visitor, person, { alreadyThere = false } = {}) {
   await page.getByLabel('Email').fill(person.email);
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL(visitor.url('/'));
-  await assertText(page.locator('.flash--success'), `We sent a confirmation link to ${person.email}`);
+  // Nobody is signed in yet: the visitor is asked to confirm the address, then log in.
+  await page.waitForURL((url) => url.pathname === '/login');
+  await assertText(page.locator('.flash--success'), `we sent a message to ${person.email}`);
   visitor.assertClean('after signing up');
 }
 
@@ -72,6 +73,13 @@ export async function verifyEmail(visitor, person) {
   await visitor.goto(path);
   await assertText(visitor.page.locator('.flash-list'), 'confirmed');
   visitor.assertClean('after confirming the address');
+}
+
+/// A new account, confirmed through the mailbox, then logged in.
+export async function signUpAndLogIn(visitor, person, options) {
+  await signUp(visitor, person, options);
+  await verifyEmail(visitor, person);
+  await logIn(visitor, person);
 }
 
 export async function logIn(visitor, person) {
