@@ -20,6 +20,7 @@ use crate::{
     db,
     errors::{AppError, AppResult},
     payments::ledger,
+    reviews::service::Side,
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -77,6 +78,8 @@ struct ReservationPage {
     /// For a booking not yet paid: how many bookings this guest let lapse or cancelled in the
     /// last 30 days (see `model::recently_dropped`).
     guest_dropped: Option<i64>,
+    /// The host may write their review of the guest now.
+    can_review: bool,
 }
 
 #[derive(Deserialize)]
@@ -137,6 +140,7 @@ async fn show(
     } else {
         None
     };
+    let can_review = super::trips::review_open(&mut conn, id, user.id, Side::Host, status).await?;
     let html = ReservationPage {
         page,
         trip,
@@ -145,6 +149,7 @@ async fn show(
         payments,
         actions,
         guest_dropped,
+        can_review,
     }
     .render()?;
     Ok(forms::html(StatusCode::OK, html))

@@ -18,6 +18,7 @@ use crate::{
     db,
     errors::{AppError, AppResult},
     payments::{checkout, ledger},
+    reviews::service::{self as reviews, Side},
     web::{AppState, forms, page::PageContext},
 };
 
@@ -72,6 +73,8 @@ struct TripPage {
     change: Option<PendingChange>,
     can_cancel: bool,
     can_change: bool,
+    /// The guest may write their review now (the link would otherwise lead to a refusal).
+    can_review: bool,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +128,7 @@ async fn show(
     let due = checkout::payable(&trip.booking, change.as_ref(), &totals, Utc::now())
         .ok()
         .map(|due| trip.booking.money(due));
+    let can_review = review_open(&mut conn, id, user.id, Side::Guest, status).await?;
     let html = TripPage {
         page,
         status,
@@ -136,10 +140,27 @@ async fn show(
             .allowed_from()
             .contains(&status),
         can_change: status == Status::Confirmed,
+        can_review,
         trip,
     }
     .render()?;
     Ok(forms::html(StatusCode::OK, html))
+}
+
+/// Whether the review of a stay that is over can be written now by `user_id` (only asked of
+/// the database for such stays). Shared with the host's reservation page.
+pub(super) async fn review_open(
+    conn: &mut diesel_async::AsyncPgConnection,
+    booking_id: i64,
+    user_id: i64,
+    side: Side,
+    status: Status,
+) -> AppResult<bool> {
+    if !matches!(status, Status::CheckedIn | Status::Completed) {
+        return Ok(false);
+    }
+    let open = reviews::open_review(conn, booking_id, user_id, side, Utc::now()).await?;
+    Ok(matches!(open, Some(Ok(_))))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -162,6 +162,34 @@ pub fn may_review(
     Ok(())
 }
 
+/// Whether `user_id` may write their review of the booking from `side` now: [`may_review`],
+/// and not written yet. `None` when there is no such booking. The review pages refuse with
+/// the reason; the trip and reservation pages offer the link only when this is `Ok`.
+pub async fn open_review(
+    conn: &mut AsyncPgConnection,
+    booking_id: i64,
+    user_id: i64,
+    side: Side,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Option<Result<Stay, Refusal>>> {
+    let Some(stay) = load_stay(conn, booking_id).await? else {
+        return Ok(None);
+    };
+    if let Err(refusal) = may_review(&stay, user_id, side, now) {
+        return Ok(Some(Err(refusal)));
+    }
+    let already: i64 = reviews::table
+        .filter(reviews::booking_id.eq(booking_id))
+        .filter(reviews::direction.eq(side.direction()))
+        .count()
+        .get_result(conn)
+        .await?;
+    if already > 0 {
+        return Ok(Some(Err(Refusal::AlreadyReviewed)));
+    }
+    Ok(Some(Ok(stay)))
+}
+
 /// A validated review.
 #[derive(Clone, Debug)]
 pub struct NewReview {

@@ -6,8 +6,6 @@ use actix_session::Session;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
-use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::RunQueryDsl;
 
 use super::{
     forms::{CATEGORIES, ReviewForm},
@@ -16,7 +14,6 @@ use super::{
 use crate::{
     accounts::SignedIn,
     errors::{AppError, AppResult},
-    schema::reviews,
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -87,22 +84,9 @@ async fn check(
     booking_id: i64,
 ) -> AppResult<Result<Stay, Refusal>> {
     let mut conn = crate::db::connection(&state.pool).await?;
-    let stay = service::load_stay(&mut conn, booking_id)
+    service::open_review(&mut conn, booking_id, user_id, side, Utc::now())
         .await?
-        .ok_or(AppError::NotFound)?;
-    if let Err(refusal) = service::may_review(&stay, user_id, side, Utc::now()) {
-        return Ok(Err(refusal));
-    }
-    let already: i64 = reviews::table
-        .filter(reviews::booking_id.eq(booking_id))
-        .filter(reviews::direction.eq(side.direction()))
-        .count()
-        .get_result(&mut conn)
-        .await?;
-    if already > 0 {
-        return Ok(Err(Refusal::AlreadyReviewed));
-    }
-    Ok(Ok(stay))
+        .ok_or(AppError::NotFound)
 }
 
 async fn show(

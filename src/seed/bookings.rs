@@ -131,6 +131,12 @@ pub async fn welcome_demo_accounts(
            (SELECT b.id FROM bookings b JOIN listings l ON l.id = b.listing_id \
             WHERE b.listing_id > $1 + 6 AND b.listing_id <= $2 \
             AND b.status IN ('completed', 'confirmed') ORDER BY b.listing_id, b.id LIMIT 4)",
+        // ... and the stay that ended last, which is usually still open for a review.
+        "UPDATE bookings SET guest_id = u.id FROM users u \
+         WHERE u.email = 'guest@roost.test' AND bookings.id = \
+           (SELECT b.id FROM bookings b \
+            WHERE b.listing_id > $1 + 6 AND b.listing_id <= $2 AND b.status = 'completed' \
+            ORDER BY b.check_out DESC, b.id LIMIT 1)",
         "INSERT INTO wishlist_items (user_id, listing_id) \
          SELECT u.id, l.id FROM users u CROSS JOIN LATERAL \
            (SELECT id FROM listings WHERE id > $1 + 10 AND id <= $2 AND status = 'published' \

@@ -477,3 +477,84 @@ async fn the_listing_page_and_the_trip_pages_lead_to_the_reviews() {
         .unwrap();
     assert!(fragment.contains("Bright and calm.") && !fragment.contains("<html"));
 }
+
+#[tokio::test]
+async fn the_trip_pages_offer_a_review_only_while_it_can_be_written() {
+    let w = completed_stay().await;
+    let trip_path = format!("/trips/{}", w.booking);
+    let review_link = format!("href=\"/trips/{}/review\"", w.booking);
+    let trip = w.guest.get(&trip_path).await.text().await.unwrap();
+    assert!(trip.contains(&review_link), "offered right after the stay");
+
+    // Once written, the link would only lead to "already reviewed".
+    post(
+        &w.guest,
+        &format!("/trips/{}/review", w.booking),
+        &guest_review("4", "Quiet street."),
+    )
+    .await;
+    let trip = w.guest.get(&trip_path).await.text().await.unwrap();
+    assert!(!trip.contains(&review_link), "not offered twice");
+
+    // A stay whose window closed: neither side is offered the link.
+    let long_ago = Utc::now().date_naive() - Duration::days(30);
+    let old = stay(&w.app, w.listing, w.guest_id, long_ago, "completed").await;
+    let trip = w
+        .guest
+        .get(&format!("/trips/{old}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(trip.contains("Completed"));
+    assert!(!trip.contains(&format!("href=\"/trips/{old}/review\"")));
+    let reservation = w
+        .host
+        .get(&format!("/host/reservations/{old}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(reservation.contains("Completed"));
+    assert!(!reservation.contains(&format!("href=\"/host/reservations/{old}/review\"")));
+}
+
+#[tokio::test]
+async fn the_demo_guest_is_given_the_stay_that_ended_last_so_that_a_review_can_be_tried() {
+    use diesel::sql_types::{Date, Nullable};
+    use roost::seed::stays::{Plan, stays};
+
+    #[derive(diesel::QueryableByName)]
+    struct Last {
+        #[diesel(sql_type = Nullable<Date>)]
+        check_out: Option<NaiveDate>,
+    }
+    let app = TestApp::spawn().await;
+    let storage: roost::storage::Storage = std::sync::Arc::new(roost::storage::LocalDisk::new(
+        app.config.data_dir.join("uploads"),
+    ));
+    let mut conn = roost::db::connect(&app.database_url).await.unwrap();
+    roost::seed::demo_accounts(&mut conn).await.unwrap();
+    let plan = Plan {
+        listings: 40,
+        bookings: 400,
+    };
+    stays(&mut conn, &storage, plan).await.unwrap();
+
+    let last_of = |who: &'static str| {
+        diesel::sql_query(format!(
+            "SELECT max(b.check_out) AS check_out FROM bookings b JOIN users u ON u.id = b.guest_id \
+             WHERE b.status = 'completed' AND b.listing_id > 6 AND {who}"
+        ))
+    };
+    let everyone: Last = last_of("true").get_result(&mut conn).await.unwrap();
+    let demo: Last = last_of("u.email = 'guest@roost.test'")
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        everyone.check_out.is_some(),
+        "the seed completed some stays"
+    );
+    assert_eq!(demo.check_out, everyone.check_out);
+}

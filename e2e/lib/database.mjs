@@ -1,0 +1,34 @@
+// The one thing the journeys do behind the browser's back: Roost allows five sign-ups per IP
+// address an hour, and every journey signs up from 127.0.0.1. Before a sign-up the suite
+// empties that throttle bucket, as an operator would for a known address.
+//
+// The database is the embedded cluster under ROOST_DATA_DIR (its port in postmaster.pid, its
+// password in `postgres-password`), or ROOST_E2E_DATABASE_URL when Roost runs elsewhere.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function databaseUrl() {
+  if (process.env.ROOST_E2E_DATABASE_URL) return process.env.ROOST_E2E_DATABASE_URL;
+  const dataDir = process.env.ROOST_DATA_DIR;
+  if (!dataDir) return null;
+  const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  // postmaster.pid: line 4 holds the port (PostgreSQL's documented layout).
+  const port = readFileSync(pidFile, 'utf8').split('\n')[3].trim();
+  const password = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
+  return `postgres://roost:${encodeURIComponent(password)}@127.0.0.1:${port}/roost`;
+}
+
+export function resetSignupThrottle() {
+  const url = databaseUrl();
+  if (!url) {
+    throw new Error(
+      'cannot reach Roost\'s database to reset the sign-up throttle: set ROOST_DATA_DIR (embedded cluster) or ROOST_E2E_DATABASE_URL',
+    );
+  }
+  execFileSync('psql', [url, '-qtAc', "DELETE FROM throttle_buckets WHERE key LIKE 'signup:ip:%'"], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}

@@ -1,0 +1,86 @@
+// The search page as a person uses it: the filter form, which htmx turns into in-place
+// updates (JavaScript on) and which is a plain GET form otherwise.
+
+import assert from 'node:assert/strict';
+
+/// Waits until the results match the URL's query and no htmx request is running.
+export async function resultsSettled(visitor, wanted = {}) {
+  const { page } = visitor;
+  await page.waitForURL((url) =>
+    Object.entries(wanted).every(([key, value]) =>
+      Array.isArray(value)
+        ? value.every((v) => url.searchParams.getAll(key).includes(v))
+        : url.searchParams.get(key) === value,
+    ),
+  );
+  if (visitor.js) {
+    await page.waitForFunction(() => {
+      const results = document.getElementById('search-results');
+      return results && !results.classList.contains('htmx-request') && !document.querySelector('.htmx-request');
+    });
+  }
+  await page.waitForLoadState('load');
+}
+
+/// On phones the filters fold away behind "Filters": open them, as a person would.
+export async function openFilters(page) {
+  const toggle = page.locator('.filters-panel > summary');
+  if ((await toggle.isVisible()) && (await page.locator('.filters-panel').getAttribute('open')) === null) {
+    await toggle.click();
+  }
+}
+
+/// Fills the filter form and asks for stays ("Show stays"), as a person would.
+export async function searchWith(visitor, { location, checkIn, checkOut, guests }) {
+  const { page } = visitor;
+  await openFilters(page);
+  const form = page.locator('#search-filters');
+  await form.getByLabel('Where').fill(location);
+  await form.getByLabel('Check in').fill(checkIn);
+  await form.getByLabel('Check out').fill(checkOut);
+  await form.getByLabel('Guests').fill(String(guests));
+  await form.getByRole('button', { name: 'Show stays' }).click();
+  await resultsSettled(visitor, { location, check_in: checkIn, check_out: checkOut, guests: String(guests) });
+}
+
+/// Titles of the listing cards on the page.
+export async function cardTitles(page) {
+  return page.locator('#search-results .listing-card__title').allInnerTexts();
+}
+
+/// Links of the listing cards on the page (`/listings/{id}`).
+export async function cardLinks(page) {
+  return page.locator('#search-results .listing-card > a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+}
+
+/// The status line of the results ("1–20 of 34 stays · …", or "No stays found").
+export async function resultsStatus(page) {
+  return (await page.locator('#search-results .results-header [role=status]').innerText()).trim();
+}
+
+/// Ticks an amenity and checks that the results change in place (JavaScript on: no page
+/// load, the URL pushed) or after "Show stays" (JavaScript off: a normal GET).
+export async function filterByAmenity(visitor, label, slug) {
+  const { page } = visitor;
+  if (visitor.js) {
+    // A mark on the document: a full page load would lose it, an htmx swap keeps it.
+    await page.evaluate(() => {
+      window.__roostSameDocument = true;
+      document.getElementById('search-results').dataset.stale = 'yes';
+    });
+  }
+  await openFilters(page);
+  await page.locator('#search-filters').getByLabel(label, { exact: true }).check();
+  if (!visitor.js) {
+    await page.locator('#search-filters').getByRole('button', { name: 'Show stays' }).click();
+  }
+  await resultsSettled(visitor, { amenities: [slug] });
+  if (visitor.js) {
+    const inPlace = await page.evaluate(() => ({
+      sameDocument: window.__roostSameDocument === true,
+      swapped: document.getElementById('search-results')?.dataset.stale !== 'yes',
+    }));
+    assert.ok(inPlace.sameDocument, 'the filter reloaded the whole page instead of updating the results');
+    assert.ok(inPlace.swapped, 'the results were not replaced after the filter changed');
+  }
+}
