@@ -30,6 +30,7 @@ use diesel_async::RunQueryDsl;
 use crate::{
     errors::{AppError, AppResult},
     schema::users,
+    service::{Actor, Member, UserId},
     web::AppState,
 };
 
@@ -45,6 +46,18 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// This user as the services' acting party (the session already ended for suspended and
+    /// deleted accounts, so the member is active).
+    pub fn actor(&self) -> Actor {
+        Actor::Member(Member {
+            id: UserId::new(self.id),
+            is_host: self.is_host,
+            is_admin: self.is_admin,
+            email_verified: self.email_verified,
+            suspended: false,
+        })
+    }
+
     /// First letter of the name, for the avatar placeholder.
     pub fn initial(&self) -> String {
         initial_of(&self.name)
@@ -115,6 +128,26 @@ pub async fn current_user(req: &HttpRequest, state: &AppState) -> AppResult<Opti
     };
     req.extensions_mut().insert(user.clone());
     Ok(Some(user))
+}
+
+/// The acting party of this request, for services: the signed-in member, else a visitor.
+impl FromRequest for Actor {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?
+                .clone();
+            Ok(match current_user(&req, &state).await? {
+                Some(user) => user.actor(),
+                None => Actor::Visitor,
+            })
+        })
+    }
 }
 
 /// Extractor for pages that need a signed-in user: anyone else is sent to the login page,

@@ -1,5 +1,7 @@
 //! Assembles the actix-web application: middleware in order, then every feature's routes.
 
+pub mod jobs;
+
 use std::{
     future::Future,
     net::TcpListener,

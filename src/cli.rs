@@ -10,7 +10,7 @@ use crate::{
     config::{Config, MetricsBind},
     db,
     email::Mailer,
-    jobs::{self, JobContext},
+    jobs::JobContext,
     startup,
 };
 
@@ -170,7 +170,7 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
     )?;
     // The workers share the server's pool; they stop once the server has (actix handles
     // Ctrl-C and SIGTERM), after finishing the jobs they are running.
-    let workers = jobs::spawn_workers(job_context, SERVE_WORKERS);
+    let workers = app::jobs::spawn_workers(job_context, SERVE_WORKERS);
     let outcome = server.await;
     workers.shutdown().await;
     outcome?;
@@ -195,7 +195,7 @@ async fn work(config: Arc<Config>, database_url: &str) -> anyhow::Result<()> {
     let pool = db::pool(database_url, WORKER_COMMAND_WORKERS * 2 + 2)?;
     let job_context = job_context(&config, &pool)?;
     let mut terminate = signal(SignalKind::terminate())?;
-    let workers = jobs::spawn_workers(job_context, WORKER_COMMAND_WORKERS);
+    let workers = app::jobs::spawn_workers(job_context, WORKER_COMMAND_WORKERS);
     tracing::info!(
         workers = WORKER_COMMAND_WORKERS,
         "Roost job worker running (press Ctrl-C to stop)"

@@ -11,7 +11,7 @@
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
 
-use crate::db::DatabaseUnavailable;
+use crate::{db::DatabaseUnavailable, service::ServiceError};
 
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -25,6 +25,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// A rule refused the request (422) with a message for the whole page.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("the upload is too large")]
     PayloadTooLarge,
     #[error("sign-in required")]
@@ -54,7 +57,8 @@ impl AppError {
             }
             AppError::BadRequest(message)
             | AppError::Forbidden(message)
-            | AppError::Conflict(message) => message.clone(),
+            | AppError::Conflict(message)
+            | AppError::Unprocessable(message) => message.clone(),
             AppError::PayloadTooLarge => {
                 "That upload is too large. Please choose a smaller file.".into()
             }
@@ -92,6 +96,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
@@ -119,6 +124,37 @@ impl ResponseError for AppError {
             response.insert_header(("Retry-After", "1"));
         }
         response.body(self.public_message())
+    }
+}
+
+/// The HTML door's reading of a service's answer. Handlers that show a form match
+/// `ServiceError::Invalid` themselves first, to re-render it with the messages beside the fields;
+/// what reaches this conversion becomes an error page (or fragment).
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::SignInRequired => AppError::SignInRequired { next: "/".into() },
+            ServiceError::NotFound => AppError::NotFound,
+            ServiceError::NotAllowed(message) => AppError::Forbidden(message),
+            ServiceError::Conflict(message) => AppError::Conflict(message),
+            ServiceError::Refused(message) => AppError::Unprocessable(message),
+            ServiceError::Invalid(fields) => AppError::Unprocessable(
+                fields
+                    .iter()
+                    .map(|(_, message)| message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            ServiceError::TooLarge(_) => AppError::PayloadTooLarge,
+            ServiceError::TooManyAttempts { retry_after_secs } => {
+                AppError::TooManyRequests { retry_after_secs }
+            }
+            ServiceError::Unavailable { reason, .. } => {
+                AppError::Unavailable(DatabaseUnavailable(reason))
+            }
+            ServiceError::Contention(reason) => AppError::Contention(reason),
+            ServiceError::Internal(error) => AppError::Internal(error),
+        }
     }
 }
 

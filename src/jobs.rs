@@ -12,6 +12,10 @@
 //! database connection) after a job's work is done but before its row is deleted, the lock is
 //! released and the job runs again. Write each job so that a second run changes nothing twice
 //! (check the state before acting, use unique keys and upserts).
+//!
+//! This module is the machinery only: which jobs exist and when periodic ones run is said at
+//! the application level ([`crate::app::jobs`]), so that `jobs` imports none of the features
+//! that use it.
 
 mod purge;
 mod registry;
@@ -28,7 +32,7 @@ use tokio::{sync::watch, task::JoinHandle};
 
 pub use purge::PurgeExpired;
 pub use registry::Registry;
-pub use scheduler::{Schedule, schedules, tick};
+pub use scheduler::{Schedule, tick};
 pub use worker::{Worker, WorkerOptions};
 
 use crate::{config::Config, db::DbPool, email::Mailer, schema::jobs};
@@ -102,25 +106,12 @@ async fn insert(
         .await
 }
 
-/// Every job the application runs.
-pub fn registry() -> Registry {
-    Registry::new()
-        .register::<crate::email::SendEmail>()
-        .register::<PurgeExpired>()
-        .register::<crate::bookings::ExpireHolds>()
-        .register::<crate::bookings::AdvanceStays>()
-        .register::<crate::bookings::SendCheckInReminders>()
-        .register::<crate::payments::IssueRefund>()
-        .register::<crate::reviews::PublishDueReviews>()
-        .register::<crate::reviews::SendReviewNotices>()
-}
-
 /// Runs ready jobs until none is left; returns how many ran (tests and `roost seed`).
 ///
 /// A job that fails is retried only once its backoff has passed, so this returns even while
 /// jobs keep failing.
-pub async fn run_pending(ctx: &JobContext) -> anyhow::Result<usize> {
-    Worker::new(ctx.clone(), Arc::new(registry()), WorkerOptions::default())
+pub async fn run_pending(ctx: &JobContext, registry: Arc<Registry>) -> anyhow::Result<usize> {
+    Worker::new(ctx.clone(), registry, WorkerOptions::default())
         .run_pending()
         .await
 }
@@ -131,11 +122,15 @@ pub struct WorkersHandle {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// Spawns `count` workers running the application's jobs, and the scheduler that enqueues
-/// periodic jobs, on the current tokio runtime.
-pub fn spawn_workers(ctx: JobContext, count: usize) -> WorkersHandle {
+/// Spawns `count` workers running the jobs `registry` knows, and the scheduler that enqueues
+/// `schedules`, on the current tokio runtime.
+pub fn spawn_workers(
+    ctx: JobContext,
+    registry: Arc<Registry>,
+    schedules: Vec<Schedule>,
+    count: usize,
+) -> WorkersHandle {
     let (shutdown, receiver) = watch::channel(false);
-    let registry = Arc::new(registry());
     let mut tasks = Vec::with_capacity(count + 1);
     for number in 1..=count {
         let options = WorkerOptions {
@@ -149,7 +144,7 @@ pub fn spawn_workers(ctx: JobContext, count: usize) -> WorkersHandle {
         // Without workers nothing here would run what the scheduler enqueues.
         tasks.push(tokio::spawn(scheduler::run_until(
             ctx.pool.clone(),
-            schedules(),
+            schedules,
             receiver,
         )));
     }

@@ -23,6 +23,7 @@ pub mod reviews;
 pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod service;
 pub mod startup;
 pub mod stays;
 pub mod storage;

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod metrics;
 pub mod observability;
 pub mod page;
+pub mod refused;
 pub mod security_headers;
 pub mod session_store;
 

@@ -4,7 +4,6 @@
 //! not book it.
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -13,28 +12,12 @@ use crate::{
     db,
     errors::{AppError, AppResult},
     stays::quote::StayQuery,
-    web::{AppState, forms, is_htmx, page::PageContext},
+    web::{
+        AppState, forms, is_htmx,
+        page::PageContext,
+        refused::{self, Refusal},
+    },
 };
-
-#[derive(Template)]
-#[template(path = "bookings/refused.html")]
-struct RefusedPage<'a> {
-    page: PageContext,
-    title: &'a str,
-    message: &'a str,
-    back: &'a str,
-    action: Option<(&'a str, &'a str)>,
-}
-
-#[derive(Template)]
-#[template(path = "bookings/refused_fragment.html")]
-struct RefusedFragment<'a> {
-    title: &'a str,
-    message: &'a str,
-    back: &'a str,
-    action: Option<(&'a str, &'a str)>,
-    status: u16,
-}
 
 #[derive(Deserialize, Default)]
 pub struct BookingForm {
@@ -133,26 +116,17 @@ async fn book(
             None,
         ),
     };
-    let html = if is_htmx(&req) {
-        RefusedFragment {
+    refused::respond(
+        &req,
+        page,
+        &Refusal {
+            status,
             title,
             message: &message,
-            back: &back,
+            back: (&back, "Back to the listing"),
             action,
-            status: status.as_u16(),
-        }
-        .render()?
-    } else {
-        RefusedPage {
-            page,
-            title,
-            message: &message,
-            back: &back,
-            action,
-        }
-        .render()?
-    };
-    Ok(forms::html(status, html))
+        },
+    )
 }
 
 /// `GET /listings/{id}/book`: where the booking widget of a visitor who is not logged in

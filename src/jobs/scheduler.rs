@@ -11,7 +11,6 @@ use diesel::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use tokio::sync::watch;
 
-use super::{Job, PurgeExpired};
 use crate::{
     db::{self, DbPool},
     schema::job_schedules,
@@ -29,49 +28,6 @@ pub struct Schedule {
     pub every: Duration,
     pub kind: &'static str,
     pub payload: serde_json::Value,
-}
-
-/// The application's periodic jobs.
-pub fn schedules() -> Vec<Schedule> {
-    vec![
-        Schedule {
-            name: "purge-expired",
-            every: Duration::from_secs(10 * 60),
-            kind: PurgeExpired::KIND,
-            // A unit struct is `null` in JSON.
-            payload: serde_json::Value::Null,
-        },
-        Schedule {
-            name: "expire-booking-holds",
-            every: Duration::from_secs(60),
-            kind: crate::bookings::ExpireHolds::KIND,
-            payload: serde_json::Value::Null,
-        },
-        Schedule {
-            name: "advance-stays",
-            every: Duration::from_secs(15 * 60),
-            kind: crate::bookings::AdvanceStays::KIND,
-            payload: serde_json::Value::Null,
-        },
-        Schedule {
-            name: "send-check-in-reminders",
-            every: Duration::from_secs(60 * 60),
-            kind: crate::bookings::SendCheckInReminders::KIND,
-            payload: serde_json::Value::Null,
-        },
-        Schedule {
-            name: "publish-due-reviews",
-            every: Duration::from_secs(15 * 60),
-            kind: crate::reviews::PublishDueReviews::KIND,
-            payload: serde_json::Value::Null,
-        },
-        Schedule {
-            name: "send-review-notices",
-            every: Duration::from_secs(30 * 60),
-            kind: crate::reviews::SendReviewNotices::KIND,
-            payload: serde_json::Value::Null,
-        },
-    ]
 }
 
 #[derive(QueryableByName)]

@@ -3,7 +3,7 @@
 //! clear message; bad ratings come back next to their field with the input kept.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
 
@@ -19,6 +19,7 @@ use crate::{
         flash::{self, FlashKind},
         forms::{self as web_forms, FormErrors},
         page::PageContext,
+        refused::{self as web_refused},
     },
 };
 
@@ -40,14 +41,6 @@ impl WritePage<'_> {
     }
 }
 
-#[derive(Template)]
-#[template(path = "reviews/refused.html")]
-struct RefusedPage {
-    page: PageContext,
-    message: String,
-    back: String,
-}
-
 fn paths(side: Side, booking_id: i64) -> (String, String) {
     match side {
         Side::Guest => (
@@ -61,19 +54,29 @@ fn paths(side: Side, booking_id: i64) -> (String, String) {
     }
 }
 
-fn refused(page: PageContext, refusal: &Refusal, back: String) -> AppResult<HttpResponse> {
+fn refused(
+    req: &HttpRequest,
+    page: PageContext,
+    refusal: &Refusal,
+    back: &str,
+) -> AppResult<HttpResponse> {
     let status = match refusal {
         Refusal::NotYourStay => StatusCode::FORBIDDEN,
         Refusal::AlreadyReviewed => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let html = RefusedPage {
+    let message = refusal.to_string();
+    web_refused::respond(
+        req,
         page,
-        message: refusal.to_string(),
-        back,
-    }
-    .render()?;
-    Ok(web_forms::html(status, html))
+        &web_refused::Refusal {
+            status,
+            title: "You can't review this stay",
+            message: &message,
+            back: (back, "Back"),
+            action: None,
+        },
+    )
 }
 
 /// Loads the stay and applies every rule but the form's.
@@ -91,6 +94,7 @@ async fn check(
 
 async fn show(
     side: Side,
+    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
@@ -100,7 +104,7 @@ async fn show(
     let (action, back) = paths(side, booking_id);
     let stay = match check(&state, user.0.id, side, booking_id).await? {
         Ok(stay) => stay,
-        Err(refusal) => return refused(page, &refusal, back),
+        Err(refusal) => return refused(&req, page, &refusal, &back),
     };
     let html = WritePage {
         page,
@@ -117,6 +121,7 @@ async fn show(
 
 async fn submit(
     side: Side,
+    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     session: Session,
@@ -128,7 +133,7 @@ async fn submit(
     let (action, back) = paths(side, booking_id);
     let stay = match check(&state, user.0.id, side, booking_id).await? {
         Ok(stay) => stay,
-        Err(refusal) => return refused(page, &refusal, back),
+        Err(refusal) => return refused(&req, page, &refusal, &back),
     };
     let form = form.into_inner();
     let mut errors = FormErrors::new();
@@ -156,29 +161,32 @@ async fn submit(
             flash::push(&session, FlashKind::Success, message);
             Ok(web_forms::see_other(&back))
         }
-        Err(refusal) => refused(page, &refusal, back),
+        Err(refusal) => refused(&req, page, &refusal, &back),
     }
 }
 
 async fn show_guest(
+    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    show(Side::Guest, user, page, state, id).await
+    show(Side::Guest, req, user, page, state, id).await
 }
 
 async fn show_host(
+    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    show(Side::Host, user, page, state, id).await
+    show(Side::Host, req, user, page, state, id).await
 }
 
 async fn submit_guest(
+    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     session: Session,
@@ -186,10 +194,11 @@ async fn submit_guest(
     id: web::Path<i64>,
     form: web::Form<ReviewForm>,
 ) -> AppResult<HttpResponse> {
-    submit(Side::Guest, user, page, session, state, id, form).await
+    submit(Side::Guest, req, user, page, session, state, id, form).await
 }
 
 async fn submit_host(
+    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     session: Session,
@@ -197,7 +206,7 @@ async fn submit_host(
     id: web::Path<i64>,
     form: web::Form<ReviewForm>,
 ) -> AppResult<HttpResponse> {
-    submit(Side::Host, user, page, session, state, id, form).await
+    submit(Side::Host, req, user, page, session, state, id, form).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

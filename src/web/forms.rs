@@ -1,50 +1,13 @@
-//! Form errors shown next to their fields. Handlers parse raw input (all `String`s, so that
-//! deserialising never fails) into domain types and collect messages here; the template shows
-//! each message beside its field, with what the user typed kept.
-
-use std::collections::BTreeMap;
+//! The HTML door's form helpers: pages with a status, redirects after a post, safe `next`
+//! paths. Field messages themselves are door-neutral ([`crate::service::FieldErrors`]); the
+//! templates show each beside its field, with what the user typed kept.
 
 use actix_web::{HttpResponse, http::StatusCode};
 
 use crate::images::ImageError;
 
-#[derive(Debug, Default)]
-pub struct FormErrors(BTreeMap<&'static str, String>);
-
-impl FormErrors {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Records the first message for `field`.
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
-    }
-
-    /// The message of `field`, if any (used by templates).
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.0.contains_key(field)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Parses with `parse`; on failure records its message and returns `None`.
-    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, String>) -> Option<T> {
-        match parsed {
-            Ok(value) => Some(value),
-            Err(message) => {
-                self.add(field, message);
-                None
-            }
-        }
-    }
-}
+/// The door-neutral field messages, under the name the HTML forms have always used.
+pub type FormErrors = crate::service::FieldErrors;
 
 /// A rendered page with a status (422 for a form with errors).
 pub fn html(status: StatusCode, body: String) -> HttpResponse {

@@ -45,7 +45,7 @@ async fn a_hold_that_expires_frees_its_dates_for_the_next_guest() {
     )
     .await;
     let mut conn = app.pool.get().await.unwrap();
-    roost::jobs::tick(&mut conn, &roost::jobs::schedules())
+    roost::jobs::tick(&mut conn, &roost::app::jobs::schedules())
         .await
         .unwrap();
     drop(conn);

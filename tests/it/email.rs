@@ -18,7 +18,6 @@ use roost::{
     db::{self, DbPool},
     dev_mailbox::MESSAGE_HTML_CSP,
     email::{self, Email},
-    jobs,
     schema::{dev_mailbox, jobs as jobs_table},
 };
 use tokio::{
@@ -210,7 +209,10 @@ async fn an_email_sent_through_smtp_arrives_with_its_recipient_subject_and_both_
         inbox.lock().expect("inbox").is_empty(),
         "nothing is sent before a worker runs"
     );
-    assert_eq!(jobs::run_pending(&ctx).await.expect("run jobs"), 1);
+    assert_eq!(
+        roost::app::jobs::run_pending(&ctx).await.expect("run jobs"),
+        1
+    );
 
     let received = inbox.lock().expect("inbox").clone();
     assert_eq!(received.len(), 1, "{received:?}");
@@ -263,7 +265,10 @@ async fn without_smtp_an_email_lands_in_the_development_mailbox_and_its_pages_sh
     assert!(!ctx.mailer.uses_smtp());
     let sent = welcome("guest@example.com");
     queue(&app.pool, &sent).await;
-    assert_eq!(jobs::run_pending(&ctx).await.expect("run jobs"), 1);
+    assert_eq!(
+        roost::app::jobs::run_pending(&ctx).await.expect("run jobs"),
+        1
+    );
 
     let list = app.get("/dev/mailbox").await;
     assert_eq!(list.status(), 200);
@@ -324,7 +329,7 @@ async fn the_development_mailbox_is_not_found_in_production() {
         .expect("a stored message");
     let data_dir = tempfile::tempdir().expect("data directory");
     let data_dir_text = data_dir.path().to_string_lossy().to_string();
-    let database_url = url.clone();
+    let database_url = url.url.clone();
     let config = Config::from_lookup(move |name| match name {
         "ROOST_ENV" => Some("production".into()),
         "ROOST_SECRET_KEY" => Some("k".repeat(64)),
@@ -375,7 +380,12 @@ async fn an_smtp_outage_leaves_the_email_queued_with_its_error_until_delivery_su
     let down = context(&url, &pool, Some(format!("smtp://127.0.0.1:{nobody}")));
     queue(&pool, &welcome("guest@example.com")).await;
 
-    assert_eq!(jobs::run_pending(&down).await.expect("run jobs"), 1);
+    assert_eq!(
+        roost::app::jobs::run_pending(&down)
+            .await
+            .expect("run jobs"),
+        1
+    );
     let mut conn = pool.get().await.expect("connection");
     let (status, attempts, error): (String, i32, Option<String>) = jobs_table::table
         .select((
@@ -398,7 +408,10 @@ async fn an_smtp_outage_leaves_the_email_queued_with_its_error_until_delivery_su
         .execute(&mut conn)
         .await
         .expect("fast-forward");
-    assert_eq!(jobs::run_pending(&up).await.expect("run jobs"), 1);
+    assert_eq!(
+        roost::app::jobs::run_pending(&up).await.expect("run jobs"),
+        1
+    );
     let received = inbox.lock().expect("inbox").clone();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].rcpt_to, ["<guest@example.com>"]);
@@ -409,7 +422,7 @@ async fn spawned_workers_deliver_queued_email_and_stop_on_shutdown() {
     let url = support::fresh_database().await;
     let pool = db::pool(&url, 8).expect("pool");
     let ctx = context(&url, &pool, None);
-    let workers = jobs::spawn_workers(ctx, 2);
+    let workers = roost::app::jobs::spawn_workers(ctx, 2);
     queue(&pool, &welcome("guest@example.com")).await;
 
     let deadline = Instant::now() + Duration::from_secs(20);

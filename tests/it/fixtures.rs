@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use chrono::Utc;
-use diesel::ExpressionMethods;
+use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::RunQueryDsl;
 use roost::schema::{listings, users};
 
@@ -135,4 +135,38 @@ pub async fn listing(app: &TestApp, host_id: i64, spec: ListingSpec) -> i64 {
         .get_result(&mut conn)
         .await
         .expect("insert listing")
+}
+
+/// The acting party for `user_id`, read from the database as services would see it.
+pub async fn actor(app: &TestApp, user_id: i64) -> roost::service::Actor {
+    let mut conn = app.pool.get().await.expect("connection");
+    roost::service::Actor::load(&mut conn, roost::service::UserId::new(user_id))
+        .await
+        .expect("load actor")
+}
+
+/// Suspends `user_id` (as an admin would) and returns them as an actor.
+pub async fn suspended(app: &TestApp, user_id: i64) -> roost::service::Actor {
+    let mut conn = app.pool.get().await.expect("connection");
+    diesel::update(users::table.filter(users::id.eq(user_id)))
+        .set(users::suspended_at.eq(Some(Utc::now())))
+        .execute(&mut conn)
+        .await
+        .expect("suspend");
+    drop(conn);
+    actor(app, user_id).await
+}
+
+/// Everyone who is *not* the rightful party of a test, for wrong-actor tests: a visitor,
+/// another guest, another host and a suspended user.
+pub async fn strangers(app: &TestApp) -> Vec<(&'static str, roost::service::Actor)> {
+    let other_guest = user(app, "stranger-guest@example.com", false).await;
+    let other_host = user(app, "stranger-host@example.com", true).await;
+    let banned = user(app, "stranger-suspended@example.com", true).await;
+    vec![
+        ("visitor", roost::service::Actor::Visitor),
+        ("another guest", actor(app, other_guest).await),
+        ("another host", actor(app, other_host).await),
+        ("a suspended user", suspended(app, banned).await),
+    ]
 }

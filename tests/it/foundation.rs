@@ -7,6 +7,7 @@ use std::{
 };
 
 use actix_web::{HttpResponse, web};
+use diesel_async::RunQueryDsl;
 use roost::db::embedded::{ClusterOptions, EmbeddedCluster};
 
 use crate::support::{self, TestApp};
@@ -321,7 +322,6 @@ async fn the_embedded_cluster_starts_stops_with_roost_and_is_reused() {
     let mut conn = roost::db::connect(&embedded_url(data_dir.path()))
         .await
         .unwrap();
-    use diesel_async::RunQueryDsl;
     diesel::sql_query("CREATE TABLE reuse_marker (id int)")
         .execute(&mut conn)
         .await
@@ -408,4 +408,26 @@ async fn a_session_that_cannot_be_saved_after_the_request_does_not_fail_the_answ
     assert!(kept.is_ok(), "{:?}", kept.err());
     let key: SessionKey = "k".repeat(43).try_into().unwrap();
     assert!(store.update_ttl(&key, &ttl).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_test_database_is_dropped_when_its_test_ends() {
+    let app = TestApp::spawn().await;
+    let name = support::database_name(&app.database_url).to_string();
+    let witness = support::fresh_database().await;
+    let mut conn = roost::db::connect(&witness).await.expect("connect");
+    let exists = async |conn: &mut diesel_async::AsyncPgConnection| -> bool {
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+            "EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}')"
+        )))
+        .get_result(conn)
+        .await
+        .expect("query pg_database")
+    };
+    assert!(exists(&mut conn).await, "{name} exists while its test runs");
+    drop(app);
+    assert!(
+        !exists(&mut conn).await,
+        "{name} is gone once its app is dropped"
+    );
 }

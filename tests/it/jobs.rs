@@ -96,7 +96,7 @@ impl Job for Panics {
     }
 }
 
-async fn database_with_runs_table(pool_size: usize) -> (String, DbPool) {
+async fn database_with_runs_table(pool_size: usize) -> (support::TestDatabase, DbPool) {
     let url = support::fresh_database().await;
     let pool = db::pool(&url, pool_size).expect("pool");
     let mut conn = pool.get().await.expect("connection");
@@ -425,12 +425,15 @@ async fn purge_expired_removes_expired_sessions_tokens_throttles_and_old_dead_jo
     }
 
     // Through the real schedule, so the built-in payload is known to decode.
-    let purge: Vec<_> = jobs::schedules()
+    let purge: Vec<_> = roost::app::jobs::schedules()
         .into_iter()
         .filter(|schedule| schedule.name == "purge-expired")
         .collect();
     assert_eq!(jobs::tick(&mut conn, &purge).await.expect("tick"), 1);
-    assert_eq!(jobs::run_pending(&ctx).await.expect("run jobs"), 1);
+    assert_eq!(
+        roost::app::jobs::run_pending(&ctx).await.expect("run jobs"),
+        1
+    );
 
     #[derive(QueryableByName)]
     struct Name {

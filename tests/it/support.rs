@@ -129,6 +129,7 @@ async fn provision() -> TestDatabaseServer {
     let mut conn = db::connect(&admin_url)
         .await
         .expect("connect to the test server");
+    drop_stale_databases(&mut conn, &admin_url).await;
     diesel::sql_query(format!("DROP DATABASE IF EXISTS {template}"))
         .execute(&mut conn)
         .await
@@ -147,8 +148,94 @@ async fn provision() -> TestDatabaseServer {
     }
 }
 
-/// A fresh database cloned from the migrated template; returns its URL.
-pub async fn fresh_database() -> String {
+/// A database of one test, cloned from the migrated template. It is dropped when the value is
+/// (at the end of the test), also on a server named by `TEST_DATABASE_URL`; it reads as its URL.
+pub struct TestDatabase {
+    pub url: String,
+    name: String,
+}
+
+impl std::ops::Deref for TestDatabase {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(server) = SERVER.get() else {
+            return;
+        };
+        drop_database_now(&server.admin_url, &self.name);
+    }
+}
+
+/// Drops `name` (ending its connections: the test's app may still hold some) from a thread of
+/// its own, because `Drop` cannot await and may run inside a single-threaded test runtime.
+fn drop_database_now(admin_url: &str, name: &str) {
+    let admin_url = admin_url.to_string();
+    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| error.to_string())?;
+        runtime.block_on(async {
+            let mut conn = db::connect(&admin_url)
+                .await
+                .map_err(|error| error.to_string())?;
+            diesel::sql_query(sql)
+                .execute(&mut conn)
+                .await
+                .map_err(|error| error.to_string())
+        })
+    })
+    .join();
+    if let Ok(Err(error)) = dropped {
+        eprintln!("could not drop test database {name}: {error}");
+    }
+}
+
+/// Drops the databases of earlier runs whose process is gone (killed before their tests ended).
+async fn drop_stale_databases(conn: &mut diesel_async::AsyncPgConnection, admin_url: &str) {
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        datname: String,
+    }
+    let names: Vec<Name> = diesel::sql_query(
+        "SELECT datname FROM pg_database \
+         WHERE datname LIKE 'roost\\_t\\_%' OR datname LIKE 'roost\\_template\\_%'",
+    )
+    .load(conn)
+    .await
+    .unwrap_or_default();
+    for Name { datname } in names {
+        let pid = datname
+            .trim_start_matches("roost_template_")
+            .trim_start_matches("roost_t_")
+            .split('_')
+            .next()
+            .and_then(|pid| pid.parse::<i32>().ok());
+        let alive = pid.is_some_and(|pid| {
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
+        });
+        if !alive {
+            drop_database_now(admin_url, &datname);
+        }
+    }
+}
+
+/// The name of the database a URL points at.
+pub fn database_name(url: &str) -> &str {
+    let path = url.split('?').next().unwrap_or(url);
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A fresh database cloned from the migrated template.
+pub async fn fresh_database() -> TestDatabase {
     let server = SERVER.get_or_init(provision).await;
     let name = format!(
         "roost_t_{}_{}",
@@ -165,7 +252,10 @@ pub async fn fresh_database() -> String {
     .execute(&mut conn)
     .await
     .expect("clone the template database");
-    (server.url_for)(&name)
+    TestDatabase {
+        url: (server.url_for)(&name),
+        name,
+    }
 }
 
 /// A running application with its own database.
@@ -182,6 +272,8 @@ pub struct TestApp {
     /// The port of the metrics listener, when the configuration gives `/metrics` one (it is
     /// then bound to a free port, whatever address the configuration names).
     pub metrics_port: Option<u16>,
+    /// The test's own database, dropped with the app (`None` when the test brought its own).
+    pub database: Option<TestDatabase>,
 }
 
 /// Another browser on the same app (its own cookies).
@@ -273,14 +365,18 @@ impl TestApp {
     pub async fn spawn_with(
         extra_routes: Option<fn(&mut actix_web::web::ServiceConfig)>,
     ) -> TestApp {
-        let database_url = fresh_database().await;
-        Self::spawn_on(database_url, extra_routes).await
+        let database = fresh_database().await;
+        let mut app = Self::spawn_on(database.url.clone(), extra_routes).await;
+        app.database = Some(database);
+        app
     }
 
     /// Spawns the app with its configuration adjusted by `adjust` (the payments provider, …).
     pub async fn spawn_with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
-        let database_url = fresh_database().await;
-        Self::spawn_configured(database_url, None, adjust).await
+        let database = fresh_database().await;
+        let mut app = Self::spawn_configured(database.url.clone(), None, adjust).await;
+        app.database = Some(database);
+        app
     }
 
     /// Spawns the app on a given database.
@@ -335,6 +431,7 @@ impl TestApp {
             jar,
             data_dir,
             metrics_port,
+            database: None,
         }
     }
 
@@ -365,7 +462,7 @@ impl TestApp {
                 roost::email::Mailer::from_config(&self.config, self.pool.clone()).expect("mailer"),
             ),
         };
-        roost::jobs::run_pending(&ctx).await.expect("run jobs")
+        roost::app::jobs::run_pending(&ctx).await.expect("run jobs")
     }
 
     /// (subject, text body) of the newest message to `address` in the dev mailbox.
