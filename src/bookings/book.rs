@@ -117,7 +117,6 @@ async fn book(
         ),
     };
     refused::respond(
-        &req,
         page,
         &Refusal {
             status,

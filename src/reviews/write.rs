@@ -3,7 +3,7 @@
 //! clear message; bad ratings come back next to their field with the input kept.
 
 use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
 
@@ -54,12 +54,7 @@ fn paths(side: Side, booking_id: i64) -> (String, String) {
     }
 }
 
-fn refused(
-    req: &HttpRequest,
-    page: PageContext,
-    refusal: &Refusal,
-    back: &str,
-) -> AppResult<HttpResponse> {
+fn refused(page: PageContext, refusal: &Refusal, back: &str) -> AppResult<HttpResponse> {
     let status = match refusal {
         Refusal::NotYourStay => StatusCode::FORBIDDEN,
         Refusal::AlreadyReviewed => StatusCode::CONFLICT,
@@ -67,7 +62,6 @@ fn refused(
     };
     let message = refusal.to_string();
     web_refused::respond(
-        req,
         page,
         &web_refused::Refusal {
             status,
@@ -94,7 +88,6 @@ async fn check(
 
 async fn show(
     side: Side,
-    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
@@ -104,7 +97,7 @@ async fn show(
     let (action, back) = paths(side, booking_id);
     let stay = match check(&state, user.0.id, side, booking_id).await? {
         Ok(stay) => stay,
-        Err(refusal) => return refused(&req, page, &refusal, &back),
+        Err(refusal) => return refused(page, &refusal, &back),
     };
     let html = WritePage {
         page,
@@ -121,7 +114,6 @@ async fn show(
 
 async fn submit(
     side: Side,
-    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     session: Session,
@@ -133,7 +125,7 @@ async fn submit(
     let (action, back) = paths(side, booking_id);
     let stay = match check(&state, user.0.id, side, booking_id).await? {
         Ok(stay) => stay,
-        Err(refusal) => return refused(&req, page, &refusal, &back),
+        Err(refusal) => return refused(page, &refusal, &back),
     };
     let form = form.into_inner();
     let mut errors = FormErrors::new();
@@ -161,32 +153,29 @@ async fn submit(
             flash::push(&session, FlashKind::Success, message);
             Ok(web_forms::see_other(&back))
         }
-        Err(refusal) => refused(&req, page, &refusal, &back),
+        Err(refusal) => refused(page, &refusal, &back),
     }
 }
 
 async fn show_guest(
-    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    show(Side::Guest, req, user, page, state, id).await
+    show(Side::Guest, user, page, state, id).await
 }
 
 async fn show_host(
-    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    show(Side::Host, req, user, page, state, id).await
+    show(Side::Host, user, page, state, id).await
 }
 
 async fn submit_guest(
-    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     session: Session,
@@ -194,11 +183,10 @@ async fn submit_guest(
     id: web::Path<i64>,
     form: web::Form<ReviewForm>,
 ) -> AppResult<HttpResponse> {
-    submit(Side::Guest, req, user, page, session, state, id, form).await
+    submit(Side::Guest, user, page, session, state, id, form).await
 }
 
 async fn submit_host(
-    req: HttpRequest,
     user: SignedIn,
     page: PageContext,
     session: Session,
@@ -206,7 +194,7 @@ async fn submit_host(
     id: web::Path<i64>,
     form: web::Form<ReviewForm>,
 ) -> AppResult<HttpResponse> {
-    submit(Side::Host, req, user, page, session, state, id, form).await
+    submit(Side::Host, user, page, session, state, id, form).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

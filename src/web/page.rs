@@ -18,6 +18,8 @@ pub struct PageContext {
     /// The search box keeps what was searched.
     pub search_location: String,
     pub development: bool,
+    /// The request came from htmx, which expects a fragment rather than a whole page.
+    pub htmx: bool,
     session: Option<Session>,
     /// A visitor's CSRF token (see `csrf`): no session row is written for it.
     anonymous: Option<csrf::AnonymousToken>,
@@ -61,6 +63,7 @@ impl PageContext {
             flashes: Vec::new(),
             search_location: String::new(),
             development,
+            htmx: false,
             session,
             anonymous: None,
         }
@@ -82,6 +85,7 @@ impl PageContext {
             flashes: flash::take(&session),
             search_location,
             development: !state.config.is_production(),
+            htmx: super::is_htmx(&req),
             session: Some(session),
             anonymous,
         })

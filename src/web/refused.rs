@@ -2,10 +2,10 @@
 //! too late, …). It says what happened and why, and offers the way back (and, when there is
 //! one, the way forward). htmx requests get the same message as a fragment.
 
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode};
+use actix_web::{HttpResponse, http::StatusCode};
 use askama::Template;
 
-use super::{forms, is_htmx, page::PageContext};
+use super::{forms, page::PageContext};
 use crate::errors::AppResult;
 
 /// What the refused page says.
@@ -36,8 +36,8 @@ struct RefusedFragment<'a> {
 }
 
 /// The refused page (a fragment for htmx) with the refusal's status.
-pub fn respond(req: &HttpRequest, page: PageContext, refusal: &Refusal) -> AppResult<HttpResponse> {
-    let html = if is_htmx(req) {
+pub fn respond(page: PageContext, refusal: &Refusal) -> AppResult<HttpResponse> {
+    let html = if page.htmx {
         RefusedFragment {
             refusal,
             status: refusal.status.as_u16(),
