@@ -1,13 +1,15 @@
 //! Search: `/search` with its filters, and the listing cards that search, the home page and
-//! the wishlist share.
+//! the wishlist share. [`params`] parses what was typed, [`query`] is the search statement,
+//! [`service`] what search and the home page ask, `html` the HTML door.
 
 pub mod amenities;
 pub mod cards;
-mod handlers;
+mod html;
 mod links;
 pub mod params;
 pub mod places;
 pub mod query;
+pub mod service;
 pub mod sort;
 pub mod view;
 
@@ -15,5 +17,5 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::Data::new(amenities::AmenityCatalog::default()));
-    handlers::configure(cfg);
+    html::configure(cfg);
 }

@@ -37,7 +37,7 @@ use crate::{
         self, DbPool,
         sql::{Bind, SqlBuilder},
     },
-    errors::AppResult,
+    service::ServiceResult,
 };
 
 /// Currencies without a minor unit (as `money::exponent` says).
@@ -250,7 +250,7 @@ pub async fn search(
     pool: &DbPool,
     places: &PlaceDirectory,
     filters: &SearchFilters,
-) -> AppResult<SearchPage> {
+) -> ServiceResult<SearchPage> {
     let mut conn = db::connection(search_pool).await?;
     let scope = scope(filters, async |words| places.named(&mut conn, words).await).await?;
     let statement = statement(&scope, filters).build::<CardSql>();

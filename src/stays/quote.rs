@@ -9,7 +9,7 @@ use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 
 use super::{
-    details,
+    model as details,
     stay::{Guests, StayDates, earliest_today},
 };
 use crate::{
