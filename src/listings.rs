@@ -6,17 +6,15 @@
 //!   [`amenities`] (the one amenity catalogue), [`photos`] and [`calendar`] (rows and queries of
 //!   photos and calendar entries), [`month_grid`] (the one month view of a calendar, for hosts
 //!   and guests).
-//! - [`forms`]: raw listing input and its checked [`forms::ListingInput`]; [`block_dates`]:
-//!   dates a host asks to block.
+//! - [`forms`]: raw listing input and its checked [`forms::ListingInput`];
+//!   [`forms::block_dates`]: dates a host asks to block.
 //! - [`service`]: the rules, each taking the acting party and checking it (a verified host, and
 //!   the listing theirs); [`service::photos`] with the photo pipeline of [`uploads`] (bytes in),
 //!   [`service::calendar`].
 //! - `html`: the HTML door, the `/host…` pages (`html/host/*.rs`).
 
 pub mod amenities;
-pub mod block_dates;
 pub mod calendar;
-mod fields;
 pub mod forms;
 mod html;
 pub mod model;
@@ -24,6 +22,8 @@ pub mod month_grid;
 pub mod photos;
 pub mod service;
 pub mod uploads;
+
+pub use forms::block_dates;
 
 use actix_web::web;
 

@@ -6,12 +6,13 @@
 //! folder is everything a guest sees of a listing, so that a newcomer looking for the listing
 //! page or the wishlist finds them here, and the host's pages under `listings/html/host/`.
 //!
-//! - [`stay`]: the dates and guests of a stay as typed; [`quote`]: the rules a stay must meet and
-//!   its price.
+//! - [`forms`]: the stay as typed; [`stay`]: its dates and guests, checked; [`quote`]: the
+//!   rules a stay must meet and its price.
 //! - [`model`]: the queries (the page's details in one query, availability, the wishlist).
 //! - [`service`]: what the actor may see (published listings, or their own) and save.
 //! - `html`: the HTML door (`/listings/{id}`, its quote, `/wishlist`).
 
+pub mod forms;
 mod html;
 pub mod model;
 pub mod quote;

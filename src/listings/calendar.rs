@@ -188,7 +188,7 @@ pub async fn lock_listing(
 }
 
 /// Closes the nights `[dates.start, dates.end)` of a listing; returns the entry's id. The
-/// caller has checked the dates (see [`super::block_dates`]) and that the listing is the host's.
+/// caller has checked the dates (see [`super::forms::block_dates`]) and that the listing is the host's.
 pub async fn block(
     conn: &mut AsyncPgConnection,
     listing_id: i64,

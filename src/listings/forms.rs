@@ -1,14 +1,16 @@
 //! The listing form: raw input exactly as typed ([`ListingForm`], all text, so reading it never
 //! fails and nothing typed is lost) and its conversion into a checked [`ListingInput`], which
-//! collects a message per wrong field. Field names are fixed by DESIGN.md §3.
+//! collects a message per wrong field. Field names are fixed by DESIGN.md §3. The dates a host
+//! blocks are parsed by [`block_dates`]; [`fields`] holds the parsers of single fields.
 
 use chrono::{NaiveTime, Timelike};
 use chrono_tz::Tz;
 
-use super::{
-    fields::{self, Bounds},
-    model::{self, CancellationPolicy, Listing, PropertyType},
-};
+pub mod block_dates;
+pub(crate) mod fields;
+
+use self::fields::Bounds;
+use super::model::{self, CancellationPolicy, Listing, PropertyType};
 use crate::{money, service::FieldErrors as FormErrors};
 
 /// Most amenity values read from one form (the catalogue is smaller; more is tampering).

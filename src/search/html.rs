@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::{
     amenities::AmenityCatalog,
-    params::RawSearch,
+    forms::RawSearch,
     service::{self, Results, Sources},
     view::SearchView,
 };

@@ -29,7 +29,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{
     cards::{CardRow, CardSql, card_columns},
-    params::{PAGE_SIZE, SearchFilters, Sort},
+    forms::{PAGE_SIZE, SearchFilters, Sort},
     places::{self, Named, PlaceDirectory},
 };
 use crate::{
@@ -302,7 +302,7 @@ pub async fn featured(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{amenities::Amenity, params::RawSearch};
+    use crate::search::{amenities::Amenity, forms::RawSearch};
 
     #[test]
     fn zero_decimal_currencies_match_the_money_module() {

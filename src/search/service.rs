@@ -9,7 +9,7 @@ use diesel_async::AsyncPgConnection;
 use super::{
     amenities::{Amenity, AmenityCatalog},
     cards::{self, ListingCard},
-    params::{RawSearch, SearchFilters},
+    forms::{RawSearch, SearchFilters},
     query,
 };
 use crate::{

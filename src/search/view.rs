@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{
     amenities::Amenity,
     cards::ListingCard,
-    params::{RawSearch, SearchFilters, Sort},
+    forms::{RawSearch, SearchFilters, Sort},
 };
 use crate::{listings::model::PROPERTY_TYPES, web::forms::FormErrors};
 

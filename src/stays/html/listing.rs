@@ -108,6 +108,8 @@ async fn quote_fragment(
     req: HttpRequest,
     actor: Actor,
     path: web::Path<ListingId>,
+    // Extracted as before this door was thinned (it sets up the session's CSRF token).
+    _page: PageContext,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
     let stay = StayQuery::from_query(req.query_string());

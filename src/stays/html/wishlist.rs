@@ -112,7 +112,10 @@ async fn show(
         .map_err(|error| match error {
             // Visitors log in and come back here.
             ServiceError::SignInRequired => AppError::SignInRequired {
-                next: req.path().to_string(),
+                next: match req.query_string() {
+                    "" => req.path().to_string(),
+                    query => format!("{}?{query}", req.path()),
+                },
             },
             other => other.into(),
         })?;

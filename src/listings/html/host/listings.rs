@@ -10,8 +10,7 @@ use crate::{
     errors::AppResult,
     listings::{
         amenities::Amenity,
-        fields::COMMON_TIMEZONES,
-        forms::{ListingForm, ListingInput},
+        forms::{ListingForm, ListingInput, fields::COMMON_TIMEZONES},
         model::{self, HostListing, Listing},
         service::{self, FormData},
     },
