@@ -11,7 +11,6 @@ pub mod places;
 pub mod query;
 pub mod service;
 pub mod sort;
-pub mod view;
 
 /// The old name of [`forms`], kept for callers outside search.
 pub use forms as params;

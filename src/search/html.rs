@@ -1,14 +1,16 @@
 //! The HTML door of search: `GET /search`, the full page, or (for htmx) only the results
 //! fragment.
 
+mod view;
+
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 
+use self::view::SearchView;
 use super::{
     amenities::AmenityCatalog,
     forms::RawSearch,
     service::{self, Results, Sources},
-    view::SearchView,
 };
 use crate::{
     errors::AppResult,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{
+use crate::search::{
     amenities::Amenity,
     cards::ListingCard,
     forms::{RawSearch, SearchFilters, Sort},
