@@ -6,7 +6,6 @@ pub mod deletion;
 pub mod domain;
 pub mod email_change;
 pub mod emails;
-mod hosting;
 mod login;
 pub mod model;
 pub mod passwords;
@@ -194,5 +193,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     profile::configure(cfg);
     security::configure(cfg);
     undo::configure(cfg);
-    hosting::configure(cfg);
 }

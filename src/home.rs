@@ -5,10 +5,8 @@ use askama::Template;
 
 use crate::{
     errors::AppResult,
-    search::{
-        cards::{self, ListingCard},
-        query,
-    },
+    search::{cards::ListingCard, service},
+    service::Actor,
     web::{AppState, forms, page::PageContext},
 };
 
@@ -23,15 +21,12 @@ struct HomePage {
 }
 
 async fn home(page: PageContext, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let actor = page
+        .user
+        .as_ref()
+        .map_or(Actor::Visitor, |user| user.actor());
     let mut conn = crate::db::connection(&state.pool).await?;
-    let mut featured: Vec<ListingCard> = query::featured(&mut conn, FEATURED)
-        .await?
-        .into_iter()
-        .map(|row| ListingCard::from_row(row, None))
-        .collect();
-    if let Some(user) = &page.user {
-        cards::mark_saved(&mut conn, user.id, &mut featured).await?;
-    }
+    let featured = service::featured(&mut conn, &actor, FEATURED).await?;
     drop(conn);
     let html = HomePage { page, featured }.render()?;
     Ok(forms::html(StatusCode::OK, html))

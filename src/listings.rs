@@ -1,25 +1,32 @@
-//! Listings: the host's management pages (create, edit, photos, calendar) and the model that
-//! search, the listing page and bookings share.
+//! Listings, the host side: a host creates and edits listings, their photos and calendar, and
+//! publishes or unlists them; and the model that search, the guest's listing page (`stays`)
+//! and bookings share.
 //!
-//! Reusable without HTTP: [`model`] (rows, vocabularies, a host's listings), [`amenities`] and
-//! [`photos`] (queries), [`calendar`] (entries of a listing's calendar: load, block, unblock),
-//! [`block_dates`] (dates a host asks to block), [`month_grid`] (the month view of entries), [`form`] (raw listing input and its
-//! conversion into a [`form::ListingInput`]) and [`service`] (rules and transactions).
+//! - [`model`]: rows, vocabularies (status, property type, cancellation policy), queries;
+//!   [`amenities`] (the one amenity catalogue), [`photos`] and [`calendar`] (rows and queries of
+//!   photos and calendar entries), [`month_grid`] (the one month view of a calendar, for hosts
+//!   and guests).
+//! - [`forms`]: raw listing input and its checked [`forms::ListingInput`];
+//!   [`forms::block_dates`]: dates a host asks to block.
+//! - [`service`]: the rules, each taking the acting party and checking it (a verified host, and
+//!   the listing theirs); [`service::photos`] with the photo pipeline of [`uploads`] (bytes in),
+//!   [`service::calendar`].
+//! - `html`: the HTML door, the `/host…` pages (`html/host/*.rs`).
 
 pub mod amenities;
-pub mod block_dates;
 pub mod calendar;
-mod fields;
-pub mod form;
-mod host;
+pub mod forms;
+mod html;
 pub mod model;
 pub mod month_grid;
 pub mod photos;
 pub mod service;
 pub mod uploads;
 
+pub use forms::block_dates;
+
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    host::configure(cfg);
+    html::configure(cfg);
 }

@@ -1,19 +1,23 @@
 //! Search: `/search` with its filters, and the listing cards that search, the home page and
-//! the wishlist share.
+//! the wishlist share. [`forms`] parses what was typed, [`query`] is the search statement,
+//! [`service`] what search and the home page ask, `html` the HTML door.
 
 pub mod amenities;
 pub mod cards;
-mod handlers;
+pub mod forms;
+mod html;
 mod links;
-pub mod params;
 pub mod places;
 pub mod query;
+pub mod service;
 pub mod sort;
-pub mod view;
+
+/// The old name of [`forms`], kept for callers outside search.
+pub use forms as params;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::Data::new(amenities::AmenityCatalog::default()));
-    handlers::configure(cfg);
+    html::configure(cfg);
 }

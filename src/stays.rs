@@ -1,17 +1,26 @@
-//! Stays as guests see them: the listing page with its calendar and live price quote, and
-//! the wishlist. Booking itself (`POST /listings/{id}/book`) belongs to `bookings`.
+//! Stays, the guest side of a listing: its public page with the calendar and live price quote,
+//! and the wishlist. Booking itself (`POST /listings/{id}/book`) belongs to `bookings`.
+//!
+//! Why a feature of its own rather than a part of `listings`: `listings` is the host's side
+//! (creating, editing, photos, calendar) and the shared model ([`crate::listings::model`]); this
+//! folder is everything a guest sees of a listing, so that a newcomer looking for the listing
+//! page or the wishlist finds them here, and the host's pages under `listings/html/host/`.
+//!
+//! - [`forms`]: the stay as typed; [`stay`]: its dates and guests, checked; [`quote`]: the
+//!   rules a stay must meet and its price.
+//! - [`model`]: the queries (the page's details in one query, availability, the wishlist).
+//! - [`service`]: what the actor may see (published listings, or their own) and save.
+//! - `html`: the HTML door (`/listings/{id}`, its quote, `/wishlist`).
 
-pub mod calendar;
-pub mod details;
-mod page;
+pub mod forms;
+mod html;
+pub mod model;
 pub mod quote;
+pub mod service;
 pub mod stay;
-mod view;
-pub mod wishlist;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    page::configure(cfg);
-    wishlist::configure(cfg);
+    html::configure(cfg);
 }

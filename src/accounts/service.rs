@@ -364,14 +364,18 @@ pub async fn set_avatar(
     Ok(previous)
 }
 
-/// Makes a verified user a host.
-pub async fn become_host(conn: &mut AsyncPgConnection, user: &User) -> Result<(), AppError> {
-    if !user.is_verified() {
-        return Err(AppError::Forbidden(
-            "Please confirm your email address before you start hosting.".into(),
+/// Makes the acting member a host; their email address must be confirmed first.
+pub async fn become_host(
+    conn: &mut AsyncPgConnection,
+    actor: &crate::service::Actor,
+) -> crate::service::ServiceResult<()> {
+    let member = actor.member()?;
+    if !member.email_verified {
+        return Err(crate::service::ServiceError::not_allowed(
+            "Please confirm your email address before you start hosting.",
         ));
     }
-    diesel::update(users::table.find(user.id))
+    diesel::update(users::table.find(member.id))
         .set((users::is_host.eq(true), users::updated_at.eq(Utc::now())))
         .execute(conn)
         .await?;

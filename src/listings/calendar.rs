@@ -15,13 +15,23 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::schema::{calendar_entries, listings};
 
-/// `kind` of an entry the host made to close dates.
-pub const BLOCKED: &str = "blocked";
-/// `kind` of an entry that holds a booking's dates.
-pub const BOOKING: &str = "booking";
-/// `kind` of an entry that holds the nights a pending change of a booking's dates adds, until
-/// the difference is paid (see `bookings::pending_change`).
-pub const CHANGE_HOLD: &str = "change_hold";
+crate::text_enum! {
+    /// `calendar_entries.kind`: who holds the nights.
+    pub enum CalendarEntryKind {
+        /// The host closed the dates.
+        Blocked = "blocked",
+        /// A booking's stay.
+        Booking = "booking",
+        /// The nights a pending change of a booking's dates adds, until the difference is paid
+        /// (see `bookings::pending_change`).
+        ChangeHold = "change_hold",
+    }
+}
+
+/// The spellings, for SQL written as text.
+pub const BLOCKED: &str = CalendarEntryKind::Blocked.as_str();
+pub const BOOKING: &str = CalendarEntryKind::Booking.as_str();
+pub const CHANGE_HOLD: &str = CalendarEntryKind::ChangeHold.as_str();
 
 /// One entry of the calendar, with its dates as `[start, end)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,19 +40,22 @@ pub struct CalendarEntry {
     pub listing_id: i64,
     pub start: NaiveDate,
     pub end: NaiveDate,
-    pub kind: String,
+    pub kind: CalendarEntryKind,
     pub booking_id: Option<i64>,
     pub note: String,
 }
 
 impl CalendarEntry {
     pub fn is_blocked(&self) -> bool {
-        self.kind == BLOCKED
+        self.kind == CalendarEntryKind::Blocked
     }
 
     /// Nights a booking holds: its stay, or the nights a pending change of its dates adds.
     pub fn is_booking(&self) -> bool {
-        self.kind == BOOKING || self.kind == CHANGE_HOLD
+        matches!(
+            self.kind,
+            CalendarEntryKind::Booking | CalendarEntryKind::ChangeHold
+        )
     }
 
     /// Whether the night of `date` is taken by this entry.
@@ -64,7 +77,7 @@ type EntryRow = (
     i64,
     i64,
     (Bound<NaiveDate>, Bound<NaiveDate>),
-    String,
+    CalendarEntryKind,
     Option<i64>,
     String,
 );
@@ -175,7 +188,7 @@ pub async fn lock_listing(
 }
 
 /// Closes the nights `[dates.start, dates.end)` of a listing; returns the entry's id. The
-/// caller has checked the dates (see [`super::block_dates`]) and that the listing is the host's.
+/// caller has checked the dates (see [`super::forms::block_dates`]) and that the listing is the host's.
 pub async fn block(
     conn: &mut AsyncPgConnection,
     listing_id: i64,
@@ -189,7 +202,7 @@ pub async fn block(
                 .values((
                     calendar_entries::listing_id.eq(listing_id),
                     calendar_entries::stay.eq(dates.clone()),
-                    calendar_entries::kind.eq(BLOCKED),
+                    calendar_entries::kind.eq(CalendarEntryKind::Blocked),
                     calendar_entries::note.eq(note),
                 ))
                 .returning(calendar_entries::id)
@@ -219,7 +232,7 @@ pub async fn unblock(
         calendar_entries::table
             .filter(calendar_entries::id.eq(entry_id))
             .filter(calendar_entries::listing_id.eq(listing_id))
-            .filter(calendar_entries::kind.eq(BLOCKED)),
+            .filter(calendar_entries::kind.eq(CalendarEntryKind::Blocked)),
     )
     .execute(conn)
     .await?;
@@ -248,7 +261,7 @@ mod tests {
                 Bound::Included(d("2027-01-10")),
                 Bound::Excluded(d("2027-01-12")),
             ),
-            BLOCKED.into(),
+            CalendarEntryKind::Blocked,
             None,
             String::new(),
         ));

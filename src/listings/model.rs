@@ -13,75 +13,162 @@ use crate::{
     schema::{listing_photos, listings},
 };
 
-/// Property types offered in forms: (value, label).
-pub const PROPERTY_TYPES: [(&str, &str); 8] = [
-    ("apartment", "Apartment"),
-    ("house", "House"),
-    ("cabin", "Cabin"),
-    ("villa", "Villa"),
-    ("cottage", "Cottage"),
-    ("loft", "Loft"),
-    ("room", "Private room"),
-    ("other", "Other"),
-];
-
-/// Cancellation policies: (value, label, explanation). See DESIGN.md §4.
-pub const CANCELLATION_POLICIES: [(&str, &str, &str); 3] = [
-    (
-        "flexible",
-        "Flexible",
-        "Full refund until 24 hours before check-in.",
-    ),
-    (
-        "moderate",
-        "Moderate",
-        "Full refund until 5 days before check-in, then 50% of the nights.",
-    ),
-    (
-        "strict",
-        "Strict",
-        "50% refund until 7 days before check-in, then no refund.",
-    ),
-];
-
-pub fn property_type_label(value: &str) -> &'static str {
-    PROPERTY_TYPES
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map(|(_, label)| *label)
-        .unwrap_or("Other")
+crate::text_enum! {
+    /// `listings.status`: only published listings are visible to guests.
+    pub enum ListingStatus {
+        Draft = "draft",
+        Published = "published",
+        Unlisted = "unlisted",
+    }
 }
 
+crate::text_enum! {
+    /// `listings.property_type`.
+    pub enum PropertyType {
+        Apartment = "apartment",
+        House = "house",
+        Cabin = "cabin",
+        Villa = "villa",
+        Cottage = "cottage",
+        Loft = "loft",
+        Room = "room",
+        Other = "other",
+    }
+}
+
+crate::text_enum! {
+    /// `listings.cancellation_policy` (and the copy a booking keeps). See DESIGN.md §4.
+    pub enum CancellationPolicy {
+        Flexible = "flexible",
+        Moderate = "moderate",
+        Strict = "strict",
+    }
+}
+
+/// Rows and tests compare a vocabulary with its spelling (`assert_eq!(row.status, "draft")`).
+macro_rules! compares_with_text {
+    ($($name:ident),+) => {$(
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+    )+};
+}
+
+compares_with_text!(ListingStatus, PropertyType, CancellationPolicy);
+
+impl PropertyType {
+    /// How forms and cards name it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            PropertyType::Apartment => "Apartment",
+            PropertyType::House => "House",
+            PropertyType::Cabin => "Cabin",
+            PropertyType::Villa => "Villa",
+            PropertyType::Cottage => "Cottage",
+            PropertyType::Loft => "Loft",
+            PropertyType::Room => "Private room",
+            PropertyType::Other => "Other",
+        }
+    }
+}
+
+impl CancellationPolicy {
+    pub const fn label(self) -> &'static str {
+        match self {
+            CancellationPolicy::Flexible => "Flexible",
+            CancellationPolicy::Moderate => "Moderate",
+            CancellationPolicy::Strict => "Strict",
+        }
+    }
+
+    pub const fn explanation(self) -> &'static str {
+        match self {
+            CancellationPolicy::Flexible => "Full refund until 24 hours before check-in.",
+            CancellationPolicy::Moderate => {
+                "Full refund until 5 days before check-in, then 50% of the nights."
+            }
+            CancellationPolicy::Strict => {
+                "50% refund until 7 days before check-in, then no refund."
+            }
+        }
+    }
+}
+
+impl ListingStatus {
+    /// How people read a status.
+    pub const fn label(self) -> &'static str {
+        match self {
+            ListingStatus::Published => "Published",
+            ListingStatus::Unlisted => "Unlisted",
+            ListingStatus::Draft => "Draft",
+        }
+    }
+
+    /// The badge modifier of a status (`badge--success`, …).
+    pub const fn badge(self) -> &'static str {
+        match self {
+            ListingStatus::Published => "badge--success",
+            ListingStatus::Unlisted => "badge--warning",
+            ListingStatus::Draft => "badge--neutral",
+        }
+    }
+}
+
+/// Property types offered in forms: (value, label), from [`PropertyType`].
+pub const PROPERTY_TYPES: [(&str, &str); 8] = {
+    let mut table = [("", ""); 8];
+    let mut i = 0;
+    while i < table.len() {
+        let kind = PropertyType::ALL[i];
+        table[i] = (kind.as_str(), kind.label());
+        i += 1;
+    }
+    table
+};
+
+/// Cancellation policies: (value, label, explanation), from [`CancellationPolicy`].
+pub const CANCELLATION_POLICIES: [(&str, &str, &str); 3] = {
+    let mut table = [("", "", ""); 3];
+    let mut i = 0;
+    while i < table.len() {
+        let policy = CancellationPolicy::ALL[i];
+        table[i] = (policy.as_str(), policy.label(), policy.explanation());
+        i += 1;
+    }
+    table
+};
+
+/// The label of a property type spelled `value` ("Other" for an unknown one).
+pub fn property_type_label(value: &str) -> &'static str {
+    PropertyType::parse(value).map_or("Other", PropertyType::label)
+}
+
+/// The label of a policy spelled `value` (bookings keep their copy as text).
 pub fn policy_label(value: &str) -> &'static str {
-    CANCELLATION_POLICIES
-        .iter()
-        .find(|(v, _, _)| *v == value)
-        .map(|(_, label, _)| *label)
-        .unwrap_or("Moderate")
+    CancellationPolicy::parse(value).map_or("Moderate", CancellationPolicy::label)
 }
 
 pub fn policy_explanation(value: &str) -> &'static str {
-    CANCELLATION_POLICIES
-        .iter()
-        .find(|(v, _, _)| *v == value)
-        .map(|(_, _, text)| *text)
-        .unwrap_or("")
+    CancellationPolicy::parse(value).map_or("", CancellationPolicy::explanation)
 }
-
-/// Listing statuses: only `published` listings are visible to guests.
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
-pub const UNLISTED: &str = "unlisted";
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = listings, check_for_backend(diesel::pg::Pg))]
 pub struct Listing {
     pub id: i64,
     pub host_id: i64,
-    pub status: String,
+    pub status: ListingStatus,
     pub title: String,
     pub description: String,
-    pub property_type: String,
+    pub property_type: PropertyType,
     pub address: String,
     pub city: String,
     pub region: String,
@@ -104,7 +191,7 @@ pub struct Listing {
     pub min_nights: i32,
     pub max_nights: i32,
     pub instant_book: bool,
-    pub cancellation_policy: String,
+    pub cancellation_policy: CancellationPolicy,
     pub review_count: i32,
     pub rating_sum: i32,
     pub cleanliness_sum: i32,
@@ -122,7 +209,7 @@ pub struct Listing {
 
 impl Listing {
     pub fn is_published(&self) -> bool {
-        self.status == PUBLISHED
+        self.status == ListingStatus::Published
     }
 
     /// The listing's time zone (UTC if the stored name is unknown, which forms prevent).
@@ -198,29 +285,11 @@ pub async fn find_owned(
 
 impl Listing {
     pub fn status_label(&self) -> &'static str {
-        status_label(&self.status)
+        self.status.label()
     }
 
     pub fn status_badge(&self) -> &'static str {
-        status_badge(&self.status)
-    }
-}
-
-/// How people read a status.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        PUBLISHED => "Published",
-        UNLISTED => "Unlisted",
-        _ => "Draft",
-    }
-}
-
-/// The badge modifier of a status (`badge--success`, …).
-pub fn status_badge(status: &str) -> &'static str {
-    match status {
-        PUBLISHED => "badge--success",
-        UNLISTED => "badge--warning",
-        _ => "badge--neutral",
+        self.status.badge()
     }
 }
 
@@ -231,7 +300,7 @@ pub const HOST_LISTINGS_LIMIT: i64 = 200;
 #[derive(Clone, Debug, Queryable)]
 pub struct HostListing {
     pub id: i64,
-    pub status: String,
+    pub status: ListingStatus,
     pub title: String,
     pub city: String,
     pub country: String,
@@ -243,15 +312,15 @@ pub struct HostListing {
 
 impl HostListing {
     pub fn status_label(&self) -> &'static str {
-        status_label(&self.status)
+        self.status.label()
     }
 
     pub fn status_badge(&self) -> &'static str {
-        status_badge(&self.status)
+        self.status.badge()
     }
 
     pub fn is_published(&self) -> bool {
-        self.status == PUBLISHED
+        self.status == ListingStatus::Published
     }
 
     pub fn price(&self) -> String {

@@ -1,5 +1,8 @@
-//! The month view of a listing's calendar: weeks from Monday, each day free, blocked, booked or
-//! past. Pure functions over [`CalendarEntry`] values, shared by every calendar on the site.
+//! The month view of a listing's calendar, the one definition for every calendar on the site:
+//! weeks from Monday, each day free, blocked, booked or past. Pure functions over
+//! [`CalendarEntry`] values. The host's calendar tells blocks from bookings; guests (the listing
+//! page, [`guest_months`]) see only what they can book: a day is free or unavailable, and the
+//! nights of the stay being quoted are marked.
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 
@@ -49,6 +52,8 @@ pub struct Day {
     pub date: NaiveDate,
     pub state: DayState,
     pub today: bool,
+    /// A night of the stay a guest is looking at (guests' calendars only).
+    pub selected: bool,
 }
 
 impl Day {
@@ -72,6 +77,37 @@ impl Day {
 
     pub fn iso(&self) -> String {
         self.date.format("%Y-%m-%d").to_string()
+    }
+
+    /// What a guest may know of the day: booked and blocked nights are alike "unavailable".
+    fn guest_state(&self) -> (&'static str, &'static str) {
+        match self.state {
+            DayState::Past => ("past", "past"),
+            DayState::Blocked | DayState::Booked => ("blocked", "unavailable"),
+            DayState::Free => ("free", "available"),
+        }
+    }
+
+    /// The CSS classes of the day on a guest's calendar (`calendar__day--selected` …).
+    pub fn guest_class(&self) -> String {
+        let mut class = format!("calendar__day calendar__day--{}", self.guest_state().0);
+        if self.selected {
+            class.push_str(" calendar__day--selected");
+        }
+        if self.today {
+            class.push_str(" calendar__day--today");
+        }
+        class
+    }
+
+    /// What a screen reader says on a guest's calendar: "Monday 3 March 2027, available".
+    pub fn guest_label(&self) -> String {
+        format!(
+            "{}, {}{}",
+            self.long_date(),
+            self.guest_state().1,
+            if self.selected { ", in your stay" } else { "" }
+        )
     }
 }
 
@@ -160,6 +196,7 @@ pub fn months(
                     date,
                     state: state_of(date, today, entries),
                     today: date == today,
+                    selected: false,
                 })
                 .collect();
             Month {
@@ -169,6 +206,30 @@ pub fn months(
             }
         })
         .collect()
+}
+
+/// Months a guest sees on a listing page: [`GUEST_MONTHS`] from `today`'s month, the nights
+/// `[stay.start, stay.end)` of the stay being quoted marked as selected.
+pub fn guest_months(
+    today: NaiveDate,
+    entries: &[CalendarEntry],
+    stay: Option<std::ops::Range<NaiveDate>>,
+) -> Vec<Month> {
+    let mut grid = months(month_of(today), GUEST_MONTHS, today, entries);
+    if let Some(stay) = stay {
+        for day in grid.iter_mut().flat_map(|month| month.days.iter_mut()) {
+            day.selected = stay.contains(&day.date);
+        }
+    }
+    grid
+}
+
+/// Months on a listing page.
+pub const GUEST_MONTHS: u32 = 3;
+
+/// `[from, to)` of the months on a listing page (what to load from the database).
+pub fn guest_window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    window(month_of(today), GUEST_MONTHS)
 }
 
 fn state_of(date: NaiveDate, today: NaiveDate, entries: &[CalendarEntry]) -> DayState {
@@ -188,20 +249,20 @@ fn state_of(date: NaiveDate, today: NaiveDate, entries: &[CalendarEntry]) -> Day
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::listings::calendar::{BLOCKED, BOOKING};
+    use crate::listings::calendar::CalendarEntryKind::{self, Blocked, Booking};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn entry(kind: &str, start: &str, end: &str) -> CalendarEntry {
+    fn entry(kind: CalendarEntryKind, start: &str, end: &str) -> CalendarEntry {
         CalendarEntry {
             id: 1,
             listing_id: 1,
             start: d(start),
             end: d(end),
-            kind: kind.into(),
-            booking_id: (kind == BOOKING).then_some(7),
+            kind,
+            booking_id: (kind == Booking).then_some(7),
             note: String::new(),
         }
     }
@@ -209,8 +270,8 @@ mod tests {
     #[test]
     fn days_take_the_state_of_their_entries() {
         let entries = [
-            entry(BLOCKED, "2027-03-10", "2027-03-12"),
-            entry(BOOKING, "2027-03-20", "2027-03-22"),
+            entry(Blocked, "2027-03-10", "2027-03-12"),
+            entry(Booking, "2027-03-20", "2027-03-22"),
         ];
         let grid = months(d("2027-03-01"), 2, d("2027-03-05"), &entries);
         assert_eq!(grid.len(), 2);
@@ -226,6 +287,26 @@ mod tests {
         assert_eq!(state(12), DayState::Free, "check-out day stays free");
         assert_eq!(state(21), DayState::Booked);
         assert_eq!(grid[1].leading_blanks, 3, "1 April 2027 is a Thursday");
+    }
+
+    #[test]
+    fn guests_see_taken_nights_as_unavailable_and_their_stay_selected() {
+        let today = d("2027-03-10");
+        let entries = [entry(Booking, "2027-03-12", "2027-03-14")];
+        let stay = d("2027-03-20")..d("2027-03-22");
+        let months = guest_months(today, &entries, Some(stay));
+        assert_eq!(months.len(), 3);
+        assert_eq!(months[0].title(), "March 2027");
+        assert_eq!(months[0].days.len(), 31);
+        let day = |n: usize| &months[0].days[n - 1];
+        assert!(day(9).guest_class().contains("--past"));
+        assert!(day(12).guest_class().contains("--blocked"));
+        assert_eq!(day(12).guest_label(), "Friday 12 March 2027, unavailable");
+        assert!(day(14).guest_class().contains("--free"), "check-out day");
+        assert!(day(20).guest_class().contains("--selected"));
+        assert!(!day(22).selected);
+        assert!(day(10).guest_class().ends_with("calendar__day--today"));
+        assert_eq!(guest_window(today), (d("2027-03-01"), d("2027-06-01")));
     }
 
     #[test]

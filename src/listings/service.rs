@@ -1,7 +1,10 @@
-//! Listing rules and transactions, shared by the host pages and (later) the APIs: create and
-//! update a listing together with its amenities, publish and unlist. Nothing here knows about
-//! HTTP; handlers parse input into a [`ListingInput`] and call these functions.
+//! Listing rules and transactions, the same for every door: who may see and change a host's
+//! listings ([`owned`]: a verified host, and the listing theirs — anyone else's id answers
+//! `NotFound`, so ids cannot be probed), creating and updating a listing with its amenities,
+//! publishing and unlisting, and the host's dashboard. Photos are in [`photos`], the host's
+//! calendar in [`calendar`]. Nothing here knows about HTTP.
 
+pub mod calendar;
 pub mod photos;
 
 use chrono::{DateTime, NaiveTime, Utc};
@@ -9,15 +12,19 @@ use diesel::{AsChangeset, ExpressionMethods, Insertable, QueryDsl, dsl::exists};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::{
-    amenities,
-    form::ListingInput,
-    model::{DRAFT, PUBLISHED, UNLISTED},
+    amenities::{self, Amenity},
+    forms::ListingInput,
+    model::{self, CancellationPolicy, HostListing, Listing, ListingStatus, PropertyType},
 };
 use crate::{
-    errors::{AppError, AppResult},
     schema::{listing_photos, listings},
     search::places::PlaceDirectory,
+    service::{Actor, ListingId, ServiceError, ServiceResult, UserId},
 };
+
+/// Why a listing cannot be published yet.
+pub const NO_PHOTO: &str =
+    "Add at least one photo before you publish: guests book places they can see.";
 
 /// The columns a host edits.
 #[derive(Insertable, AsChangeset)]
@@ -25,7 +32,7 @@ use crate::{
 struct ListingRow<'a> {
     title: &'a str,
     description: &'a str,
-    property_type: &'a str,
+    property_type: PropertyType,
     address: &'a str,
     city: &'a str,
     region: &'a str,
@@ -48,7 +55,7 @@ struct ListingRow<'a> {
     min_nights: i32,
     max_nights: i32,
     instant_book: bool,
-    cancellation_policy: &'a str,
+    cancellation_policy: CancellationPolicy,
     updated_at: DateTime<Utc>,
 }
 
@@ -86,26 +93,111 @@ impl<'a> From<&'a ListingInput> for ListingRow<'a> {
     }
 }
 
-/// Creates a draft listing of `host_id` with its amenities, in one transaction; returns its id.
-/// Its city, region and country may be a new place, which `places` then learns.
+/// The actor's own listing: a verified host, and the listing theirs. Another host's listing,
+/// or none, is `NotFound`; a member who is not a host is `NotAllowed`; a visitor must sign in.
+pub async fn owned(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+) -> ServiceResult<Listing> {
+    actor.host()?;
+    let listing = model::find(conn, listing_id.get())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    actor.owner(UserId::new(listing.host_id))?;
+    Ok(listing)
+}
+
+/// What the listing form needs: the listing (`None` while creating), the amenity catalogue and
+/// the slugs of the listing's amenities.
+pub struct FormData {
+    pub listing: Option<Listing>,
+    pub catalogue: Vec<Amenity>,
+    pub amenities: Vec<String>,
+}
+
+/// The form to create a listing (`listing_id` `None`) or to edit the actor's own.
+pub async fn form_data(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: Option<ListingId>,
+) -> ServiceResult<FormData> {
+    actor.host()?;
+    let listing = match listing_id {
+        Some(id) => Some(owned(conn, actor, id).await?),
+        None => None,
+    };
+    let catalogue = amenities::all(conn).await?;
+    let amenities = match &listing {
+        Some(listing) => amenities::of_listing(conn, listing.id)
+            .await?
+            .into_iter()
+            .map(|amenity| amenity.slug)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(FormData {
+        listing,
+        catalogue,
+        amenities,
+    })
+}
+
+/// The actor's listings, newest first (hosts only).
+pub async fn host_listings(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+) -> ServiceResult<Vec<HostListing>> {
+    let host = actor.host()?;
+    Ok(model::for_host(conn, host.id.get()).await?)
+}
+
+/// What `/host` shows a member: their listings once they host, else how to become a host.
+pub enum Dashboard {
+    Host(Vec<HostListing>),
+    /// Not a host yet; `verified` says whether they may become one now.
+    NotYetHost {
+        verified: bool,
+    },
+}
+
+/// The member's hosting dashboard. A host whose address is not confirmed still sees their own
+/// listings (they can do nothing else with them until they confirm it).
+pub async fn dashboard(conn: &mut AsyncPgConnection, actor: &Actor) -> ServiceResult<Dashboard> {
+    let member = actor.member()?;
+    if member.is_host {
+        Ok(Dashboard::Host(
+            model::for_host(conn, member.id.get()).await?,
+        ))
+    } else {
+        Ok(Dashboard::NotYetHost {
+            verified: member.email_verified,
+        })
+    }
+}
+
+/// Creates a draft listing of the actor (a verified host) with its amenities, in one
+/// transaction; returns its id. Its city, region and country may be a new place, which
+/// `places` then learns.
 pub async fn create(
     conn: &mut AsyncPgConnection,
+    actor: &Actor,
     places: &PlaceDirectory,
-    host_id: i64,
     input: &ListingInput,
-) -> AppResult<i64> {
+) -> ServiceResult<ListingId> {
+    let host = actor.host()?.id;
     let created = conn
-        .transaction::<_, AppError, _>(async |conn| {
+        .transaction::<_, ServiceError, _>(async |conn| {
             let id = diesel::insert_into(listings::table)
                 .values((
-                    listings::host_id.eq(host_id),
-                    listings::status.eq(DRAFT),
+                    listings::host_id.eq(host),
+                    listings::status.eq(ListingStatus::Draft),
                     ListingRow::from(input),
                 ))
                 .returning(listings::id)
-                .get_result::<i64>(conn)
+                .get_result::<ListingId>(conn)
                 .await?;
-            amenities::replace_for_listing(conn, id, &input.amenities).await?;
+            amenities::replace_for_listing(conn, id.get(), &input.amenities).await?;
             Ok(id)
         })
         .await;
@@ -113,25 +205,26 @@ pub async fn create(
     created
 }
 
-/// Saves a listing's details and amenities, in one transaction. The caller has checked that
-/// the listing is the host's. A new city, region or country may be a new place, which
-/// `places` then learns.
+/// Saves the details and amenities of the actor's own listing, in one transaction. A new
+/// city, region or country may be a new place, which `places` then learns.
 pub async fn update(
     conn: &mut AsyncPgConnection,
+    actor: &Actor,
     places: &PlaceDirectory,
-    listing_id: i64,
+    listing_id: ListingId,
     input: &ListingInput,
-) -> AppResult<()> {
+) -> ServiceResult<()> {
+    owned(conn, actor, listing_id).await?;
     let updated = conn
-        .transaction::<_, AppError, _>(async |conn| {
+        .transaction::<_, ServiceError, _>(async |conn| {
             let updated = diesel::update(listings::table.find(listing_id))
                 .set(ListingRow::from(input))
                 .execute(conn)
                 .await?;
             if updated == 0 {
-                return Err(AppError::NotFound);
+                return Err(ServiceError::NotFound);
             }
-            amenities::replace_for_listing(conn, listing_id, &input.amenities).await?;
+            amenities::replace_for_listing(conn, listing_id.get(), &input.amenities).await?;
             Ok(())
         })
         .await;
@@ -139,28 +232,12 @@ pub async fn update(
     updated
 }
 
-/// Why a listing cannot be published.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PublishRefusal {
-    NoPhoto,
-}
-
-impl PublishRefusal {
-    pub fn message(&self) -> &'static str {
-        match self {
-            PublishRefusal::NoPhoto => {
-                "Add at least one photo before you publish: guests book places they can see."
-            }
-        }
-    }
-}
-
 /// Locks a listing's row for the rest of the transaction (photo counts, cover and status
 /// change together) and returns its status and cover.
 pub(crate) async fn lock(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
-) -> AppResult<(String, Option<i64>)> {
+    listing_id: ListingId,
+) -> ServiceResult<(ListingStatus, Option<i64>)> {
     Ok(listings::table
         .find(listing_id)
         .select((listings::status, listings::cover_photo_id))
@@ -169,16 +246,19 @@ pub(crate) async fn lock(
         .await?)
 }
 
-/// Makes a draft or unlisted listing visible to guests. A listing needs a photo first;
-/// `published_at` keeps the date of the first publication.
+/// Makes the actor's draft or unlisted listing visible to guests, and returns it as it was
+/// before. A listing needs a photo first (`Refused` with [`NO_PHOTO`]); `published_at` keeps
+/// the date of the first publication.
 pub async fn publish(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
-) -> AppResult<Result<(), PublishRefusal>> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+    actor: &Actor,
+    listing_id: ListingId,
+) -> ServiceResult<Listing> {
+    let listing = owned(conn, actor, listing_id).await?;
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         let (status, _) = lock(conn, listing_id).await?;
-        if status == PUBLISHED {
-            return Ok(Ok(()));
+        if status == ListingStatus::Published {
+            return Ok(());
         }
         let has_photo: bool = diesel::select(exists(
             listing_photos::table.filter(listing_photos::listing_id.eq(listing_id)),
@@ -186,7 +266,7 @@ pub async fn publish(
         .get_result(conn)
         .await?;
         if !has_photo {
-            return Ok(Err(PublishRefusal::NoPhoto));
+            return Err(ServiceError::refused(NO_PHOTO));
         }
         let now = Utc::now();
         let first_published: Option<DateTime<Utc>> = listings::table
@@ -196,30 +276,36 @@ pub async fn publish(
             .await?;
         diesel::update(listings::table.find(listing_id))
             .set((
-                listings::status.eq(PUBLISHED),
+                listings::status.eq(ListingStatus::Published),
                 listings::published_at.eq(first_published.unwrap_or(now)),
                 listings::updated_at.eq(now),
             ))
             .execute(conn)
             .await?;
-        Ok(Ok(()))
+        Ok(())
     })
-    .await
+    .await?;
+    Ok(listing)
 }
 
-/// Hides a published listing from guests (existing bookings are not affected). Returns
-/// whether it was published.
-pub async fn unlist(conn: &mut AsyncPgConnection, listing_id: i64) -> AppResult<bool> {
+/// Hides the actor's published listing from guests (existing bookings are not affected).
+/// Returns the listing as it was and whether it was published.
+pub async fn unlist(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+) -> ServiceResult<(Listing, bool)> {
+    let listing = owned(conn, actor, listing_id).await?;
     let updated = diesel::update(
         listings::table
             .find(listing_id)
-            .filter(listings::status.eq(PUBLISHED)),
+            .filter(listings::status.eq(ListingStatus::Published)),
     )
     .set((
-        listings::status.eq(UNLISTED),
+        listings::status.eq(ListingStatus::Unlisted),
         listings::updated_at.eq(Utc::now()),
     ))
     .execute(conn)
     .await?;
-    Ok(updated > 0)
+    Ok((listing, updated > 0))
 }

@@ -1,28 +1,20 @@
-//! Listing photo uploads: several files in one multipart request (field `photos`), each limited
-//! to [`images::MAX_UPLOAD_BYTES`] and to [`images::MAX_PIXELS`], decoded on the bounded image
-//! pool (neither the file name nor the declared type is trusted) and re-encoded as JPEG, which
-//! drops EXIF and anything hidden in the file: a large version and a thumbnail, stored under
-//! keys the server picks. An upload is all or nothing, and counts against the host's upload
-//! limit ([`crate::throttle::UPLOADS_PER_USER`]).
-
-use actix_multipart::Multipart;
-use futures_util::StreamExt;
+//! The listing photo pipeline, from bytes: files of at most [`images::MAX_UPLOAD_BYTES`] and
+//! [`images::MAX_PIXELS`] (read from the request by the door, e.g. the HTML door's multipart
+//! reader), decoded on the bounded image pool (neither the file name nor the declared type is
+//! trusted) and re-encoded as JPEG, which drops EXIF and anything hidden in the file: a large
+//! version and a thumbnail, stored under keys the server picks. An upload is all or nothing,
+//! and counts against the host's upload limit ([`crate::throttle::UPLOADS_PER_USER`]); see
+//! [`super::service::photos::upload`].
 
 use super::photos::{LARGE_SIZE, NewPhoto, THUMB_SIZE};
 use crate::{
-    errors::{AppError, AppResult},
     images::{self, ImageError, pool::ImagePool},
+    service::{ServiceError, ServiceResult},
     storage::{self, Storage},
 };
 
-/// The multipart field that carries the photos.
-pub const FIELD: &str = "photos";
 /// Most files in one upload.
 pub const MAX_FILES: usize = 10;
-/// Bytes read and dropped after a refusal, so that the browser gets the answer rather than a
-/// reset connection; beyond this the connection is cut.
-const DRAIN_BUDGET: usize = 8 * images::MAX_UPLOAD_BYTES;
-
 /// A file as received.
 pub struct UploadedFile {
     /// The name the browser gave (for messages only, never for storage).
@@ -64,69 +56,6 @@ impl UploadError {
     }
 }
 
-fn display_name(raw: Option<&str>) -> String {
-    let name = raw
-        .and_then(|name| name.rsplit(['/', '\\']).next())
-        .map(|name| {
-            name.chars()
-                .filter(|c| !c.is_control())
-                .take(80)
-                .collect::<String>()
-        })
-        .unwrap_or_default();
-    if name.is_empty() {
-        "The file".into()
-    } else {
-        name
-    }
-}
-
-/// Reads the `photos` files of a multipart body, refusing any file over the size limit.
-pub async fn read(mut payload: Multipart) -> Result<Vec<UploadedFile>, UploadError> {
-    let mut files = Vec::new();
-    let mut refusal: Option<UploadError> = None;
-    let mut drained = 0usize;
-    while let Some(Ok(mut field)) = payload.next().await {
-        let name = display_name(field.content_disposition().and_then(|cd| cd.get_filename()));
-        let is_photo = field.name() == Some(FIELD);
-        if is_photo && refusal.is_none() && files.len() == MAX_FILES {
-            refusal = Some(UploadError::TooManyFiles);
-        }
-        let wanted = is_photo && refusal.is_none();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let Ok(chunk) = chunk else { break };
-            if wanted && refusal.is_none() && bytes.len() + chunk.len() <= images::MAX_UPLOAD_BYTES
-            {
-                bytes.extend_from_slice(&chunk);
-                continue;
-            }
-            if wanted && refusal.is_none() {
-                refusal = Some(UploadError::Image {
-                    name: name.clone(),
-                    problem: ImageError::TooLarge,
-                });
-            }
-            drained += chunk.len();
-            if drained > DRAIN_BUDGET {
-                break;
-            }
-        }
-        if drained > DRAIN_BUDGET {
-            break;
-        }
-        // A form submitted without a file sends an empty, nameless part.
-        if wanted && refusal.is_none() && !bytes.is_empty() {
-            files.push(UploadedFile { name, bytes });
-        }
-    }
-    match refusal {
-        Some(refusal) => Err(refusal),
-        None if files.is_empty() => Err(UploadError::Empty),
-        None => Ok(files),
-    }
-}
-
 fn process_one(bytes: &[u8]) -> Result<ProcessedPhoto, ImageError> {
     let image = images::decode(bytes)?;
     let large = images::fit(image, LARGE_SIZE.0, LARGE_SIZE.1);
@@ -145,7 +74,7 @@ fn process_one(bytes: &[u8]) -> Result<ProcessedPhoto, ImageError> {
 pub async fn process(
     pool: &ImagePool,
     files: Vec<UploadedFile>,
-) -> AppResult<Result<Vec<ProcessedPhoto>, UploadError>> {
+) -> ServiceResult<Result<Vec<ProcessedPhoto>, UploadError>> {
     let processed = pool
         .run(move || {
             files
@@ -158,12 +87,16 @@ pub async fn process(
                 })
                 .collect()
         })
-        .await?;
+        .await
+        .map_err(ServiceError::internal)?;
     Ok(processed.unwrap_or(Err(UploadError::Whole(ImageError::Busy))))
 }
 
 /// Stores each photo's two files under fresh keys; on failure removes what was stored.
-pub async fn store(storage: &Storage, processed: Vec<ProcessedPhoto>) -> AppResult<Vec<NewPhoto>> {
+pub async fn store(
+    storage: &Storage,
+    processed: Vec<ProcessedPhoto>,
+) -> ServiceResult<Vec<NewPhoto>> {
     let mut stored = Vec::with_capacity(processed.len());
     for photo in processed {
         let new = NewPhoto {
@@ -180,7 +113,7 @@ pub async fn store(storage: &Storage, processed: Vec<ProcessedPhoto>) -> AppResu
         stored.push(new);
         if let Some(error) = failed {
             remove(storage, &stored).await;
-            return Err(AppError::internal(error));
+            return Err(ServiceError::internal(error));
         }
     }
     Ok(stored)
@@ -207,13 +140,6 @@ pub async fn remove_keys<'a>(storage: &Storage, keys: impl IntoIterator<Item = &
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names_are_only_for_messages() {
-        assert_eq!(display_name(Some("C:\\photos\\beach.jpg")), "beach.jpg");
-        assert_eq!(display_name(Some("../../etc/passwd")), "passwd");
-        assert_eq!(display_name(None), "The file");
-    }
 
     #[test]
     fn a_large_photo_is_scaled_to_fit_and_gets_a_thumbnail() {

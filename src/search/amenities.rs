@@ -1,21 +1,13 @@
 //! The amenity vocabulary, read once per worker and kept in memory: it only changes with a
-//! migration, and the search form shows it on every page.
+//! migration, and the search form shows it on every page. The rows and their query are the
+//! one amenity catalogue of [`crate::listings::amenities`].
 
 use std::sync::Arc;
 
-use diesel::{QueryDsl, Queryable, Selectable, SelectableHelper};
-use diesel_async::RunQueryDsl;
 use tokio::sync::OnceCell;
 
-use crate::{db::DbPool, errors::AppResult, schema::amenities};
-
-#[derive(Clone, Debug, Queryable, Selectable)]
-#[diesel(table_name = amenities, check_for_backend(diesel::pg::Pg))]
-pub struct Amenity {
-    pub id: i32,
-    pub slug: String,
-    pub name: String,
-}
+pub use crate::listings::amenities::Amenity;
+use crate::{db::DbPool, service::ServiceResult};
 
 /// The cached list (registered as `web::Data<AmenityCatalog>` by `search::configure`).
 #[derive(Default)]
@@ -25,17 +17,13 @@ pub struct AmenityCatalog {
 
 impl AmenityCatalog {
     /// The amenities in display order (one query the first time, none afterwards).
-    pub async fn get(&self, pool: &DbPool) -> AppResult<Arc<Vec<Amenity>>> {
+    pub async fn get(&self, pool: &DbPool) -> ServiceResult<Arc<Vec<Amenity>>> {
         let list = self
             .cell
             .get_or_try_init(|| async {
                 let mut conn = crate::db::connection(pool).await?;
-                let list = amenities::table
-                    .order((amenities::position, amenities::id))
-                    .select(Amenity::as_select())
-                    .load(&mut conn)
-                    .await?;
-                Ok::<_, crate::errors::AppError>(Arc::new(list))
+                let list = crate::listings::amenities::all(&mut conn).await?;
+                Ok::<_, crate::service::ServiceError>(Arc::new(list))
             })
             .await?;
         Ok(list.clone())

@@ -1,7 +1,7 @@
 //! Links that keep, drop or change parameters of the current search: pagination, and the
 //! "widen your search" links of an empty result.
 
-use super::params::{PriceBound, SearchFilters, Sort};
+use super::forms::{PriceBound, SearchFilters, Sort};
 use crate::money;
 
 /// Links that keep, drop or change parameters of the current search.

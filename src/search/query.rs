@@ -29,7 +29,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{
     cards::{CardRow, CardSql, card_columns},
-    params::{PAGE_SIZE, SearchFilters, Sort},
+    forms::{PAGE_SIZE, SearchFilters, Sort},
     places::{self, Named, PlaceDirectory},
 };
 use crate::{
@@ -37,7 +37,7 @@ use crate::{
         self, DbPool,
         sql::{Bind, SqlBuilder},
     },
-    errors::AppResult,
+    service::ServiceResult,
 };
 
 /// Currencies without a minor unit (as `money::exponent` says).
@@ -250,7 +250,7 @@ pub async fn search(
     pool: &DbPool,
     places: &PlaceDirectory,
     filters: &SearchFilters,
-) -> AppResult<SearchPage> {
+) -> ServiceResult<SearchPage> {
     let mut conn = db::connection(search_pool).await?;
     let scope = scope(filters, async |words| places.named(&mut conn, words).await).await?;
     let statement = statement(&scope, filters).build::<CardSql>();
@@ -302,7 +302,7 @@ pub async fn featured(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{amenities::Amenity, params::RawSearch};
+    use crate::search::{amenities::Amenity, forms::RawSearch};
 
     #[test]
     fn zero_decimal_currencies_match_the_money_module() {

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 
 use super::{
-    details,
+    model as details,
     stay::{Guests, StayDates, earliest_today},
 };
 use crate::{
@@ -19,46 +19,7 @@ use crate::{
 };
 
 /// The stay fields of a query string or form, as typed.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-pub struct StayQuery {
-    #[serde(default)]
-    pub check_in: String,
-    #[serde(default)]
-    pub check_out: String,
-    #[serde(default)]
-    pub guests: String,
-}
-
-impl StayQuery {
-    /// Reads a query string, ignoring every other key (never fails).
-    pub fn from_query(query: &str) -> Self {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-        let mut stay = StayQuery::default();
-        for (key, value) in pairs {
-            match key.as_str() {
-                "check_in" => stay.check_in = value,
-                "check_out" => stay.check_out = value,
-                "guests" => stay.guests = value,
-                _ => {}
-            }
-        }
-        stay
-    }
-
-    /// The listing page URL showing this stay's quote.
-    pub fn listing_url(&self, listing_id: i64) -> String {
-        let pairs = [
-            ("check_in", self.check_in.trim()),
-            ("check_out", self.check_out.trim()),
-            ("guests", self.guests.trim()),
-        ];
-        let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
-        match serde_urlencoded::to_string(kept) {
-            Ok(query) if !query.is_empty() => format!("/listings/{listing_id}?{query}#booking"),
-            _ => format!("/listings/{listing_id}#booking"),
-        }
-    }
-}
+pub use super::forms::StayQuery;
 
 /// The day a stay at `listing` may start at the earliest: today where the listing is.
 pub fn listing_today(listing: &Listing) -> NaiveDate {

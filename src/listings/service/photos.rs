@@ -1,6 +1,7 @@
-//! Photo rules and transactions: adding uploaded photos (the first becomes the cover), moving a
-//! photo up or down, choosing the cover, deleting. Each runs in one transaction with the
-//! listing's row locked, so counts, positions and the cover stay consistent.
+//! Photo rules and transactions, each for the actor's own listing only (see [`super::owned`]):
+//! uploading photos from their bytes (the first becomes the cover), moving a photo up or down,
+//! choosing the cover, deleting. Each change runs in one transaction with the listing's row
+//! locked, so counts, positions and the cover stay consistent.
 
 use diesel::{
     ExpressionMethods, Insertable, OptionalExtension, QueryDsl,
@@ -8,41 +9,37 @@ use diesel::{
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use super::lock;
+use super::{lock, owned};
 use crate::{
-    errors::{AppError, AppResult},
+    db::DbPool,
+    images::{ImageError, pool::ImagePool},
     listings::{
-        model::PUBLISHED,
+        model::{Listing, ListingStatus},
         photos::{self, MAX_PER_LISTING, NewPhoto, Photo},
+        uploads::{self, UploadError, UploadedFile},
     },
     schema::{listing_photos, listings},
+    service::{Actor, FieldErrors, ListingId, PhotoId, ServiceError, ServiceResult},
+    storage::Storage,
+    throttle,
 };
 
-/// Why a photo change was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PhotoRefusal {
-    /// Adding would pass the limit; `room` photos may still be added.
-    TooMany { room: usize },
-    /// Guests must see at least one photo of a published listing.
-    LastPhotoOfPublished,
-}
+/// The field that upload messages belong to.
+pub const FIELD: &str = "photos";
 
-impl PhotoRefusal {
-    pub fn message(&self) -> String {
-        match self {
-            PhotoRefusal::TooMany { room: 0 } => {
-                format!("A listing can have at most {MAX_PER_LISTING} photos. Delete one first.")
-            }
-            PhotoRefusal::TooMany { room } => format!(
-                "A listing can have at most {MAX_PER_LISTING} photos: you can add {room} more."
-            ),
-            PhotoRefusal::LastPhotoOfPublished => {
-                "A published listing needs a photo. Upload another one first, or unlist the listing."
-                    .into()
-            }
+/// The message when a listing has no room for that many photos.
+pub fn too_many(room: usize) -> String {
+    match room {
+        0 => format!("A listing can have at most {MAX_PER_LISTING} photos. Delete one first."),
+        room => {
+            format!("A listing can have at most {MAX_PER_LISTING} photos: you can add {room} more.")
         }
     }
 }
+
+/// Guests must see at least one photo of a published listing.
+pub const LAST_PHOTO_OF_PUBLISHED: &str =
+    "A published listing needs a photo. Upload another one first, or unlist the listing.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
@@ -71,8 +68,19 @@ struct PhotoRow<'a> {
     position: i32,
 }
 
+/// The actor's own listing with its photos in order (the photos page and its grid).
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+) -> ServiceResult<(Listing, Vec<Photo>)> {
+    let listing = owned(conn, actor, listing_id).await?;
+    let photos = photos::for_listing(conn, listing.id).await?;
+    Ok((listing, photos))
+}
+
 /// How many more photos the listing may have.
-pub async fn room_left(conn: &mut AsyncPgConnection, listing_id: i64) -> AppResult<usize> {
+async fn room_left(conn: &mut AsyncPgConnection, listing_id: ListingId) -> ServiceResult<usize> {
     let count: i64 = listing_photos::table
         .filter(listing_photos::listing_id.eq(listing_id))
         .select(count_star())
@@ -81,14 +89,88 @@ pub async fn room_left(conn: &mut AsyncPgConnection, listing_id: i64) -> AppResu
     Ok(MAX_PER_LISTING.saturating_sub(count as usize))
 }
 
+/// An upload's refusal as the door-neutral error: too large → `TooLarge`, too many uploads →
+/// `TooManyAttempts`, the image workers busy → `Unavailable`, anything else about the files →
+/// `Invalid`; the message is on [`FIELD`].
+fn refusal(error: UploadError) -> ServiceError {
+    let message = error.to_string();
+    match error.problem() {
+        Some(ImageError::TooLarge) => ServiceError::TooLarge(FieldErrors::one(FIELD, message)),
+        Some(ImageError::Throttled { retry_after_secs }) => ServiceError::TooManyAttempts {
+            retry_after_secs: *retry_after_secs,
+        },
+        Some(ImageError::Busy) => ServiceError::Unavailable {
+            reason: message,
+            retry_after_secs: 5,
+        },
+        _ => ServiceError::invalid(FIELD, message),
+    }
+}
+
+/// The throttle speaks `AppError`; what it can fail with here is the database.
+fn throttle_failed(error: crate::errors::AppError) -> ServiceError {
+    match error {
+        crate::errors::AppError::Unavailable(unavailable) => unavailable.into(),
+        other => ServiceError::internal(other),
+    }
+}
+
+/// Adds photos to the actor's own listing from the files the door read (`files`: the bytes, or
+/// why the door could not read them, which still counts against the upload limit). The upload
+/// counts against the host's limit, then each file is decoded and re-encoded on the image pool,
+/// stored, and appended in one transaction; it is all or nothing. Returns how many were added.
+pub async fn upload(
+    pool: &DbPool,
+    images: &ImagePool,
+    storage: &Storage,
+    actor: &Actor,
+    listing_id: ListingId,
+    files: Result<Vec<UploadedFile>, UploadError>,
+) -> ServiceResult<usize> {
+    let mut conn = crate::db::connection(pool).await?;
+    let listing = owned(&mut conn, actor, listing_id).await?;
+    let admitted = throttle::hit_upload(&mut conn, listing.host_id)
+        .await
+        .map_err(throttle_failed)?;
+    let room = room_left(&mut conn, listing_id).await?;
+    // No connection is held while the images are decoded.
+    drop(conn);
+    if let Err(retry_after_secs) = admitted {
+        return Err(refusal(UploadError::Whole(ImageError::Throttled {
+            retry_after_secs,
+        })));
+    }
+    let files = files.map_err(refusal)?;
+    if files.len() > room {
+        return Err(refusal(UploadError::Refused(too_many(room))));
+    }
+    let count = files.len();
+    let processed = uploads::process(images, files).await?.map_err(refusal)?;
+    let new = uploads::store(storage, processed).await?;
+    let mut conn = match crate::db::connection(pool).await {
+        Ok(conn) => conn,
+        Err(error) => {
+            uploads::remove(storage, &new).await;
+            return Err(error.into());
+        }
+    };
+    match add(&mut conn, listing_id, &new).await {
+        Ok(()) => Ok(count),
+        Err(error) => {
+            uploads::remove(storage, &new).await;
+            Err(error)
+        }
+    }
+}
+
 /// Appends stored photos to the listing, in their order; the first becomes the cover when
-/// the listing has none.
-pub async fn add(
+/// the listing has none. The caller has checked the listing is the actor's.
+async fn add(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
     new: &[NewPhoto],
-) -> AppResult<Result<(), PhotoRefusal>> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> ServiceResult<()> {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         let (_, cover) = lock(conn, listing_id).await?;
         let (count, last): (i64, Option<i32>) = listing_photos::table
             .filter(listing_photos::listing_id.eq(listing_id))
@@ -97,14 +179,14 @@ pub async fn add(
             .await?;
         let room = MAX_PER_LISTING.saturating_sub(count as usize);
         if new.len() > room {
-            return Ok(Err(PhotoRefusal::TooMany { room }));
+            return Err(refusal(UploadError::Refused(too_many(room))));
         }
         let next = last.map_or(0, |last| last + 1);
         let rows: Vec<PhotoRow> = new
             .iter()
             .zip(next..)
             .map(|(photo, position)| PhotoRow {
-                listing_id,
+                listing_id: listing_id.get(),
                 image_key: &photo.image_key,
                 thumb_key: &photo.thumb_key,
                 width: photo.width,
@@ -121,16 +203,16 @@ pub async fn add(
         if let (None, Some((first, _))) = (cover, first) {
             set_cover_row(conn, listing_id, Some(*first)).await?;
         }
-        Ok(Ok(()))
+        Ok(())
     })
     .await
 }
 
 async fn set_cover_row(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
     photo_id: Option<i64>,
-) -> AppResult<()> {
+) -> ServiceResult<()> {
     diesel::update(listings::table.find(listing_id))
         .set(listings::cover_photo_id.eq(photo_id))
         .execute(conn)
@@ -138,15 +220,18 @@ async fn set_cover_row(
     Ok(())
 }
 
-/// Swaps a photo with its neighbour; positions are renumbered 0, 1, 2… on the way.
-/// `AppError::NotFound` when the photo is not the listing's.
+/// Swaps a photo of the actor's listing with its neighbour; positions are renumbered 0, 1, 2…
+/// on the way. `NotFound` when the photo is not the listing's.
 pub async fn move_photo(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
-    photo_id: i64,
+    actor: &Actor,
+    listing_id: ListingId,
+    photo_id: PhotoId,
     direction: Direction,
-) -> AppResult<()> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> ServiceResult<()> {
+    owned(conn, actor, listing_id).await?;
+    let photo_id = photo_id.get();
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         lock(conn, listing_id).await?;
         let mut order: Vec<(i64, i32)> = listing_photos::table
             .filter(listing_photos::listing_id.eq(listing_id))
@@ -157,7 +242,7 @@ pub async fn move_photo(
         let index = order
             .iter()
             .position(|(id, _)| *id == photo_id)
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         let other = match direction {
             Direction::Up => index.checked_sub(1),
             Direction::Down => Some(index + 1).filter(|next| *next < order.len()),
@@ -178,48 +263,58 @@ pub async fn move_photo(
     .await
 }
 
-/// Makes a photo of the listing its cover (`AppError::NotFound` for anyone else's photo).
+/// Makes a photo of the actor's listing its cover (`NotFound` for anyone else's photo).
 pub async fn set_cover(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
-    photo_id: i64,
-) -> AppResult<()> {
-    photos::find_in_listing(conn, listing_id, photo_id)
+    actor: &Actor,
+    listing_id: ListingId,
+    photo_id: PhotoId,
+) -> ServiceResult<()> {
+    owned(conn, actor, listing_id).await?;
+    photos::find_in_listing(conn, listing_id.get(), photo_id.get())
         .await?
-        .ok_or(AppError::NotFound)?;
-    set_cover_row(conn, listing_id, Some(photo_id)).await
+        .ok_or(ServiceError::NotFound)?;
+    set_cover_row(conn, listing_id, Some(photo_id.get())).await
 }
 
-/// Deletes a photo's row (the caller then deletes its files). When it was the cover, the next
-/// photo in order becomes the cover. The last photo of a published listing stays.
+/// Deletes a photo of the actor's listing, then its files. When it was the cover, the next
+/// photo in order becomes the cover. The last photo of a published listing stays
+/// (`Conflict` with [`LAST_PHOTO_OF_PUBLISHED`]).
 pub async fn delete(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
-    photo_id: i64,
-) -> AppResult<Result<Photo, PhotoRefusal>> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let (status, cover) = lock(conn, listing_id).await?;
-        let photo = photos::find_in_listing(conn, listing_id, photo_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let next: Option<i64> = listing_photos::table
-            .filter(listing_photos::listing_id.eq(listing_id))
-            .filter(listing_photos::id.ne(photo_id))
-            .order((listing_photos::position, listing_photos::id))
-            .select(listing_photos::id)
-            .first(conn)
-            .await
-            .optional()?;
-        if next.is_none() && status == PUBLISHED {
-            return Ok(Err(PhotoRefusal::LastPhotoOfPublished));
-        }
-        diesel::delete(listing_photos::table.find(photo_id))
-            .execute(conn)
-            .await?;
-        if cover.is_none() || cover == Some(photo_id) {
-            set_cover_row(conn, listing_id, next).await?;
-        }
-        Ok(Ok(photo))
-    })
-    .await
+    storage: &Storage,
+    actor: &Actor,
+    listing_id: ListingId,
+    photo_id: PhotoId,
+) -> ServiceResult<()> {
+    owned(conn, actor, listing_id).await?;
+    let photo_id = photo_id.get();
+    let photo = conn
+        .transaction::<_, ServiceError, _>(async |conn| {
+            let (status, cover) = lock(conn, listing_id).await?;
+            let photo = photos::find_in_listing(conn, listing_id.get(), photo_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let next: Option<i64> = listing_photos::table
+                .filter(listing_photos::listing_id.eq(listing_id))
+                .filter(listing_photos::id.ne(photo_id))
+                .order((listing_photos::position, listing_photos::id))
+                .select(listing_photos::id)
+                .first(conn)
+                .await
+                .optional()?;
+            if next.is_none() && status == ListingStatus::Published {
+                return Err(ServiceError::conflict(LAST_PHOTO_OF_PUBLISHED));
+            }
+            diesel::delete(listing_photos::table.find(photo_id))
+                .execute(conn)
+                .await?;
+            if cover.is_none() || cover == Some(photo_id) {
+                set_cover_row(conn, listing_id, next).await?;
+            }
+            Ok(photo)
+        })
+        .await?;
+    uploads::remove_keys(storage, [&photo.image_key, &photo.thumb_key]).await;
+    Ok(())
 }

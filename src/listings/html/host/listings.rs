@@ -2,20 +2,20 @@
 //! publishing / unlisting.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 
-use super::{Host, owned};
+use super::{connection, door};
 use crate::{
     errors::AppResult,
     listings::{
-        amenities::{self, Amenity},
-        fields::COMMON_TIMEZONES,
-        form::{ListingForm, ListingInput},
+        amenities::Amenity,
+        forms::{ListingForm, ListingInput, fields::COMMON_TIMEZONES},
         model::{self, HostListing, Listing},
-        service,
+        service::{self, FormData},
     },
     money,
+    service::{Actor, ListingId, ServiceError},
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -125,51 +125,84 @@ fn render(page: FormPage, status: StatusCode) -> AppResult<HttpResponse> {
 }
 
 async fn index(
-    Host(host): Host,
+    req: HttpRequest,
+    actor: Actor,
     page: PageContext,
     state: web::Data<AppState>,
-) -> AppResult<HttpResponse> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let listings = model::for_host(&mut conn, host.id).await?;
-    let html = IndexPage { page, listings }.render()?;
+) -> actix_web::Result<HttpResponse> {
+    let mut conn = connection(&state).await?;
+    let listings = service::host_listings(&mut conn, &actor)
+        .await
+        .map_err(door(&req))?;
+    let html = IndexPage { page, listings }
+        .render()
+        .map_err(crate::errors::AppError::from)?;
     Ok(forms::html(StatusCode::OK, html))
 }
 
+/// The form page for `listing_id` (`None`: a new listing) with `form` as typed.
+async fn form_page(
+    req: &HttpRequest,
+    actor: &Actor,
+    state: &AppState,
+    page: PageContext,
+    listing_id: Option<ListingId>,
+    form: Option<ListingForm>,
+    errors: FormErrors,
+) -> actix_web::Result<HttpResponse> {
+    let mut conn = connection(state).await?;
+    let FormData {
+        listing,
+        catalogue,
+        amenities,
+    } = service::form_data(&mut conn, actor, listing_id)
+        .await
+        .map_err(door(req))?;
+    drop(conn);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let form = match (form, &listing) {
+        (Some(form), _) => form,
+        (None, Some(listing)) => ListingForm::from_listing(listing, amenities),
+        (None, None) => ListingForm::blank(),
+    };
+    Ok(render(
+        FormPage::new(page, listing, form, errors, catalogue),
+        status,
+    )?)
+}
+
 async fn new(
-    _host: Host,
+    req: HttpRequest,
+    actor: Actor,
     page: PageContext,
     state: web::Data<AppState>,
-) -> AppResult<HttpResponse> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let catalogue = amenities::all(&mut conn).await?;
-    let form = FormPage::new(
-        page,
-        None,
-        ListingForm::blank(),
-        FormErrors::new(),
-        catalogue,
-    );
-    render(form, StatusCode::OK)
+) -> actix_web::Result<HttpResponse> {
+    form_page(&req, &actor, &state, page, None, None, FormErrors::new()).await
 }
 
 async fn create(
-    Host(host): Host,
+    req: HttpRequest,
+    actor: Actor,
     page: PageContext,
     session: Session,
     state: web::Data<AppState>,
     body: web::Bytes,
-) -> AppResult<HttpResponse> {
+) -> actix_web::Result<HttpResponse> {
     let form = ListingForm::from_body(&body);
-    let mut conn = crate::db::connection(&state.pool).await?;
     let input = match ListingInput::try_from(&form) {
         Ok(input) => input,
         Err(errors) => {
-            let catalogue = amenities::all(&mut conn).await?;
-            let page = FormPage::new(page, None, form, errors, catalogue);
-            return render(page, StatusCode::UNPROCESSABLE_ENTITY);
+            return form_page(&req, &actor, &state, page, None, Some(form), errors).await;
         }
     };
-    let id = service::create(&mut conn, &state.places, host.id, &input).await?;
+    let mut conn = connection(&state).await?;
+    let id = service::create(&mut conn, &actor, &state.places, &input)
+        .await
+        .map_err(door(&req))?;
     flash::push(
         &session,
         FlashKind::Success,
@@ -179,61 +212,61 @@ async fn create(
 }
 
 async fn edit(
-    Host(host): Host,
+    req: HttpRequest,
+    actor: Actor,
     page: PageContext,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let listing = owned(&mut conn, path.into_inner(), &host).await?;
-    let catalogue = amenities::all(&mut conn).await?;
-    let slugs = amenities::of_listing(&mut conn, listing.id)
-        .await?
-        .into_iter()
-        .map(|amenity| amenity.slug)
-        .collect();
-    let form = ListingForm::from_listing(&listing, slugs);
-    let page = FormPage::new(page, Some(listing), form, FormErrors::new(), catalogue);
-    render(page, StatusCode::OK)
+    path: web::Path<ListingId>,
+) -> actix_web::Result<HttpResponse> {
+    let id = path.into_inner();
+    form_page(
+        &req,
+        &actor,
+        &state,
+        page,
+        Some(id),
+        None,
+        FormErrors::new(),
+    )
+    .await
 }
 
 async fn update(
-    Host(host): Host,
+    req: HttpRequest,
+    actor: Actor,
     page: PageContext,
     session: Session,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ListingId>,
     body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let listing = owned(&mut conn, path.into_inner(), &host).await?;
+) -> actix_web::Result<HttpResponse> {
+    let id = path.into_inner();
     let form = ListingForm::from_body(&body);
     let input = match ListingInput::try_from(&form) {
         Ok(input) => input,
         Err(errors) => {
-            let catalogue = amenities::all(&mut conn).await?;
-            let page = FormPage::new(page, Some(listing), form, errors, catalogue);
-            return render(page, StatusCode::UNPROCESSABLE_ENTITY);
+            return form_page(&req, &actor, &state, page, Some(id), Some(form), errors).await;
         }
     };
-    service::update(&mut conn, &state.places, listing.id, &input).await?;
+    let mut conn = connection(&state).await?;
+    service::update(&mut conn, &actor, &state.places, id, &input)
+        .await
+        .map_err(door(&req))?;
     flash::push(&session, FlashKind::Success, "Your changes were saved.");
-    Ok(forms::see_other(&format!(
-        "/host/listings/{}/edit",
-        listing.id
-    )))
+    Ok(forms::see_other(&format!("/host/listings/{id}/edit")))
 }
 
 async fn publish(
-    Host(host): Host,
+    req: HttpRequest,
+    actor: Actor,
     session: Session,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let listing = owned(&mut conn, path.into_inner(), &host).await?;
-    match service::publish(&mut conn, listing.id).await? {
-        Ok(()) => {
+    path: web::Path<ListingId>,
+) -> actix_web::Result<HttpResponse> {
+    let id = path.into_inner();
+    let mut conn = connection(&state).await?;
+    match service::publish(&mut conn, &actor, id).await {
+        Ok(listing) => {
             flash::push(
                 &session,
                 FlashKind::Success,
@@ -242,30 +275,29 @@ async fn publish(
                     listing.title
                 ),
             );
-            Ok(forms::see_other(&format!(
-                "/host/listings/{}/edit",
-                listing.id
-            )))
+            Ok(forms::see_other(&format!("/host/listings/{id}/edit")))
         }
-        Err(refusal) => {
-            flash::push(&session, FlashKind::Error, refusal.message());
-            Ok(forms::see_other(&format!(
-                "/host/listings/{}/photos",
-                listing.id
-            )))
+        Err(ServiceError::Refused(message)) => {
+            flash::push(&session, FlashKind::Error, message);
+            Ok(forms::see_other(&format!("/host/listings/{id}/photos")))
         }
+        Err(error) => Err(door(&req)(error)),
     }
 }
 
 async fn unlist(
-    Host(host): Host,
+    req: HttpRequest,
+    actor: Actor,
     session: Session,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> AppResult<HttpResponse> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let listing = owned(&mut conn, path.into_inner(), &host).await?;
-    if service::unlist(&mut conn, listing.id).await? {
+    path: web::Path<ListingId>,
+) -> actix_web::Result<HttpResponse> {
+    let id = path.into_inner();
+    let mut conn = connection(&state).await?;
+    let (listing, was_published) = service::unlist(&mut conn, &actor, id)
+        .await
+        .map_err(door(&req))?;
+    if was_published {
         flash::push(
             &session,
             FlashKind::Success,
@@ -275,10 +307,7 @@ async fn unlist(
             ),
         );
     }
-    Ok(forms::see_other(&format!(
-        "/host/listings/{}/edit",
-        listing.id
-    )))
+    Ok(forms::see_other(&format!("/host/listings/{id}/edit")))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

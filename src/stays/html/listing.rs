@@ -4,19 +4,16 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 
-use super::{
-    calendar::{self, Month},
-    details::{self, Host, Photo},
-    quote::{self, QuoteView, StayQuery},
-    view::ListingView,
-};
+use super::view::ListingView;
 use crate::{
-    errors::{AppError, AppResult},
-    listings::{
-        calendar as calendar_entries,
-        model::{self, Listing},
+    errors::AppResult,
+    listings::month_grid::Month,
+    service::{Actor, ListingId},
+    stays::{
+        model::{Details, Host, Photo},
+        quote::{QuoteView, StayQuery},
+        service::{self, ListingPage as Shown},
     },
-    stays::stay::{StayDates, earliest_today},
     web::{AppState, forms, page::PageContext},
 };
 
@@ -64,44 +61,32 @@ struct QuoteFragment {
     quote: QuoteView,
 }
 
-async fn visible_listing(
-    conn: &mut crate::db::DbConn,
-    id: i64,
-    page: &PageContext,
-) -> AppResult<Listing> {
-    let viewer = page.user.as_ref().map(|user| user.id);
-    model::find_visible(conn, id, viewer)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 async fn show(
     req: HttpRequest,
-    path: web::Path<i64>,
+    actor: Actor,
+    path: web::Path<ListingId>,
     page: PageContext,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let listing = visible_listing(&mut conn, path.into_inner(), &page).await?;
     let stay = StayQuery::from_query(req.query_string());
-    let today = quote::listing_today(&listing);
-    let (from, to) = calendar::window(today);
-    let viewer = page.user.as_ref().map(|user| user.id);
-    let details::Details {
-        photos,
-        amenities,
-        host,
-        saved,
-    } = details::around(&mut conn, &listing, viewer).await?;
-    let occupied = calendar_entries::entries_between(&mut conn, listing.id, from, to).await?;
-    let quote = quote::answer(&mut conn, &listing, &stay).await?;
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let Shown {
+        listing,
+        details:
+            Details {
+                photos,
+                amenities,
+                host,
+                saved,
+            },
+        months,
+        quote,
+        own,
+        today,
+    } = service::listing_page(&mut conn, &actor, path.into_inner(), &stay).await?;
     drop(conn);
-    let selected = StayDates::parse(&stay.check_in, &stay.check_out, earliest_today())
-        .ok()
-        .flatten();
-    let own = viewer == Some(listing.host_id);
     let html = ListingPage {
-        months: calendar::months(today, &occupied, selected.as_ref()),
+        months,
         own,
         page,
         photos,
@@ -121,15 +106,15 @@ async fn show(
 /// The quote fragment the booking widget swaps in.
 async fn quote_fragment(
     req: HttpRequest,
-    path: web::Path<i64>,
-    page: PageContext,
+    actor: Actor,
+    path: web::Path<ListingId>,
+    // Extracted as before this door was thinned (it sets up the session's CSRF token).
+    _page: PageContext,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
     let stay = StayQuery::from_query(req.query_string());
     let mut conn = crate::db::connection(&state.pool).await?;
-    let listing = visible_listing(&mut conn, id, &page).await?;
-    let quote = quote::answer(&mut conn, &listing, &stay).await?;
+    let quote = service::quote(&mut conn, &actor, path.into_inner(), &stay).await?;
     let html = QuoteFragment { quote }.render()?;
     Ok(forms::html(StatusCode::OK, html))
 }

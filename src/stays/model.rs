@@ -1,10 +1,11 @@
-//! What the listing page reads beside the listing itself: photos, amenities, the host and the
-//! wishlist heart in one query, and the availability of a stay. (The calendar's entries come from
+//! The queries of the guest side: what the listing page reads beside the listing itself
+//! (photos, amenities, the host and the wishlist heart in one query), the availability of a
+//! stay, and the wishlist. (The calendar's entries come from
 //! `listings::calendar::entries_between`.)
 
 use chrono::{DateTime, Utc};
 use diesel::{
-    Queryable,
+    ExpressionMethods, OptionalExtension, QueryDsl, Queryable,
     sql_types::{Array, BigInt, Bool, Json, Nullable, Text, Timestamptz},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -14,6 +15,8 @@ use super::stay::StayDates;
 use crate::{
     db::sql::{Bind, SqlBuilder},
     listings::model::Listing,
+    schema::wishlist_items,
+    search::cards::{CardRow, CardSql, ListingCard, card_columns},
 };
 
 #[derive(Clone, Debug, Deserialize)]
@@ -151,4 +154,70 @@ pub async fn is_free(
     ));
     let taken: bool = sql.build::<Bool>().get_result(conn).await?;
     Ok(!taken)
+}
+
+/// Most saved stays listed.
+const WISHLIST_LIMIT: i64 = 200;
+
+pub async fn is_saved(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    listing_id: i64,
+) -> diesel::QueryResult<bool> {
+    wishlist_items::table
+        .find((user_id, listing_id))
+        .select(wishlist_items::listing_id)
+        .first::<i64>(conn)
+        .await
+        .optional()
+        .map(|found| found.is_some())
+}
+
+/// Saves the listing, or removes it when it was saved; returns whether it is saved now.
+pub async fn toggle(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    listing_id: i64,
+) -> diesel::QueryResult<bool> {
+    let removed = diesel::delete(wishlist_items::table.find((user_id, listing_id)))
+        .execute(conn)
+        .await?;
+    if removed > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(wishlist_items::table)
+        .values((
+            wishlist_items::user_id.eq(user_id),
+            wishlist_items::listing_id.eq(listing_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// The user's saved stays that guests can see, newest first (one query).
+pub async fn saved_cards(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+) -> diesel::QueryResult<Vec<ListingCard>> {
+    let mut sql = SqlBuilder::default();
+    let (user, limit) = (
+        sql.param(Bind::BigInt(user_id)),
+        sql.param(Bind::BigInt(WISHLIST_LIMIT)),
+    );
+    sql.text(format!(
+        "SELECT {} FROM wishlist_items w JOIN listings l ON l.id = w.listing_id \
+         WHERE w.user_id = {user} AND l.status = 'published' \
+         ORDER BY w.created_at DESC, l.id LIMIT {limit}",
+        card_columns("l")
+    ));
+    let rows: Vec<CardRow> = sql.build::<CardSql>().load(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ListingCard {
+            saved: true,
+            ..ListingCard::from_row(row, None)
+        })
+        .collect())
 }

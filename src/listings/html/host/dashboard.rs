@@ -2,13 +2,16 @@
 //! their listings with their status and where to manage them.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 
-use super::{SignedIn, model, service};
+use super::{connection, door};
 use crate::{
-    errors::{AppError, AppResult},
-    listings::model::{self as listing_model, HostListing},
+    listings::{
+        model::HostListing,
+        service::{self, Dashboard},
+    },
+    service::Actor,
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -39,34 +42,41 @@ impl DashboardPage {
 }
 
 async fn dashboard(
-    SignedIn(current): SignedIn,
+    req: HttpRequest,
+    actor: Actor,
     page: PageContext,
     state: web::Data<AppState>,
-) -> AppResult<HttpResponse> {
-    let html = if current.is_host {
-        let mut conn = crate::db::connection(&state.pool).await?;
-        let listings = listing_model::for_host(&mut conn, current.id).await?;
-        DashboardPage { page, listings }.render()?
-    } else {
-        BecomeHostPage {
-            page,
-            verified: current.email_verified,
-        }
-        .render()?
-    };
+) -> actix_web::Result<HttpResponse> {
+    let mut conn = connection(&state).await?;
+    let dashboard = service::dashboard(&mut conn, &actor)
+        .await
+        .map_err(door(&req))?;
+    drop(conn);
+    let html = match dashboard {
+        Dashboard::Host(listings) => DashboardPage { page, listings }.render(),
+        Dashboard::NotYetHost { verified } => BecomeHostPage { page, verified }.render(),
+    }
+    .map_err(crate::errors::AppError::from)?;
     Ok(forms::html(StatusCode::OK, html))
 }
 
 async fn become_host(
-    SignedIn(current): SignedIn,
+    req: HttpRequest,
+    actor: Actor,
     session: Session,
     state: web::Data<AppState>,
-) -> AppResult<HttpResponse> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    let user = model::find(&mut conn, current.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    service::become_host(&mut conn, &user).await?;
+) -> actix_web::Result<HttpResponse> {
+    let mut conn = connection(&state).await?;
+    crate::accounts::service::become_host(&mut conn, &actor)
+        .await
+        .map_err(|error| match error {
+            // Refusals of a member who may not host yet are explained on a page, not by
+            // sending them to `/host`.
+            crate::service::ServiceError::NotAllowed(message) => {
+                crate::errors::AppError::Forbidden(message).into()
+            }
+            other => door(&req)(other),
+        })?;
     flash::push(
         &session,
         FlashKind::Success,

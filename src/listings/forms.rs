@@ -1,15 +1,17 @@
 //! The listing form: raw input exactly as typed ([`ListingForm`], all text, so reading it never
 //! fails and nothing typed is lost) and its conversion into a checked [`ListingInput`], which
-//! collects a message per wrong field. Field names are fixed by DESIGN.md §3.
+//! collects a message per wrong field. Field names are fixed by DESIGN.md §3. The dates a host
+//! blocks are parsed by [`block_dates`]; [`fields`] holds the parsers of single fields.
 
 use chrono::{NaiveTime, Timelike};
 use chrono_tz::Tz;
 
-use super::{
-    fields::{self, Bounds},
-    model::{self, Listing},
-};
-use crate::{money, web::forms::FormErrors};
+pub mod block_dates;
+pub(crate) mod fields;
+
+use self::fields::Bounds;
+use super::model::{self, CancellationPolicy, Listing, PropertyType};
+use crate::{money, service::FieldErrors as FormErrors};
 
 /// Most amenity values read from one form (the catalogue is smaller; more is tampering).
 const MAX_AMENITY_VALUES: usize = 100;
@@ -126,7 +128,7 @@ impl ListingForm {
         ListingForm {
             title: listing.title.clone(),
             description: listing.description.clone(),
-            property_type: listing.property_type.clone(),
+            property_type: listing.property_type.to_string(),
             address: listing.address.clone(),
             city: listing.city.clone(),
             region: listing.region.clone(),
@@ -149,7 +151,7 @@ impl ListingForm {
             min_nights: listing.min_nights.to_string(),
             max_nights: listing.max_nights.to_string(),
             instant_book: listing.instant_book,
-            cancellation_policy: listing.cancellation_policy.clone(),
+            cancellation_policy: listing.cancellation_policy.to_string(),
             amenities: amenity_slugs,
         }
     }
@@ -168,7 +170,7 @@ fn time_input(time: NaiveTime) -> String {
 pub struct ListingInput {
     pub title: String,
     pub description: String,
-    pub property_type: &'static str,
+    pub property_type: PropertyType,
     pub address: String,
     pub city: String,
     pub region: String,
@@ -192,7 +194,7 @@ pub struct ListingInput {
     pub min_nights: i32,
     pub max_nights: i32,
     pub instant_book: bool,
-    pub cancellation_policy: &'static str,
+    pub cancellation_policy: CancellationPolicy,
     /// Amenity slugs (well-formed, unique; unknown ones are dropped when stored).
     pub amenities: Vec<String>,
     _checked: (),
@@ -284,7 +286,7 @@ impl TryFrom<&ListingForm> for ListingInput {
             Some(ListingInput {
                 title: title?,
                 description: description?,
-                property_type: property_type?,
+                property_type: PropertyType::parse(property_type?)?,
                 address: address?,
                 city: city?,
                 region: region?,
@@ -307,7 +309,7 @@ impl TryFrom<&ListingForm> for ListingInput {
                 min_nights: min_nights?,
                 max_nights: max_nights?,
                 instant_book: form.instant_book,
-                cancellation_policy: cancellation_policy?,
+                cancellation_policy: CancellationPolicy::parse(cancellation_policy?)?,
                 amenities: amenities?,
                 _checked: (),
             })

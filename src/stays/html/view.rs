@@ -1,9 +1,6 @@
 //! The listing as its page shows it: formatted details, review averages, policy wording.
 
-use crate::{
-    listings::model::{self, Listing},
-    money,
-};
+use crate::{listings::model::Listing, money};
 
 /// A review category and its average ("Cleanliness", "4.8").
 pub struct Category {
@@ -37,7 +34,7 @@ impl ListingView {
     }
 
     pub fn kind(&self) -> &'static str {
-        model::property_type_label(&self.listing.property_type)
+        self.listing.property_type.label()
     }
 
     /// "4 guests · 2 bedrooms · 3 beds · 1.5 baths".
@@ -86,11 +83,11 @@ impl ListingView {
     }
 
     pub fn policy_label(&self) -> &'static str {
-        model::policy_label(&self.listing.cancellation_policy)
+        self.listing.cancellation_policy.label()
     }
 
     pub fn policy_explanation(&self) -> &'static str {
-        model::policy_explanation(&self.listing.cancellation_policy)
+        self.listing.cancellation_policy.explanation()
     }
 
     pub fn stay_limits(&self) -> String {

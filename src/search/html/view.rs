@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use super::{
+use crate::search::{
     amenities::Amenity,
     cards::ListingCard,
-    params::{RawSearch, SearchFilters, Sort},
+    forms::{RawSearch, SearchFilters, Sort},
 };
 use crate::{listings::model::PROPERTY_TYPES, web::forms::FormErrors};
 

@@ -1,19 +1,21 @@
-//! `GET /search`: the full page, or (for htmx) only the results fragment.
+//! The HTML door of search: `GET /search`, the full page, or (for htmx) only the results
+//! fragment.
+
+mod view;
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 
+use self::view::SearchView;
 use super::{
     amenities::AmenityCatalog,
-    cards::{self, ListingCard},
-    params::{RawSearch, SearchFilters},
-    query,
-    view::SearchView,
+    forms::RawSearch,
+    service::{self, Results, Sources},
 };
 use crate::{
     errors::AppResult,
-    stays::stay::earliest_today,
-    web::{AppState, forms, forms::FormErrors, is_htmx, page::PageContext},
+    service::Actor,
+    web::{AppState, forms, is_htmx, page::PageContext},
 };
 
 #[derive(Template)]
@@ -44,19 +46,24 @@ async fn search(
     catalog: web::Data<AmenityCatalog>,
 ) -> AppResult<HttpResponse> {
     let raw = RawSearch::from_query(req.query_string());
-    let amenities = catalog.get(&state.pool).await?;
-    let mut errors = FormErrors::new();
-    let filters = SearchFilters::parse(&raw, &amenities, earliest_today(), &mut errors);
-    let results = query::search(&state.search_pool, &state.pool, &state.places, &filters).await?;
-    let mut cards: Vec<ListingCard> = results
-        .rows
-        .into_iter()
-        .map(|row| ListingCard::from_row(row, filters.dates.as_ref()))
-        .collect();
-    if let Some(user) = &page.user {
-        let mut conn = crate::db::connection(&state.pool).await?;
-        cards::mark_saved(&mut conn, user.id, &mut cards).await?;
-    }
+    // The signed-in user was read for the page already: no second look-up.
+    let actor = page
+        .user
+        .as_ref()
+        .map_or(Actor::Visitor, |user| user.actor());
+    let sources = Sources {
+        search_pool: &state.search_pool,
+        pool: &state.pool,
+        places: &state.places,
+        catalog: &catalog,
+    };
+    let Results {
+        filters,
+        errors,
+        cards,
+        has_next,
+        amenities,
+    } = service::search(&sources, &actor, &raw).await?;
     let current_url = match req.query_string() {
         "" => "/search".to_string(),
         query => format!("/search?{query}"),
@@ -66,7 +73,7 @@ async fn search(
         filters,
         errors,
         cards,
-        has_next: results.has_next,
+        has_next,
         amenities,
         current_url,
     };
