@@ -1,39 +1,31 @@
-//! Bookings: the booking form's endpoint, the state machine of a stay, cancellations and date
-//! changes, the guest's trips, the host's reservations and earnings, and the lifecycle jobs.
+//! Bookings: the state machine of a stay, booking, cancellations and date changes, the guest's
+//! trips, the host's reservations and earnings, and the lifecycle jobs.
 //!
-//! Reusable without HTTP: [`domain`] (status, stay dates, guest count), [`model`] (rows and
-//! queries), [`history`] (the state history), [`policy`] (the refund rules, pure), [`service`]
-//! (booking), [`transitions`] (the state machine), [`changes`] (date changes, guest
-//! cancellation), [`emails`], [`earnings`] (the monthly query) and the jobs [`ExpireHolds`],
-//! [`AdvanceStays`], [`SendCheckInReminders`].
-//! Money moves through [`crate::payments`].
+//! Anatomy (the same in every feature): [`domain`] (status, stay dates, guest count: parsed
+//! once), [`model`] (rows and the queries the services share; [`model::earnings`]),
+//! [`forms`] (raw input into the services' input), [`service`] (the rules, each function
+//! taking the acting party), [`transitions`] (the state
+//! machine), [`pending_change`] (a change of dates waiting for payment), [`policy`] (the refund
+//! rules, pure), [`history`], [`emails`], the jobs ([`ExpireHolds`], [`AdvanceStays`],
+//! [`SendCheckInReminders`]) and `html` (the HTML door).
+//!
+//! Bookings and payments: payments depends on bookings (the pay page, checkout and the webhook's
+//! consequences read and move bookings), and bookings uses only the payments *ledger*
+//! ([`crate::payments::ledger`]: rows, totals, refund planning), which imports nothing of
+//! bookings. Bookings decides what money is due or refunded; the ledger records it; the rest of
+//! payments talks to the provider and applies its events to bookings.
 
-mod book;
-mod cancel;
-pub mod changes;
 pub mod domain;
-pub mod earnings;
 pub mod emails;
+pub mod forms;
 pub mod history;
-mod host;
+mod html;
 mod lifecycle;
 pub mod model;
 pub mod pending_change;
 pub mod policy;
-mod reschedule;
 pub mod service;
 pub mod transitions;
-mod trips;
 
-use actix_web::web;
-
+pub use html::configure;
 pub use lifecycle::{AdvanceStays, ExpireHolds, SendCheckInReminders};
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    book::configure(cfg);
-    trips::configure(cfg);
-    cancel::configure(cfg);
-    reschedule::configure(cfg);
-    host::configure(cfg);
-    earnings::configure(cfg);
-}

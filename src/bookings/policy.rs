@@ -18,22 +18,20 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
-/// A listing's cancellation policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Policy {
-    Flexible,
-    Moderate,
-    Strict,
+crate::text_enum! {
+    /// A cancellation policy, as a booking keeps it (`bookings.cancellation_policy`, kept in
+    /// step with its CHECK by tests/it/vocabularies_bookings.rs).
+    pub enum Policy {
+        Flexible = "flexible",
+        Moderate = "moderate",
+        Strict = "strict",
+    }
 }
 
 impl Policy {
     /// The stored name; anything unknown is treated as moderate (the database forbids it).
-    pub fn parse(value: &str) -> Policy {
-        match value {
-            "flexible" => Policy::Flexible,
-            "strict" => Policy::Strict,
-            _ => Policy::Moderate,
-        }
+    pub fn from_stored(value: &str) -> Policy {
+        Policy::parse(value).unwrap_or(Policy::Moderate)
     }
 
     /// How long before check-in a cancellation is still refunded in full.
