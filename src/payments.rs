@@ -2,26 +2,25 @@
 //! ledger of charges and refunds, paying for a trip, and the webhook through which every
 //! payment outcome arrives, verified, once, in any order.
 //!
-//! Anatomy: [`ledger`] (the model: rows, totals, refund planning), [`forms`] (the card form),
-//! [`service`] (the pay page
-//! and paying, each taking the acting party), [`checkout`] (starting a charge, paying with a
-//! sandbox card), [`events`] and `reconcile` (verifying, storing and applying events),
-//! [`gateway`], [`sandbox`], [`stripe`], [`signature`] (`Stripe-Signature`), the
-//! [`IssueRefund`] job, and `html` (the HTML door).
+//! Anatomy: [`forms`] (the card form), [`service`] (the pay page and paying, each taking the
+//! acting party), [`checkout`] (starting a charge, paying with a sandbox card), [`events`] and
+//! `reconcile` (verifying, storing and applying events), [`gateway`], [`sandbox`], [`stripe`],
+//! [`signature`] (`Stripe-Signature`), the [`IssueRefund`] job, and `html` (the HTML door). The
+//! rows themselves are the booking's [`ledger`] (re-exported from bookings).
 //!
-//! Payments depends on bookings, not the reverse: paying reads a booking's balance
-//! ([`crate::bookings::service::payable`]) and a settled charge confirms its booking through
-//! the bookings state machine. Bookings only uses [`ledger`] (which imports nothing of
-//! bookings) to read what was paid and to plan refunds in the transaction that decides them.
-//! What is left of the cycle is that module-level edge, bookings → `payments::ledger`; moving the
-//! ledger under bookings would need the refund job (which talks to the provider) to move too.
+//! **Payments depends on bookings; bookings never imports payments.** Money is always money of
+//! a booking: what is due is a rule of the booking ([`crate::bookings::service::payable`]), a
+//! settled charge confirms its booking or applies its change of dates through the bookings
+//! state machine, and a cancellation decides its refund in the transaction that cancels. So
+//! bookings owns the ledger rows (`crate::bookings::ledger`: totals, refund planning, the
+//! [`IssueRefund`] job's data) and payments does what needs a provider: creating charges,
+//! sending refunds (`impl Job for IssueRefund`), and applying the provider's verified events.
 
 pub mod checkout;
 pub mod events;
 pub mod forms;
 pub mod gateway;
 mod html;
-pub mod ledger;
 mod reconcile;
 mod refunds;
 pub mod sandbox;
@@ -29,5 +28,6 @@ pub mod service;
 pub mod signature;
 pub mod stripe;
 
+pub use crate::bookings::ledger;
 pub use html::configure;
 pub use refunds::IssueRefund;

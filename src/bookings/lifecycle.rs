@@ -75,7 +75,7 @@ impl Job for ExpireHolds {
 }
 
 /// Ends a change of dates whose payment window closed: its held nights are released and the
-/// stay keeps its dates (a payment arriving later is refunded: see `payments::reconcile`).
+/// stay keeps its dates (a payment arriving later is refunded by the payments feature's reconciling).
 async fn expire_change(
     conn: &mut AsyncPgConnection,
     change_id: i64,

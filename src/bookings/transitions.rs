@@ -24,8 +24,8 @@ use super::{
     policy::{self, Policy, Refund},
 };
 use crate::{
+    bookings::ledger,
     listings::model::Listing,
-    payments::ledger,
     schema::bookings,
     service::{ServiceError, ServiceResult},
 };

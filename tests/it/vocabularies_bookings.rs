@@ -4,8 +4,8 @@
 use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
 use roost::{
+    bookings::ledger::{PaymentKind, PaymentStatus, Provider},
     bookings::{domain::Status, pending_change::ChangeStatus, policy::Policy},
-    payments::ledger::{PaymentKind, PaymentStatus, Provider},
 };
 
 use crate::support::TestApp;

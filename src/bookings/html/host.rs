@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::{
     accounts::SignedIn,
+    bookings::ledger,
     bookings::{
         domain::Status,
         forms,
@@ -20,7 +21,6 @@ use crate::{
     },
     db,
     errors::{AppError, AppResult},
-    payments::ledger,
     service::{BookingId, ListingId, ServiceError},
     web::{
         AppState,

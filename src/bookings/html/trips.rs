@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::{
     accounts::SignedIn,
+    bookings::ledger,
     bookings::{
         domain::Status,
         history::BookingEvent,
@@ -18,7 +19,6 @@ use crate::{
     },
     db,
     errors::AppResult,
-    payments::ledger,
     service::BookingId,
     web::{AppState, forms, page::PageContext},
 };

@@ -8,6 +8,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::book::{self, taken};
 use crate::{
+    bookings::ledger,
     bookings::{
         domain::Status,
         emails::{self, Context, Notice},
@@ -19,7 +20,6 @@ use crate::{
     },
     db,
     listings::calendar::lock_listing,
-    payments::ledger,
     pricing::{self, PricingPolicy},
     service::{Actor, BookingId, ServiceError, ServiceResult},
 };

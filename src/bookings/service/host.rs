@@ -8,13 +8,13 @@ use diesel_async::AsyncPgConnection;
 
 use super::trips::review_open;
 use crate::{
+    bookings::ledger,
     bookings::{
         domain::Status,
         history::{self, BookingEvent},
         model::{self, BookingSummary},
         transitions::{self, Applied, Change},
     },
-    payments::ledger,
     reviews::service::Side,
     service::{Actor, BookingId, ListingId, ServiceError, ServiceResult, UserId},
 };

@@ -6,13 +6,13 @@ use diesel_async::AsyncPgConnection;
 
 use super::changes::{can_cancel, can_change};
 use crate::{
+    bookings::ledger::{self, Totals},
     bookings::{
         domain::Status,
         history::{self, BookingEvent},
         model::{self, Booking, BookingSummary},
         pending_change::{self, PendingChange},
     },
-    payments::ledger::{self, Totals},
     reviews::service::{self as reviews, Side},
     service::{Actor, BookingId, ServiceError, ServiceResult, UserId},
 };

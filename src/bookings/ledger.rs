@@ -1,4 +1,8 @@
-//! The payments ledger: one row per charge and per refund. A row's amount never changes; its
+//! The ledger of a booking's money: one row per charge and per refund (the `payments` table).
+//! Bookings decides what is due and what goes back, and records it here in the transaction
+//! that decides it; [`crate::payments`] moves the money at the provider and settles these rows.
+//!
+//! One row per charge and per refund. A row's amount never changes; its
 //! status moves forward (pending → succeeded | failed) and its provider reference is filled in
 //! once, when the provider answers (a database trigger refuses anything else).
 //!
@@ -13,6 +17,8 @@ use diesel::{
     sql_types::{BigInt, Text},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use serde::{Deserialize, Serialize};
 
 use crate::{jobs, money, schema::payments};
 
@@ -284,8 +290,17 @@ pub async fn left_to_refund(
     Ok(row.left)
 }
 
+/// The job that sends a planned refund (a pending row) to its provider. Its data lives here,
+/// beside the rows it sends, so that planning a refund needs nothing of payments; what it does
+/// (`impl Job`) is in `crate::payments`, which talks to the provider.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct IssueRefund {
+    /// The refund's ledger row.
+    pub payment_id: i64,
+}
+
 /// Plans and records refunds worth up to `amount` of a booking's successful charges (newest
-/// first); each refund row is pending and an [`crate::payments::IssueRefund`] job sends it to
+/// first); each refund row is pending and an [`IssueRefund`] job sends it to
 /// the provider. `only_charge` limits the refund to one charge. Only charges in `currency` (the
 /// booking's: the database keeps every row of a booking in its currency) are refunded from.
 /// Returns the amount refunded (less than `amount` when less was paid).
@@ -335,7 +350,7 @@ pub async fn refund(
         )
         .await?;
         if let Some(row) = row {
-            jobs::enqueue(conn, &crate::payments::IssueRefund { payment_id: row.id }).await?;
+            jobs::enqueue(conn, &IssueRefund { payment_id: row.id }).await?;
             remaining -= part;
         }
     }
