@@ -22,8 +22,8 @@ pub mod emails;
 pub mod forms;
 pub mod history;
 mod html;
+mod jobs;
 pub mod ledger;
-mod lifecycle;
 pub mod model;
 pub mod pending_change;
 pub mod policy;
@@ -31,4 +31,4 @@ pub mod service;
 pub mod transitions;
 
 pub use html::configure;
-pub use lifecycle::{AdvanceStays, ExpireHolds, SendCheckInReminders};
+pub use jobs::{AdvanceStays, ExpireHolds, SendCheckInReminders};

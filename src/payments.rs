@@ -21,8 +21,8 @@ pub mod events;
 pub mod forms;
 pub mod gateway;
 mod html;
+mod jobs;
 mod reconcile;
-mod refunds;
 pub mod sandbox;
 pub mod service;
 pub mod signature;
@@ -30,4 +30,4 @@ pub mod stripe;
 
 pub use crate::bookings::ledger;
 pub use html::configure;
-pub use refunds::IssueRefund;
+pub use jobs::IssueRefund;
