@@ -1,39 +1,34 @@
-//! Bookings: the booking form's endpoint, the state machine of a stay, cancellations and date
-//! changes, the guest's trips, the host's reservations and earnings, and the lifecycle jobs.
+//! Bookings: the state machine of a stay, booking, cancellations and date changes, the guest's
+//! trips, the host's reservations and earnings, and the lifecycle jobs.
 //!
-//! Reusable without HTTP: [`domain`] (status, stay dates, guest count), [`model`] (rows and
-//! queries), [`history`] (the state history), [`policy`] (the refund rules, pure), [`service`]
-//! (booking), [`transitions`] (the state machine), [`changes`] (date changes, guest
-//! cancellation), [`emails`], [`earnings`] (the monthly query) and the jobs [`ExpireHolds`],
-//! [`AdvanceStays`], [`SendCheckInReminders`].
-//! Money moves through [`crate::payments`].
+//! Anatomy (the same in every feature): [`domain`] (status, stay dates, guest count: parsed
+//! once), [`model`] (rows and the queries the services share; [`model::earnings`]), [`ledger`]
+//! (the money of a booking), [`forms`] (raw input into the services' input), [`service`] (the
+//! rules, each function taking the acting party), [`transitions`] (the state machine),
+//! [`pending_change`] (a change of dates waiting for payment), [`policy`] (the refund rules,
+//! pure), [`history`], [`emails`], the jobs ([`ExpireHolds`], [`AdvanceStays`],
+//! [`SendCheckInReminders`]) and `html` (the HTML door).
+//!
+//! **Bookings never imports payments; payments depends on bookings.** A booking decides what
+//! is due ([`service::payable`]) and what goes back (cancellations, shorter stays), and records
+//! it in its [`ledger`] (the `payments` rows, their totals, refund planning) in the transaction
+//! that decides it. Payments talks to the provider: it creates charges, sends the planned
+//! refunds (the `IssueRefund` job's data is in [`ledger`], its work in `crate::payments`), and
+//! applies the provider's verified events to bookings through [`transitions`]. So nothing here
+//! waits on a provider, and a provider's code can change without touching a booking rule.
 
-mod book;
-mod cancel;
-pub mod changes;
 pub mod domain;
-pub mod earnings;
 pub mod emails;
+pub mod forms;
 pub mod history;
-mod host;
-mod lifecycle;
+mod html;
+mod jobs;
+pub mod ledger;
 pub mod model;
 pub mod pending_change;
 pub mod policy;
-mod reschedule;
 pub mod service;
 pub mod transitions;
-mod trips;
 
-use actix_web::web;
-
-pub use lifecycle::{AdvanceStays, ExpireHolds, SendCheckInReminders};
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    book::configure(cfg);
-    trips::configure(cfg);
-    cancel::configure(cfg);
-    reschedule::configure(cfg);
-    host::configure(cfg);
-    earnings::configure(cfg);
-}
+pub use html::configure;
+pub use jobs::{AdvanceStays, ExpireHolds, SendCheckInReminders};

@@ -1,29 +1,33 @@
 //! Payments: the gateway to the payment provider (the no-network sandbox or Stripe), the
-//! ledger of charges and refunds, the pay page, and the webhook through which every payment
-//! outcome arrives, verified, once, in any order.
+//! ledger of charges and refunds, paying for a trip, and the webhook through which every
+//! payment outcome arrives, verified, once, in any order.
 //!
-//! Reusable without HTTP: [`gateway`] (the [`gateway::PaymentGateway`] trait and the configured
-//! provider), [`ledger`] (rows, totals, refund planning), [`checkout`] (starting a charge,
-//! paying with a sandbox card), [`events`] (verifying, storing and applying events),
-//! [`signature`] (`Stripe-Signature`) and the [`IssueRefund`] job.
+//! Anatomy: [`forms`] (the card form), [`service`] (the pay page and paying, each taking the
+//! acting party), [`checkout`] (starting a charge, paying with a sandbox card), [`events`] and
+//! `reconcile` (verifying, storing and applying events), [`gateway`], [`sandbox`], [`stripe`],
+//! [`signature`] (`Stripe-Signature`), the [`IssueRefund`] job, and `html` (the HTML door). The
+//! rows themselves are the booking's [`ledger`] (re-exported from bookings).
+//!
+//! **Payments depends on bookings; bookings never imports payments.** Money is always money of
+//! a booking: what is due is a rule of the booking ([`crate::bookings::service::payable`]), a
+//! settled charge confirms its booking or applies its change of dates through the bookings
+//! state machine, and a cancellation decides its refund in the transaction that cancels. So
+//! bookings owns the ledger rows (`crate::bookings::ledger`: totals, refund planning, the
+//! [`IssueRefund`] job's data) and payments does what needs a provider: creating charges,
+//! sending refunds (`impl Job for IssueRefund`), and applying the provider's verified events.
 
 pub mod checkout;
 pub mod events;
+pub mod forms;
 pub mod gateway;
-pub mod ledger;
-mod pay;
+mod html;
+mod jobs;
 mod reconcile;
-mod refunds;
 pub mod sandbox;
+pub mod service;
 pub mod signature;
 pub mod stripe;
-mod webhook;
 
-use actix_web::web;
-
-pub use refunds::IssueRefund;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    pay::configure(cfg);
-    webhook::configure(cfg);
-}
+pub use crate::bookings::ledger;
+pub use html::configure;
+pub use jobs::IssueRefund;

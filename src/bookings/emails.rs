@@ -9,7 +9,7 @@ mod texts;
 
 use self::texts::{To, messages};
 use super::{domain::Status, model::Booking};
-use crate::{email, errors::AppError, listings::model::Listing, schema::users};
+use crate::{email, listings::model::Listing, schema::users, service::ServiceError};
 
 #[derive(Template)]
 #[template(path = "emails/booking_update.txt")]
@@ -57,7 +57,7 @@ pub async fn parties(
     conn: &mut AsyncPgConnection,
     guest_id: i64,
     host_id: i64,
-) -> Result<(Person, Person), AppError> {
+) -> Result<(Person, Person), ServiceError> {
     let rows: Vec<(i64, String, String)> = users::table
         .filter(users::id.eq_any(vec![guest_id, host_id]))
         .select((users::id, users::name, users::email))
@@ -71,7 +71,7 @@ pub async fn parties(
                 name: name.clone(),
                 email: email.clone(),
             })
-            .ok_or(AppError::NotFound)
+            .ok_or(ServiceError::NotFound)
     };
     Ok((person(guest_id)?, person(host_id)?))
 }
@@ -94,7 +94,7 @@ pub async fn notify(
     conn: &mut AsyncPgConnection,
     ctx: &Context<'_>,
     notice: &Notice,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let b = ctx.booking;
     let dates = format!(
         "{} · {} · {}",
@@ -144,7 +144,8 @@ pub async fn notify(
                 link: &link,
                 action,
             },
-        )?;
+        )
+        .map_err(ServiceError::internal)?;
         email::send_later(conn, &composed).await?;
     }
     Ok(())

@@ -1,6 +1,8 @@
 //! Booking rows, their state history, and the queries pages need (nothing HTTP here). Every
 //! lookup by id takes the viewer, so that nobody reaches another person's booking.
 
+pub mod earnings;
+
 use std::borrow::Borrow;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -28,7 +30,7 @@ pub struct Booking {
     pub check_in: NaiveDate,
     pub check_out: NaiveDate,
     pub guests: i32,
-    pub status: String,
+    pub status: Status,
     pub hold_expires_at: Option<DateTime<Utc>>,
     pub currency: String,
     pub nightly_price: i64,
@@ -49,9 +51,8 @@ pub struct Booking {
 }
 
 impl Booking {
-    /// The status; a value the database would refuse reads as expired.
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Expired)
+        self.status
     }
 
     pub fn line_items(&self) -> LineItems {
@@ -142,6 +143,41 @@ impl Booking {
     }
 }
 
+/// The price snapshot of a stay (minor units of the booking's currency): the one writer of a
+/// booking's price columns, when it is made ([`crate::bookings::service`]) and when its dates
+/// move ([`crate::bookings::pending_change::move_booking`]).
+#[derive(Clone, Copy, Debug, diesel::Insertable, diesel::AsChangeset)]
+#[diesel(table_name = bookings, check_for_backend(diesel::pg::Pg))]
+pub struct PriceLines {
+    pub nightly_price: i64,
+    pub nights: i32,
+    pub base_amount: i64,
+    pub discount_amount: i64,
+    pub cleaning_fee: i64,
+    pub service_fee: i64,
+    pub tax_amount: i64,
+    pub total_amount: i64,
+    pub host_fee: i64,
+    pub host_payout: i64,
+}
+
+impl From<&crate::pricing::Quote> for PriceLines {
+    fn from(quote: &crate::pricing::Quote) -> Self {
+        PriceLines {
+            nightly_price: quote.nightly_price,
+            nights: quote.nights,
+            base_amount: quote.base_amount,
+            discount_amount: quote.discount_amount,
+            cleaning_fee: quote.cleaning_fee,
+            service_fee: quote.service_fee,
+            tax_amount: quote.tax_amount,
+            total_amount: quote.total_amount,
+            host_fee: quote.host_fee,
+            host_payout: quote.host_payout,
+        }
+    }
+}
+
 /// A booking with what lists and pages show beside it.
 #[derive(Clone, Debug, Queryable)]
 pub struct BookingSummary {
@@ -172,16 +208,15 @@ pub async fn lock(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<
         .optional()
 }
 
-/// A guest's own booking with its listing and host (`None` for anyone else's).
+/// A booking with its listing and host, as its guest sees it (the services check that the
+/// viewer is its guest: `booking.guest_id`).
 pub async fn find_trip(
     conn: &mut AsyncPgConnection,
     id: i64,
-    guest_id: i64,
 ) -> diesel::QueryResult<Option<BookingSummary>> {
     bookings::table
         .inner_join(listings::table.inner_join(users::table))
         .filter(bookings::id.eq(id))
-        .filter(bookings::guest_id.eq(guest_id))
         .select((
             Booking::as_select(),
             listings::title,
@@ -193,26 +228,39 @@ pub async fn find_trip(
         .optional()
 }
 
-/// A reservation of one of the host's listings, with its guest (`None` for anyone else's).
+/// A booking with its guest, as the host of its listing sees it, with that host's id (the
+/// services check that the viewer is that host).
 pub async fn find_reservation(
     conn: &mut AsyncPgConnection,
     id: i64,
-    host_id: i64,
-) -> diesel::QueryResult<Option<BookingSummary>> {
-    bookings::table
+) -> diesel::QueryResult<Option<(BookingSummary, i64)>> {
+    let row: Option<(Booking, String, String, String, i64)> = bookings::table
         .inner_join(listings::table)
         .inner_join(users::table.on(users::id.eq(bookings::guest_id)))
         .filter(bookings::id.eq(id))
-        .filter(listings::host_id.eq(host_id))
         .select((
             Booking::as_select(),
             listings::title,
             listings::city,
             users::name,
+            listings::host_id,
         ))
         .first(conn)
         .await
-        .optional()
+        .optional()?;
+    Ok(row.map(
+        |(booking, listing_title, listing_city, counterpart, host_id)| {
+            (
+                BookingSummary {
+                    booking,
+                    listing_title,
+                    listing_city,
+                    counterpart,
+                },
+                host_id,
+            )
+        },
+    ))
 }
 
 /// Longest lists shown at once.

@@ -15,6 +15,7 @@ use diesel::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+pub use super::model::PriceLines;
 use super::{domain::StayDates, model::Booking};
 use crate::{
     listings::calendar::lock_listing,
@@ -23,11 +24,21 @@ use crate::{
     schema::{booking_changes, bookings},
 };
 
-/// `booking_changes.status` values.
-pub const PENDING: &str = "pending_payment";
-pub const APPLIED: &str = "applied";
-pub const EXPIRED: &str = "expired";
-pub const WITHDRAWN: &str = "withdrawn";
+crate::text_enum! {
+    /// Where a change of dates is (`booking_changes.status`, kept in step with its CHECK by
+    /// tests/it/vocabularies_bookings.rs).
+    pub enum ChangeStatus {
+        /// Waiting for the difference to be paid (the new nights are held).
+        Pending = "pending_payment",
+        Applied = "applied",
+        /// The payment window closed first.
+        Expired = "expired",
+        /// Replaced by a newer change, or ended with the stay.
+        Withdrawn = "withdrawn",
+    }
+}
+
+use ChangeStatus::{Applied as APPLIED, Pending as PENDING, Withdrawn as WITHDRAWN};
 
 /// A change of dates waiting for its payment, with the price of the new dates (in the
 /// booking's currency).
@@ -48,7 +59,7 @@ pub struct PendingChange {
     pub total_amount: i64,
     pub host_fee: i64,
     pub host_payout: i64,
-    pub status: String,
+    pub status: ChangeStatus,
     pub hold_expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -140,12 +151,12 @@ pub async fn open(
     Ok(change)
 }
 
-/// Ends a pending change without applying it (`EXPIRED` or `WITHDRAWN`) and releases its held
+/// Ends a pending change without applying it (`Expired` or `Withdrawn`) and releases its held
 /// nights; `false` when it was no longer pending.
 pub async fn close(
     conn: &mut AsyncPgConnection,
     change_id: i64,
-    status: &'static str,
+    status: ChangeStatus,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<bool> {
     let closed = diesel::update(
@@ -229,38 +240,6 @@ pub async fn apply(
     .await
 }
 
-/// The price lines of a stay (minor units of the booking's currency).
-#[derive(Clone, Copy, Debug)]
-pub struct PriceLines {
-    pub nightly_price: i64,
-    pub nights: i32,
-    pub base_amount: i64,
-    pub discount_amount: i64,
-    pub cleaning_fee: i64,
-    pub service_fee: i64,
-    pub tax_amount: i64,
-    pub total_amount: i64,
-    pub host_fee: i64,
-    pub host_payout: i64,
-}
-
-impl From<&Quote> for PriceLines {
-    fn from(quote: &Quote) -> Self {
-        PriceLines {
-            nightly_price: quote.nightly_price,
-            nights: quote.nights,
-            base_amount: quote.base_amount,
-            discount_amount: quote.discount_amount,
-            cleaning_fee: quote.cleaning_fee,
-            service_fee: quote.service_fee,
-            tax_amount: quote.tax_amount,
-            total_amount: quote.total_amount,
-            host_fee: quote.host_fee,
-            host_payout: quote.host_payout,
-        }
-    }
-}
-
 /// Moves booking `booking_id` (its calendar entry and its row) to `[check_in, check_out)` at
 /// `price`. The caller holds the booking's and the listing's locks, and has made sure the
 /// ledger covers the new price (the database checks it at commit).
@@ -285,16 +264,7 @@ pub async fn move_booking(
         .set((
             bookings::check_in.eq(check_in),
             bookings::check_out.eq(check_out),
-            bookings::nightly_price.eq(price.nightly_price),
-            bookings::nights.eq(price.nights),
-            bookings::base_amount.eq(price.base_amount),
-            bookings::discount_amount.eq(price.discount_amount),
-            bookings::cleaning_fee.eq(price.cleaning_fee),
-            bookings::service_fee.eq(price.service_fee),
-            bookings::tax_amount.eq(price.tax_amount),
-            bookings::total_amount.eq(price.total_amount),
-            bookings::host_fee.eq(price.host_fee),
-            bookings::host_payout.eq(price.host_payout),
+            *price,
             bookings::reminder_sent_at.eq(None::<DateTime<Utc>>),
             bookings::updated_at.eq(now),
         ))

@@ -18,22 +18,15 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
-/// A listing's cancellation policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Policy {
-    Flexible,
-    Moderate,
-    Strict,
-}
+/// A cancellation policy: the listing's vocabulary, one definition for the listing and the copy
+/// a booking keeps (`bookings.cancellation_policy`, kept in step with its CHECK by
+/// tests/it/vocabularies_bookings.rs). The refund rules below are the booking's side of it.
+pub use crate::listings::model::CancellationPolicy as Policy;
 
 impl Policy {
     /// The stored name; anything unknown is treated as moderate (the database forbids it).
-    pub fn parse(value: &str) -> Policy {
-        match value {
-            "flexible" => Policy::Flexible,
-            "strict" => Policy::Strict,
-            _ => Policy::Moderate,
-        }
+    pub fn from_stored(value: &str) -> Policy {
+        Policy::parse(value).unwrap_or(Policy::Moderate)
     }
 
     /// How long before check-in a cancellation is still refunded in full.

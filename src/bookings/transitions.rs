@@ -16,14 +16,19 @@ use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::{
-    domain::{self, Status},
+    domain::Status,
     emails::{self, Context, Notice},
     history,
     model::{self, Booking},
     pending_change,
     policy::{self, Policy, Refund},
 };
-use crate::{errors::AppError, listings::model::Listing, payments::ledger, schema::bookings};
+use crate::{
+    bookings::ledger,
+    listings::model::Listing,
+    schema::bookings,
+    service::{ServiceError, ServiceResult},
+};
 
 /// How long a host has to answer a request, and a guest to pay once accepted.
 pub const REQUEST_HOLD: Duration = Duration::hours(24);
@@ -76,28 +81,24 @@ impl Change {
     }
 }
 
-/// Why a change did not happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// The booking is (by now) in a state the change cannot start from.
-    WrongState(Status),
-    /// Check-in before the check-in date.
-    TooEarly,
-    /// Confirmation before the price was paid in full.
-    Unpaid,
+/// Why a change did not happen, as the service error every door understands: the booking
+/// is (by now) in a state the change cannot start from, or a rule of the change says no.
+fn wrong_state(status: Status) -> ServiceError {
+    ServiceError::conflict(format!(
+        "That is no longer possible: this booking is now “{}”.",
+        status.label()
+    ))
 }
 
-impl Refusal {
-    pub fn message(self) -> String {
-        match self {
-            Refusal::WrongState(status) => format!(
-                "That is no longer possible: this booking is now “{}”.",
-                status.label()
-            ),
-            Refusal::TooEarly => "Guests can be checked in from the check-in date.".into(),
-            Refusal::Unpaid => "The booking is not paid in full yet.".into(),
-        }
-    }
+/// Check-in before the check-in date.
+pub const TOO_EARLY: &str = "Guests can be checked in from the check-in date.";
+/// Confirmation before the price was paid in full.
+pub const UNPAID: &str = "The booking is not paid in full yet.";
+
+/// Whether `error` is a change refused by the state machine (the booking moved on, or a rule
+/// said no), which jobs and payment events take in their stride, rather than a failure.
+pub fn is_refusal(error: &ServiceError) -> bool {
+    matches!(error, ServiceError::Conflict(_) | ServiceError::Refused(_))
 }
 
 /// A change that happened.
@@ -123,13 +124,15 @@ pub fn guest_refund(booking: &Booking, listing: &Listing, now: DateTime<Utc>) ->
     }
     let starts = policy::check_in_at(booking.check_in, listing.check_in_time, &listing.tz());
     policy::guest_refund(
-        Policy::parse(&booking.cancellation_policy),
+        Policy::from_stored(&booking.cancellation_policy),
         &items,
         starts - now,
     )
 }
 
-/// Applies `change` to booking `id`. `actor` is the user who acts, `None` for the system.
+/// Applies `change` to booking `id`. `actor` is the user who acts, `None` for the system: the
+/// callers (the services, which check the acting party first; jobs; payment events) decide
+/// who may ask. A refused change is a `Conflict` or `Refused` ([`is_refusal`]).
 pub async fn apply(
     conn: &mut AsyncPgConnection,
     base_url: &str,
@@ -137,20 +140,20 @@ pub async fn apply(
     change: Change,
     actor: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<Result<Applied, Refusal>, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let booking = model::lock(conn, id).await?.ok_or(AppError::NotFound)?;
+) -> ServiceResult<Applied> {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        let booking = model::lock(conn, id).await?.ok_or(ServiceError::NotFound)?;
         let from = booking.status();
         let allowed = change.allowed_from();
         if !allowed.contains(&from) {
-            return Ok(Err(Refusal::WrongState(from)));
+            return Err(wrong_state(from));
         }
         let listing = crate::listings::model::find(conn, booking.listing_id)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         match change {
             Change::CheckIn if local_today(&listing, now) < booking.check_in => {
-                return Ok(Err(Refusal::TooEarly));
+                return Err(ServiceError::refused(TOO_EARLY));
             }
             Change::Confirm => {
                 // The rule the database checks again at commit (`bookings_paid_in_full`):
@@ -158,7 +161,7 @@ pub async fn apply(
                 // refund reported before its charge's success ends as in the usual order.
                 let totals = ledger::totals(conn, id).await?;
                 if totals.charged < booking.total_amount {
-                    return Ok(Err(Refusal::Unpaid));
+                    return Err(ServiceError::conflict(UNPAID));
                 }
             }
             _ => {}
@@ -168,10 +171,10 @@ pub async fn apply(
         let updated = diesel::update(
             bookings::table
                 .find(id)
-                .filter(bookings::status.eq_any(domain::names(allowed))),
+                .filter(bookings::status.eq_any(allowed)),
         )
         .set((
-            bookings::status.eq(to.as_str()),
+            bookings::status.eq(to),
             bookings::hold_expires_at.eq(hold),
             bookings::updated_at.eq(now),
         ))
@@ -180,7 +183,7 @@ pub async fn apply(
         .await
         .optional()?;
         let Some(updated) = updated else {
-            return Ok(Err(Refusal::WrongState(from)));
+            return Err(wrong_state(from));
         };
         let mut note = String::new();
         let mut refunded = 0;
@@ -217,29 +220,13 @@ pub async fn apply(
             },
         )
         .await?;
-        Ok(Ok(Applied {
+        Ok(Applied {
             booking: updated,
             from,
             refunded,
-        }))
+        })
     })
     .await
-}
-
-/// Applies `change` for the host of the booking's listing; `NotFound` for anyone else, whatever
-/// the id, so that reservations cannot be probed.
-pub async fn apply_as_host(
-    conn: &mut AsyncPgConnection,
-    base_url: &str,
-    host_id: i64,
-    id: i64,
-    change: Change,
-    now: DateTime<Utc>,
-) -> Result<Result<Applied, Refusal>, AppError> {
-    if model::find_reservation(conn, id, host_id).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
-    apply(conn, base_url, id, change, Some(host_id), now).await
 }
 
 #[cfg(test)]

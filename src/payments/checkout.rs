@@ -1,6 +1,8 @@
-//! Paying for a booking: the charge of what is due is recorded in the ledger, created at the
+//! Paying for a booking: the charge of what is due (the booking's balance, as
+//! [`crate::bookings::service::payable`] computes it) is recorded in the ledger, created at the
 //! provider with an idempotency key derived from that row, and then waits for the provider's
-//! event. The sandbox produces that event at once, signed, through [`events::receive`].
+//! event. The sandbox produces that event at once, signed, through [`events::receive`]. Only
+//! the booking's guest pays: anyone else gets `NotFound` (checked under the booking's lock).
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
@@ -9,37 +11,30 @@ use serde_json::json;
 use super::{
     events::{self, Received},
     gateway::{self, Charge, ChargeRequest, Gateway, GatewayError, PaymentGateway},
-    ledger::{self, CHARGE, FAILED, NewRow, PENDING, Payment, Totals},
+    ledger::{self, CHARGE, FAILED, NewRow, PENDING, Payment},
     sandbox::TestCard,
     signature,
 };
 use crate::{
     bookings::{
-        domain::Status,
         model::{self, Booking},
-        pending_change::{self, PendingChange},
+        pending_change,
+        service::payable,
     },
     db::{self, DbPool},
-    errors::AppError,
+    service::{Actor, BookingId, ServiceError, ServiceResult, UserId},
 };
 
-/// Why a payment could not start or did not go through.
-#[derive(Debug)]
-pub enum PayError {
-    /// Nothing is due (paid already, or not payable in this state).
-    NothingDue,
-    /// The hold ran out before the payment.
-    HoldExpired,
-    /// The card was declined (the provider's message).
-    Declined(String),
-    /// The provider could not be reached or refused; try again later.
-    Provider(String),
-    App(AppError),
-}
+/// Said when the card was declined.
+pub const DECLINED: &str = "Your card was declined.";
+/// The start of the reason of an `Unavailable` that comes from the payment provider (rather
+/// than from the database): the provider could not be reached or refused; try again later.
+pub const PROVIDER_TROUBLE: &str = "payment provider: ";
 
-impl<E: Into<AppError>> From<E> for PayError {
-    fn from(error: E) -> Self {
-        PayError::App(error.into())
+fn provider_trouble(reason: &str) -> ServiceError {
+    ServiceError::Unavailable {
+        reason: format!("{PROVIDER_TROUBLE}{reason}"),
+        retry_after_secs: 5,
     }
 }
 
@@ -51,50 +46,24 @@ pub struct Started {
     pub charge: Charge,
 }
 
-/// What the guest owes on `booking` now, if it can be paid: the booking's price while it
-/// awaits payment, or the price of a change of dates waiting for payment (`pending`), less what
-/// was paid; refused once the hold on the dates has ended. A confirmed stay with no pending
-/// change owes nothing (its payments cover its price: the database holds that).
-pub fn payable(
-    booking: &Booking,
-    pending: Option<&PendingChange>,
-    totals: &Totals,
-    now: DateTime<Utc>,
-) -> Result<i64, PayError> {
-    let status = booking.status();
-    let (price, deadline) = match pending {
-        _ if status.awaits_payment() => (booking.total_amount, booking.hold_expires_at),
-        Some(change) if status == Status::Confirmed => {
-            (change.total_amount, Some(change.hold_expires_at))
-        }
-        _ => return Err(PayError::NothingDue),
-    };
-    let due = totals.due(price);
-    if due <= 0 {
-        return Err(PayError::NothingDue);
-    }
-    if deadline.is_some_and(|at| at <= now) {
-        return Err(PayError::HoldExpired);
-    }
-    Ok(due)
-}
-
-/// Starts (or resumes) the charge of what is due on the guest's booking `booking_id`. No
+/// Starts (or resumes) the charge of what is due on the acting guest's booking `id`. No
 /// database connection is held while the provider is called.
 pub async fn start(
     pool: &DbPool,
     gateway: &Gateway,
-    guest_id: i64,
-    booking_id: i64,
+    actor: &Actor,
+    id: BookingId,
     now: DateTime<Utc>,
-) -> Result<Started, PayError> {
+) -> ServiceResult<Started> {
+    actor.member()?;
+    let booking_id = id.get();
     let mut conn = db::connection(pool).await?;
     let (booking, payment) = conn
-        .transaction::<_, PayError, _>(async |conn| {
+        .transaction::<_, ServiceError, _>(async |conn| {
             let booking = model::lock(conn, booking_id)
                 .await?
-                .filter(|booking| booking.guest_id == guest_id)
-                .ok_or(AppError::NotFound)?;
+                .ok_or(ServiceError::NotFound)?;
+            actor.owner(UserId::new(booking.guest_id))?;
             let totals = ledger::totals(conn, booking_id).await?;
             let pending = pending_change::find_pending(conn, booking_id).await?;
             let due = payable(&booking, pending.as_ref(), &totals, now)?;
@@ -126,7 +95,9 @@ pub async fn start(
                     },
                 )
                 .await?
-                .ok_or_else(|| AppError::internal(anyhow::anyhow!("charge row not inserted")))?,
+                .ok_or_else(|| {
+                    ServiceError::internal(anyhow::anyhow!("charge row not inserted"))
+                })?,
             };
             Ok((booking, payment))
         })
@@ -145,9 +116,9 @@ pub async fn start(
         Ok(charge) => charge,
         Err(GatewayError::Refused(reason)) => {
             ledger::settle(&mut conn, payment.id, FAILED, Some(&reason)).await?;
-            return Err(PayError::Provider(reason));
+            return Err(provider_trouble(&reason));
         }
-        Err(GatewayError::Unavailable(reason)) => return Err(PayError::Provider(reason)),
+        Err(GatewayError::Unavailable(reason)) => return Err(provider_trouble(&reason)),
     };
     ledger::set_provider_ref(&mut conn, payment.id, &charge.provider_ref).await?;
     Ok(Started {
@@ -190,21 +161,22 @@ fn intent_event(started: &Started, card: TestCard, now: DateTime<Utc>) -> serde_
 }
 
 /// Pays with a sandbox test card: the charge is created, then the sandbox delivers the signed
-/// event that settles it through the webhook code path. Returns the booking as it is then.
+/// event that settles it through the webhook code path. Returns the booking as it is then; a
+/// declined card is `Refused(`[`DECLINED`]`)`.
 pub async fn pay_with_test_card(
     pool: &DbPool,
     gateway: &Gateway,
     base_url: &str,
-    guest_id: i64,
-    booking_id: i64,
+    actor: &Actor,
+    id: BookingId,
     card: TestCard,
     now: DateTime<Utc>,
-) -> Result<Booking, PayError> {
-    let started = start(pool, gateway, guest_id, booking_id, now).await?;
+) -> ServiceResult<Booking> {
+    let started = start(pool, gateway, actor, id, now).await?;
     let mut conn = db::connection(pool).await?;
     let conn = &mut *conn;
-    let body = serde_json::to_vec(&intent_event(&started, card, now))
-        .map_err(|error| PayError::App(AppError::internal(error)))?;
+    let body =
+        serde_json::to_vec(&intent_event(&started, card, now)).map_err(ServiceError::internal)?;
     let header = signature::sign(gateway.webhook_secret(), now.timestamp(), &body);
     let received = events::receive(
         conn,
@@ -216,13 +188,12 @@ pub async fn pay_with_test_card(
         now,
     )
     .await
-    .map_err(|error| PayError::App(AppError::internal(anyhow::anyhow!("{error}"))))?;
+    .map_err(|error| ServiceError::internal(anyhow::anyhow!("{error}")))?;
     debug_assert_eq!(received, Received::Applied);
     if card == TestCard::Declined {
-        return Err(PayError::Declined("Your card was declined.".into()));
+        return Err(ServiceError::refused(DECLINED));
     }
-    let booking = model::find(conn, booking_id)
+    model::find(conn, id.get())
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(booking)
+        .ok_or(ServiceError::NotFound)
 }

@@ -16,7 +16,7 @@ use super::{
     reconcile::{Outcome, charge_failed, charge_succeeded, refund_update},
     signature::{self, SignatureError},
 };
-use crate::{errors::AppError, schema::payment_events};
+use crate::{schema::payment_events, service::ServiceError};
 
 /// What became of a delivered event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub enum WebhookError {
     #[error("bad payload: {0}")]
     Payload(&'static str),
     #[error(transparent)]
-    App(#[from] AppError),
+    App(#[from] ServiceError),
 }
 
 impl From<diesel::result::Error> for WebhookError {
@@ -120,7 +120,7 @@ pub async fn apply_event(
     event_type: &str,
     object: &Value,
     now: DateTime<Utc>,
-) -> Result<Outcome, AppError> {
+) -> Result<Outcome, ServiceError> {
     match event_type {
         "payment_intent.succeeded" => charge_succeeded(conn, base_url, provider, object, now).await,
         "payment_intent.payment_failed" => charge_failed(conn, provider, object).await,

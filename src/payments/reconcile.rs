@@ -14,12 +14,12 @@ use super::{
 };
 use crate::{
     bookings::{
-        changes,
         domain::Status,
         history, model, pending_change,
+        service::record_move,
         transitions::{self, Change},
     },
-    errors::AppError,
+    service::ServiceError,
 };
 
 fn text<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
@@ -88,7 +88,7 @@ pub(super) async fn find_charge(
     conn: &mut AsyncPgConnection,
     provider: &str,
     intent: &Value,
-) -> Result<Result<Payment, Outcome>, AppError> {
+) -> Result<Result<Payment, Outcome>, ServiceError> {
     let Some(reference) = text(intent, "id") else {
         return Ok(Err(Outcome::Ignored));
     };
@@ -154,7 +154,7 @@ async fn booking_of(
     conn: &mut AsyncPgConnection,
     provider: &str,
     intent: &Value,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<i64>, ServiceError> {
     if let Some(reference) = text(intent, "id")
         && let Some(row) = ledger::find_by_ref(conn, provider, reference).await?
     {
@@ -173,7 +173,7 @@ pub(super) async fn charge_failed(
     conn: &mut AsyncPgConnection,
     provider: &str,
     intent: &Value,
-) -> Result<Outcome, AppError> {
+) -> Result<Outcome, ServiceError> {
     let charge = match find_charge(conn, provider, intent).await? {
         Ok(charge) => charge,
         Err(outcome) => return Ok(outcome),
@@ -196,7 +196,7 @@ pub(super) async fn charge_succeeded(
     provider: &str,
     intent: &Value,
     now: DateTime<Utc>,
-) -> Result<Outcome, AppError> {
+) -> Result<Outcome, ServiceError> {
     // The booking first, before any ledger row is written, like every other change of it:
     // one lock order, no deadlocks.
     let Some(booking_id) = booking_of(conn, provider, intent).await? else {
@@ -214,14 +214,14 @@ pub(super) async fn charge_succeeded(
     }
     let status = booking.status();
     if status.awaits_payment() {
-        let outcome =
-            transitions::apply(conn, base_url, booking.id, Change::Confirm, None, now).await?;
-        if let Err(refusal) = outcome {
-            tracing::warn!(
+        match transitions::apply(conn, base_url, booking.id, Change::Confirm, None, now).await {
+            Ok(_) => {}
+            Err(refusal) if transitions::is_refusal(&refusal) => tracing::warn!(
                 booking = booking.id,
-                ?refusal,
+                %refusal,
                 "a payment did not confirm its booking"
-            );
+            ),
+            Err(error) => return Err(error),
         }
         return Ok(Outcome::Applied);
     }
@@ -233,8 +233,8 @@ pub(super) async fn charge_succeeded(
             let moved = pending_change::apply(conn, &booking, &change, now).await?;
             let listing = crate::listings::model::find(conn, booking.listing_id)
                 .await?
-                .ok_or(AppError::NotFound)?;
-            changes::record_move(conn, base_url, &booking, &moved, &listing, None).await?;
+                .ok_or(ServiceError::NotFound)?;
+            record_move(conn, base_url, &booking, &moved, &listing, None).await?;
         }
         return Ok(Outcome::Applied);
     }
@@ -262,7 +262,7 @@ pub(super) async fn refund_update(
     provider: &str,
     refund: &Value,
     intent_of_charge: Option<&str>,
-) -> Result<Outcome, AppError> {
+) -> Result<Outcome, ServiceError> {
     let Some(reference) = text(refund, "id") else {
         return Ok(Outcome::Ignored);
     };

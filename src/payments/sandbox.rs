@@ -18,7 +18,7 @@ use super::gateway::{
 };
 use crate::config::Config;
 
-pub const PROVIDER: &str = "sandbox";
+pub const PROVIDER: &str = super::ledger::Provider::Sandbox.as_str();
 
 /// The test card that pays.
 pub const CARD_SUCCEEDS: &str = "4242424242424242";

@@ -11,7 +11,7 @@ use super::gateway::{
 };
 use crate::config::StripeConfig;
 
-pub const PROVIDER: &str = "stripe";
+pub const PROVIDER: &str = super::ledger::Provider::Stripe.as_str();
 
 /// Attempts of one request before giving up (same idempotency key each time).
 const ATTEMPTS: u32 = 3;

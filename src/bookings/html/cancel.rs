@@ -8,20 +8,21 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{
-    changes::{self, CancelError},
-    model::Booking,
-    policy::Refund,
-    transitions::Change,
-};
 use crate::{
     accounts::SignedIn,
+    bookings::{
+        forms,
+        model::Booking,
+        policy::Refund,
+        service::{self, CancelPreview, REFUND_CHANGED},
+    },
     db,
-    errors::{AppError, AppResult},
+    errors::AppResult,
+    service::{Actor, BookingId, ServiceError},
     web::{
         AppState,
         flash::{self, FlashKind},
-        forms,
+        forms as web_forms,
         page::PageContext,
     },
 };
@@ -47,19 +48,18 @@ struct CancelForm {
 async fn render(
     page: PageContext,
     state: &AppState,
-    guest_id: i64,
-    id: i64,
+    actor: &Actor,
+    id: BookingId,
     status: StatusCode,
     changed: bool,
 ) -> AppResult<HttpResponse> {
     let mut conn = db::connection(&state.pool).await?;
-    let (booking, refund, refund_total) =
-        changes::refund_preview(&mut conn, guest_id, id, Utc::now())
-            .await?
-            .ok_or(AppError::NotFound)?;
-    let cancellable = Change::CancelByGuest
-        .allowed_from()
-        .contains(&booking.status());
+    let CancelPreview {
+        booking,
+        refund,
+        refund_total,
+        cancellable,
+    } = service::cancel_preview(&mut conn, actor, id, Utc::now()).await?;
     let html = CancelPage {
         page,
         booking,
@@ -69,7 +69,7 @@ async fn render(
         changed,
     }
     .render()?;
-    Ok(forms::html(status, html))
+    Ok(web_forms::html(status, html))
 }
 
 async fn show(
@@ -78,15 +78,8 @@ async fn show(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    render(
-        page,
-        &state,
-        user.id,
-        path.into_inner(),
-        StatusCode::OK,
-        false,
-    )
-    .await
+    let id = BookingId::new(path.into_inner());
+    render(page, &state, &user.actor(), id, StatusCode::OK, false).await
 }
 
 async fn submit(
@@ -97,13 +90,14 @@ async fn submit(
     path: web::Path<i64>,
     form: web::Form<CancelForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let expected = form.expected_refund.trim().parse::<i64>().ok();
+    let id = BookingId::new(path.into_inner());
+    let actor = user.actor();
+    let expected = forms::expected_refund(&form.expected_refund);
     let mut conn = db::connection(&state.pool).await?;
-    let cancelled = changes::cancel_as_guest(
+    let cancelled = service::cancel(
         &mut conn,
         &state.config.base_url,
-        user.id,
+        &actor,
         id,
         expected,
         Utc::now(),
@@ -121,16 +115,16 @@ async fn submit(
                 "Your trip was cancelled.".to_string()
             };
             flash::push(&session, FlashKind::Success, message);
-            Ok(forms::see_other(&format!("/trips/{id}")))
+            Ok(web_forms::see_other(&format!("/trips/{id}")))
         }
-        Err(CancelError::RefundChanged(_)) => {
-            render(page, &state, user.id, id, StatusCode::CONFLICT, true).await
+        Err(ServiceError::Conflict(message)) if message == REFUND_CHANGED => {
+            render(page, &state, &actor, id, StatusCode::CONFLICT, true).await
         }
-        Err(CancelError::Refused(refusal)) => {
-            flash::push(&session, FlashKind::Error, refusal.message());
-            Ok(forms::see_other(&format!("/trips/{id}")))
+        Err(ServiceError::Conflict(message) | ServiceError::Refused(message)) => {
+            flash::push(&session, FlashKind::Error, message);
+            Ok(web_forms::see_other(&format!("/trips/{id}")))
         }
-        Err(CancelError::App(error)) => Err(error),
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -24,10 +24,10 @@ use super::{
 };
 use crate::{
     db,
-    errors::AppError,
     jobs::{Job, JobContext},
     listings::model::Listing,
     schema::{bookings, listings},
+    service::ServiceError,
 };
 
 /// Bookings handled per run; the next run takes the rest.
@@ -59,10 +59,11 @@ impl Job for ExpireHolds {
                 None,
                 Utc::now(),
             )
-            .await
-            .map_err(anyhow::Error::from)?;
-            if outcome.is_ok() {
-                tracing::info!(booking = id, "booking hold expired");
+            .await;
+            match outcome {
+                Ok(_) => tracing::info!(booking = id, "booking hold expired"),
+                Err(error) if transitions::is_refusal(&error) => {}
+                Err(error) => return Err(error.into()),
             }
         }
         let moment = Utc::now();
@@ -74,18 +75,25 @@ impl Job for ExpireHolds {
 }
 
 /// Ends a change of dates whose payment window closed: its held nights are released and the
-/// stay keeps its dates (a payment arriving later is refunded: see `payments::reconcile`).
+/// stay keeps its dates (a payment arriving later is refunded by the payments feature's reconciling).
 async fn expire_change(
     conn: &mut AsyncPgConnection,
     change_id: i64,
     booking_id: i64,
     moment: chrono::DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         let Some(booking) = model::lock(conn, booking_id).await? else {
             return Ok(());
         };
-        if pending_change::close(conn, change_id, pending_change::EXPIRED, moment).await? {
+        if pending_change::close(
+            conn,
+            change_id,
+            pending_change::ChangeStatus::Expired,
+            moment,
+        )
+        .await?
+        {
             let status = booking.status();
             let note = "The change of dates was not paid in time; the stay keeps its dates";
             history::record_event(conn, booking_id, Some(status), status, None, note).await?;
@@ -136,20 +144,28 @@ impl Job for AdvanceStays {
         for (booking, listing) in candidates(&mut conn, Status::Confirmed, "check_in").await? {
             let at = Utc::now();
             if transitions::local_today(&listing, at) >= booking.check_in {
-                transitions::apply(&mut conn, base_url, booking.id, Change::CheckIn, None, at)
-                    .await
-                    .map_err(anyhow::Error::from)?
-                    .ok();
+                let outcome =
+                    transitions::apply(&mut conn, base_url, booking.id, Change::CheckIn, None, at)
+                        .await;
+                if let Err(error) = outcome
+                    && !transitions::is_refusal(&error)
+                {
+                    return Err(error.into());
+                }
             }
         }
         for (booking, listing) in candidates(&mut conn, Status::CheckedIn, "check_out").await? {
             let at = Utc::now();
             let local = at.with_timezone(&listing.tz()).naive_local();
             if local >= booking.check_out.and_time(listing.check_out_time) {
-                transitions::apply(&mut conn, base_url, booking.id, Change::Complete, None, at)
-                    .await
-                    .map_err(anyhow::Error::from)?
-                    .ok();
+                let outcome =
+                    transitions::apply(&mut conn, base_url, booking.id, Change::Complete, None, at)
+                        .await;
+                if let Err(error) = outcome
+                    && !transitions::is_refusal(&error)
+                {
+                    return Err(error.into());
+                }
             }
         }
         Ok(())
@@ -194,8 +210,8 @@ async fn remind(
     base_url: &str,
     booking: &Booking,
     listing: &Listing,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> Result<(), ServiceError> {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         let claimed = diesel::update(
             bookings::table
                 .find(booking.id)

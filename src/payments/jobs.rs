@@ -5,8 +5,6 @@
 //! delays a refund instead of failing the cancellation. The idempotency key is derived from the
 //! ledger row, so a retried job never refunds twice.
 
-use serde::{Deserialize, Serialize};
-
 use super::{
     gateway::{self, Gateway, GatewayError, PaymentGateway, RefundRequest, RefundStatus},
     ledger::{self, FAILED, PENDING, SUCCEEDED},
@@ -16,11 +14,7 @@ use crate::{
     jobs::{Job, JobContext},
 };
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-pub struct IssueRefund {
-    /// The refund's ledger row.
-    pub payment_id: i64,
-}
+pub use super::ledger::IssueRefund;
 
 impl Job for IssueRefund {
     const KIND: &'static str = "issue_refund";

@@ -9,44 +9,26 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{
-    domain::Status,
-    history::{self, BookingEvent},
-    model::{self, BookingSummary},
-    transitions::{self, Change},
-};
 use crate::{
     accounts::SignedIn,
+    bookings::ledger,
+    bookings::{
+        domain::Status,
+        forms,
+        history::BookingEvent,
+        model::BookingSummary,
+        service::{self, HostAction, Reservation},
+    },
     db,
     errors::{AppError, AppResult},
-    payments::ledger,
-    reviews::service::Side,
+    service::{BookingId, ListingId, ServiceError},
     web::{
         AppState,
         flash::{self, FlashKind},
-        forms,
+        forms as web_forms,
         page::PageContext,
     },
 };
-
-/// The host's buttons: (path segment, label, change, css modifier).
-const ACTIONS: [(&str, &str, Change, &str); 5] = [
-    ("accept", "Accept", Change::Accept, "primary"),
-    ("decline", "Decline", Change::Decline, "secondary"),
-    ("check-in", "Mark as checked in", Change::CheckIn, "primary"),
-    (
-        "check-out",
-        "Mark as checked out",
-        Change::Complete,
-        "primary",
-    ),
-    (
-        "cancel",
-        "Cancel and refund in full",
-        Change::CancelByHost,
-        "danger",
-    ),
-];
 
 #[derive(Template)]
 #[template(path = "bookings/reservations.html")]
@@ -96,24 +78,22 @@ async fn list(
     state: web::Data<AppState>,
     query: web::Query<Filters>,
 ) -> AppResult<HttpResponse> {
-    let status = Status::parse(&query.status);
-    let listing = query.listing.trim().parse::<i64>().ok();
+    let (status, listing) = forms::reservation_filters(&query.status, &query.listing);
     let mut conn = db::connection(&state.pool).await?;
-    let reservations = model::reservations(&mut conn, user.id, status, listing).await?;
-    let listings = model::host_listings(&mut conn, user.id).await?;
+    let found = service::reservations(&mut conn, &user.actor(), status, listing).await?;
     let html = ReservationsPage {
         page,
-        reservations,
+        reservations: found.reservations,
         statuses: Status::ALL
             .iter()
             .map(|status| (status.as_str(), status.label()))
             .collect(),
-        listings,
+        listings: found.listings,
         status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        listing,
+        listing: listing.map(ListingId::get),
     }
     .render()?;
-    Ok(forms::html(StatusCode::OK, html))
+    Ok(web_forms::html(StatusCode::OK, html))
 }
 
 async fn show(
@@ -122,27 +102,9 @@ async fn show(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
+    let id = BookingId::new(path.into_inner());
     let mut conn = db::connection(&state.pool).await?;
-    let trip = model::find_reservation(&mut conn, id, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let events = history::events(&mut conn, id).await?;
-    let payments = ledger::for_booking(&mut conn, id).await?;
-    let status = trip.booking.status();
-    let actions = ACTIONS
-        .iter()
-        .filter(|(_, _, change, _)| change.allowed_from().contains(&status))
-        .map(|(segment, label, _, css)| (*segment, *label, *css))
-        .collect();
-    let guest_dropped = if status.awaits_payment() || status == Status::Requested {
-        Some(model::recently_dropped(&mut conn, trip.booking.guest_id).await?)
-    } else {
-        None
-    };
-    let can_review = super::trips::review_open(&mut conn, id, user.id, Side::Host, status).await?;
-    let html = ReservationPage {
-        page,
+    let Reservation {
         trip,
         status,
         events,
@@ -150,9 +112,22 @@ async fn show(
         actions,
         guest_dropped,
         can_review,
+    } = service::reservation(&mut conn, &user.actor(), id, Utc::now()).await?;
+    let html = ReservationPage {
+        page,
+        trip,
+        status,
+        events,
+        payments,
+        actions: actions
+            .into_iter()
+            .map(|action| (action.slug(), action.label(), action.css()))
+            .collect(),
+        guest_dropped,
+        can_review,
     }
     .render()?;
-    Ok(forms::html(StatusCode::OK, html))
+    Ok(web_forms::html(StatusCode::OK, html))
 }
 
 async fn act(
@@ -162,21 +137,18 @@ async fn act(
     path: web::Path<(i64, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, action) = path.into_inner();
-    let (_, label, change, _) = ACTIONS
-        .iter()
-        .find(|(segment, ..)| *segment == action)
-        .copied()
-        .ok_or(AppError::NotFound)?;
+    let id = BookingId::new(id);
+    let action = HostAction::from_slug(&action).ok_or(AppError::NotFound)?;
     let mut conn = db::connection(&state.pool).await?;
-    let outcome = transitions::apply_as_host(
+    let outcome = service::act(
         &mut conn,
         &state.config.base_url,
-        user.id,
+        &user.actor(),
         id,
-        change,
+        action,
         Utc::now(),
     )
-    .await?;
+    .await;
     match outcome {
         Ok(applied) => {
             let message = match applied.booking.status() {
@@ -188,17 +160,18 @@ async fn act(
             };
             flash::push(&session, FlashKind::Success, message);
         }
-        Err(refusal) => {
+        Err(ServiceError::Conflict(message) | ServiceError::Refused(message)) => {
             tracing::info!(
-                booking = id,
-                action = label,
-                ?refusal,
+                booking = %id,
+                action = action.label(),
+                refusal = %message,
                 "host action refused"
             );
-            flash::push(&session, FlashKind::Error, refusal.message());
+            flash::push(&session, FlashKind::Error, message);
         }
+        Err(error) => return Err(error.into()),
     }
-    Ok(forms::see_other(&format!("/host/reservations/{id}")))
+    Ok(web_forms::see_other(&format!("/host/reservations/{id}")))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

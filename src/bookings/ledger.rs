@@ -1,4 +1,8 @@
-//! The payments ledger: one row per charge and per refund. A row's amount never changes; its
+//! The ledger of a booking's money: one row per charge and per refund (the `payments` table).
+//! Bookings decides what is due and what goes back, and records it here in the transaction
+//! that decides it; [`crate::payments`] moves the money at the provider and settles these rows.
+//!
+//! One row per charge and per refund. A row's amount never changes; its
 //! status moves forward (pending → succeeded | failed) and its provider reference is filled in
 //! once, when the provider answers (a database trigger refuses anything else).
 //!
@@ -14,25 +18,50 @@ use diesel::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use serde::{Deserialize, Serialize};
+
 use crate::{jobs, money, schema::payments};
 
-pub const CHARGE: &str = "charge";
-pub const REFUND: &str = "refund";
-pub const PENDING: &str = "pending";
-pub const SUCCEEDED: &str = "succeeded";
-pub const FAILED: &str = "failed";
+crate::text_enum! {
+    /// What a ledger row is (`payments.kind`).
+    pub enum PaymentKind {
+        Charge = "charge",
+        Refund = "refund",
+    }
+}
+
+crate::text_enum! {
+    /// Where a ledger row is (`payments.status`): it only moves forward from pending.
+    pub enum PaymentStatus {
+        Pending = "pending",
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
+}
+
+crate::text_enum! {
+    /// Who moves the money of a ledger row (`payments.provider`).
+    pub enum Provider {
+        Sandbox = "sandbox",
+        Stripe = "stripe",
+    }
+}
+
+// Short names for the match arms and filters of the payment code.
+pub use PaymentKind::{Charge as CHARGE, Refund as REFUND};
+pub use PaymentStatus::{Failed as FAILED, Pending as PENDING, Succeeded as SUCCEEDED};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = payments, check_for_backend(diesel::pg::Pg))]
 pub struct Payment {
     pub id: i64,
     pub booking_id: i64,
-    pub kind: String,
+    pub kind: PaymentKind,
     pub provider: String,
     pub provider_ref: Option<String>,
     pub amount: i64,
     pub currency: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub failure_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -45,7 +74,7 @@ impl Payment {
     }
 
     pub fn label(&self) -> &'static str {
-        match (self.kind.as_str(), self.status.as_str()) {
+        match (self.kind, self.status) {
             (CHARGE, SUCCEEDED) => "Payment",
             (CHARGE, FAILED) => "Payment failed",
             (CHARGE, _) => "Payment in progress",
@@ -69,7 +98,8 @@ impl Payment {
     }
 }
 
-/// The money of a booking so far (minor units).
+/// The money of a booking so far (minor units), as [`totals`] sums it in the database: the one
+/// computation of what was paid, and [`Totals::due`] the one of what is left to pay.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, QueryableByName)]
 pub struct Totals {
     /// Charges that succeeded.
@@ -84,20 +114,6 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// The totals of a booking's ledger rows (as [`totals`] sums them in the database).
-    pub fn of(rows: &[Payment]) -> Totals {
-        let mut totals = Totals::default();
-        for row in rows {
-            match (row.kind.as_str(), row.status.as_str()) {
-                (CHARGE, SUCCEEDED) => totals.charged += row.amount,
-                (CHARGE, PENDING) => totals.pending_charges += row.amount,
-                (REFUND, FAILED) | (CHARGE, _) => {}
-                (_, _) => totals.refunded += row.amount,
-            }
-        }
-        totals
-    }
-
     /// What the guest has paid and keeps paid.
     pub fn net_paid(&self) -> i64 {
         self.charged - self.refunded
@@ -161,12 +177,12 @@ pub async fn find_by_ref(
 /// What a new ledger row records.
 pub struct NewRow<'a> {
     pub booking_id: i64,
-    pub kind: &'static str,
+    pub kind: PaymentKind,
     pub provider: &'a str,
     pub provider_ref: Option<&'a str>,
     pub amount: i64,
     pub currency: &'a str,
-    pub status: &'static str,
+    pub status: PaymentStatus,
     pub refund_of: Option<i64>,
 }
 
@@ -218,10 +234,10 @@ pub async fn set_provider_ref(
 pub async fn settle(
     conn: &mut AsyncPgConnection,
     id: i64,
-    status: &'static str,
+    status: PaymentStatus,
     failure_reason: Option<&str>,
 ) -> diesel::QueryResult<bool> {
-    let from: Vec<&str> = if status == SUCCEEDED {
+    let from: Vec<PaymentStatus> = if status == SUCCEEDED {
         vec![PENDING, FAILED]
     } else {
         vec![PENDING]
@@ -274,8 +290,17 @@ pub async fn left_to_refund(
     Ok(row.left)
 }
 
+/// The job that sends a planned refund (a pending row) to its provider. Its data lives here,
+/// beside the rows it sends, so that planning a refund needs nothing of payments; what it does
+/// (`impl Job`) is in `crate::payments`, which talks to the provider.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct IssueRefund {
+    /// The refund's ledger row.
+    pub payment_id: i64,
+}
+
 /// Plans and records refunds worth up to `amount` of a booking's successful charges (newest
-/// first); each refund row is pending and an [`crate::payments::IssueRefund`] job sends it to
+/// first); each refund row is pending and an [`IssueRefund`] job sends it to
 /// the provider. `only_charge` limits the refund to one charge. Only charges in `currency` (the
 /// booking's: the database keeps every row of a booking in its currency) are refunded from.
 /// Returns the amount refunded (less than `amount` when less was paid).
@@ -325,7 +350,7 @@ pub async fn refund(
         )
         .await?;
         if let Some(row) = row {
-            jobs::enqueue(conn, &crate::payments::IssueRefund { payment_id: row.id }).await?;
+            jobs::enqueue(conn, &IssueRefund { payment_id: row.id }).await?;
             remaining -= part;
         }
     }

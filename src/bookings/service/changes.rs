@@ -1,26 +1,44 @@
 //! What a guest changes after booking: new dates for a confirmed stay (repriced; a surplus is
 //! refunded at once, a difference to pay is paid before the stay moves) and cancellation at
-//! the refund the policy gives now.
+//! the refund the policy gives now. Only the booking's guest: anyone else gets `NotFound`
+//! (checked under the booking's lock, in the transaction that changes it).
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use super::{
-    domain::Status,
-    emails::{self, Context, Notice},
-    history,
-    model::{self, Booking},
-    pending_change::{self, PendingChange, PriceLines},
-    service::{self, BookError},
-    transitions::{self, Applied, Change, PAYMENT_HOLD, Refusal},
-};
+use super::book::{self, taken};
 use crate::{
+    bookings::ledger,
+    bookings::{
+        domain::Status,
+        emails::{self, Context, Notice},
+        history,
+        model::{self, Booking},
+        pending_change::{self, PendingChange, PriceLines},
+        policy::Refund,
+        transitions::{self, Applied, Change, PAYMENT_HOLD},
+    },
     db,
-    errors::AppError,
     listings::calendar::lock_listing,
-    payments::ledger,
     pricing::{self, PricingPolicy},
+    service::{Actor, BookingId, ServiceError, ServiceResult},
 };
+
+/// Said when a change of dates is asked of a stay that is not confirmed.
+pub const ONLY_CONFIRMED: &str = "Only confirmed stays can move to other dates.";
+/// Said when the refund is no longer what the guest was shown (a deadline passed): the page
+/// shows the new amount to confirm again.
+pub const REFUND_CHANGED: &str = "The refund changed since it was shown.";
+
+/// Whether a guest may still cancel a booking in `status` (the trip page's button).
+pub fn can_cancel(status: Status) -> bool {
+    Change::CancelByGuest.allowed_from().contains(&status)
+}
+
+/// Whether a guest may move a booking in `status` to other dates.
+pub fn can_change(status: Status) -> bool {
+    status == Status::Confirmed
+}
 
 /// What a change of dates did.
 #[derive(Debug)]
@@ -44,15 +62,16 @@ pub enum DatesChanged {
 pub async fn change_dates(
     conn: &mut AsyncPgConnection,
     base_url: &str,
-    guest_id: i64,
-    id: i64,
+    actor: &Actor,
+    id: BookingId,
     check_in: &str,
     check_out: &str,
     now: DateTime<Utc>,
-) -> Result<DatesChanged, BookError> {
+) -> ServiceResult<DatesChanged> {
+    actor.member()?;
     db::retry_on_contention(async || {
-        conn.transaction::<_, BookError, _>(async |conn| {
-            change_dates_once(conn, base_url, guest_id, id, check_in, check_out, now).await
+        conn.transaction::<_, ServiceError, _>(async |conn| {
+            change_dates_once(conn, base_url, actor, id.get(), check_in, check_out, now).await
         })
         .await
     })
@@ -62,52 +81,48 @@ pub async fn change_dates(
 async fn change_dates_once(
     conn: &mut AsyncPgConnection,
     base_url: &str,
-    guest_id: i64,
+    actor: &Actor,
     id: i64,
     check_in: &str,
     check_out: &str,
     now: DateTime<Utc>,
-) -> Result<DatesChanged, BookError> {
-    let booking = model::lock(conn, id)
-        .await?
-        .filter(|booking| booking.guest_id == guest_id)
-        .ok_or(AppError::NotFound)?;
-    if booking.status() != Status::Confirmed {
-        return Err(BookError::Invalid {
-            field: "form",
-            message: "Only confirmed stays can move to other dates.".into(),
-        });
+) -> ServiceResult<DatesChanged> {
+    let booking = model::lock(conn, id).await?.ok_or(ServiceError::NotFound)?;
+    let guest_id = actor.owner(guest_of(&booking))?.id.get();
+    if !can_change(booking.status()) {
+        return Err(ServiceError::invalid("form", ONLY_CONFIRMED));
     }
     let listing = crate::listings::model::find(conn, booking.listing_id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     // The booking's currency was fixed when it was made. Its host now prices the place in
     // another one, and converting would need an exchange rate neither party agreed to, so
     // such a stay can only be kept or cancelled.
     if listing.currency != booking.currency {
-        return Err(BookError::Invalid {
-            field: "form",
-            message: format!(
+        return Err(ServiceError::invalid(
+            "form",
+            format!(
                 "The host now prices this place in {}, and your stay was booked in {}, so its \
                  dates can no longer be changed here. You can keep your stay, or cancel it \
                  and book the new dates.",
                 listing.currency, booking.currency
             ),
-        });
+        ));
     }
-    let stay = service::stay_dates(&listing, check_in, check_out, now)?;
+    let stay = book::stay_dates(&listing, check_in, check_out, now)?;
     if stay.check_in() == booking.check_in && stay.check_out() == booking.check_out {
-        return Err(BookError::Invalid {
-            field: "check_in",
-            message: "These are already the dates of your stay.".into(),
-        });
+        return Err(ServiceError::invalid(
+            "check_in",
+            "These are already the dates of your stay.",
+        ));
     }
     pending_change::withdraw_any(conn, id, now).await?;
     let quote = pricing::quote(&listing.rates(), stay.nights(), &PricingPolicy::default());
     let paid = ledger::totals(conn, id).await?.net_paid();
     if quote.total_amount > paid {
-        let change =
-            pending_change::open(conn, &booking, &stay, &quote, now + PAYMENT_HOLD).await?;
+        let change = pending_change::open(conn, &booking, &stay, &quote, now + PAYMENT_HOLD)
+            .await
+            .map_err(taken)?;
         let due = quote.total_amount - paid;
         let note = format!(
             "Asked to move to {}; {} to pay by {}",
@@ -127,7 +142,8 @@ async fn change_dates_once(
     let price = PriceLines::from(&quote);
     let updated =
         pending_change::move_booking(conn, id, stay.check_in(), stay.check_out(), &price, now)
-            .await?;
+            .await
+            .map_err(taken)?;
     let refunded = ledger::refund(
         conn,
         id,
@@ -144,14 +160,14 @@ async fn change_dates_once(
 }
 
 /// The history line and the emails of a stay that moved from `before`'s dates to `after`'s.
-pub(crate) async fn record_move(
+pub async fn record_move(
     conn: &mut AsyncPgConnection,
     base_url: &str,
     before: &Booking,
     after: &Booking,
     listing: &crate::listings::model::Listing,
     actor: Option<i64>,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let note = format!(
         "Dates changed from {} to {}; new total {}",
         before.dates(),
@@ -176,72 +192,77 @@ pub(crate) async fn record_move(
     Ok(())
 }
 
-/// Why a guest's cancellation did not happen.
+/// The guest's id of `booking` (the owner of a trip).
+fn guest_of(booking: &Booking) -> crate::service::UserId {
+    crate::service::UserId::new(booking.guest_id)
+}
+
+/// What cancelling a trip now would give back.
 #[derive(Debug)]
-pub enum CancelError {
-    Refused(Refusal),
-    /// The refund is no longer what the guest was shown (a deadline passed): the new amount.
-    RefundChanged(i64),
-    App(AppError),
+pub struct CancelPreview {
+    pub booking: Booking,
+    /// The policy's refund, line by line.
+    pub refund: Refund,
+    /// What actually goes back (the policy's refund, capped at what was paid).
+    pub refund_total: i64,
+    /// Whether the trip can still be cancelled.
+    pub cancellable: bool,
 }
 
-impl<E: Into<AppError>> From<E> for CancelError {
-    fn from(error: E) -> Self {
-        CancelError::App(error.into())
-    }
-}
-
-/// The refund the guest would get by cancelling trip `id` now (capped at what was paid), with
-/// the booking and the policy's breakdown; `None` if it is not the guest's trip.
-pub async fn refund_preview(
+/// The refund the acting guest would get by cancelling their trip `id` now (capped at what
+/// was paid), with the booking and the policy's breakdown. Someone else's trip: `NotFound`.
+pub async fn cancel_preview(
     conn: &mut AsyncPgConnection,
-    guest_id: i64,
-    id: i64,
+    actor: &Actor,
+    id: BookingId,
     now: DateTime<Utc>,
-) -> Result<Option<(Booking, super::policy::Refund, i64)>, AppError> {
-    let Some(booking) = model::find(conn, id)
+) -> ServiceResult<CancelPreview> {
+    actor.member()?;
+    let booking = model::find(conn, id.get())
         .await?
-        .filter(|booking| booking.guest_id == guest_id)
-    else {
-        return Ok(None);
-    };
+        .ok_or(ServiceError::NotFound)?;
+    actor.owner(guest_of(&booking))?;
     let listing = crate::listings::model::find(conn, booking.listing_id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     let refund = transitions::guest_refund(&booking, &listing, now);
-    let paid = ledger::totals(conn, id).await?.net_paid();
-    let capped = refund.total.min(paid).max(0);
-    Ok(Some((booking, refund, capped)))
+    let paid = ledger::totals(conn, booking.id).await?.net_paid();
+    let refund_total = refund.total.min(paid).max(0);
+    Ok(CancelPreview {
+        cancellable: can_cancel(booking.status()),
+        booking,
+        refund,
+        refund_total,
+    })
 }
 
-/// Cancels the guest's trip `id`; when `expected_refund` is given and the policy now gives a
-/// different amount, nothing happens and the new amount is returned to show.
-pub async fn cancel_as_guest(
+/// Cancels the acting guest's trip `id`; when `expected_refund` is given and the policy now
+/// gives a different amount, nothing happens (`Conflict(`[`REFUND_CHANGED`]`)`: the preview
+/// shows the new amount). A trip that can no longer be cancelled is a `Conflict` too.
+pub async fn cancel(
     conn: &mut AsyncPgConnection,
     base_url: &str,
-    guest_id: i64,
-    id: i64,
+    actor: &Actor,
+    id: BookingId,
     expected_refund: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<Applied, CancelError> {
-    conn.transaction::<_, CancelError, _>(async |conn| {
-        model::lock(conn, id).await?;
-        let (_, _, refund) = refund_preview(conn, guest_id, id, now)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if expected_refund.is_some_and(|expected| expected != refund) {
-            return Err(CancelError::RefundChanged(refund));
+) -> ServiceResult<Applied> {
+    let guest_id = actor.member()?.id;
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        model::lock(conn, id.get()).await?;
+        let preview = cancel_preview(conn, actor, id, now).await?;
+        if expected_refund.is_some_and(|expected| expected != preview.refund_total) {
+            return Err(ServiceError::conflict(REFUND_CHANGED));
         }
         transitions::apply(
             conn,
             base_url,
-            id,
+            id.get(),
             Change::CancelByGuest,
-            Some(guest_id),
+            Some(guest_id.get()),
             now,
         )
-        .await?
-        .map_err(CancelError::Refused)
+        .await
     })
     .await
 }

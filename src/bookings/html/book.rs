@@ -7,10 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::service::{self, BookError, BookingInput};
 use crate::{
+    bookings::service::{self, BookingInput, OWN_LISTING, TAKEN},
     db,
     errors::{AppError, AppResult},
+    service::{Actor, ListingId, ServiceError, actor::UNVERIFIED},
     stays::quote::StayQuery,
     web::{
         AppState, forms, is_htmx,
@@ -58,10 +59,10 @@ async fn book(
     ])
     .unwrap_or_default();
     let back = format!("/listings/{listing_id}?{typed}");
-    let Some(user) = page.user.clone() else {
-        let login = format!("/login?next={}", crate::errors::url_encode(&back));
-        return Ok(redirect(&req, &login));
-    };
+    let actor = page
+        .user
+        .as_ref()
+        .map_or(Actor::Visitor, |user| user.actor());
     let input = BookingInput {
         check_in: &form.check_in,
         check_out: &form.check_out,
@@ -72,8 +73,8 @@ async fn book(
     let booked = service::book(
         &mut conn,
         &state.config.base_url,
-        &user,
-        listing_id,
+        &actor,
+        ListingId::new(listing_id),
         &input,
         Utc::now(),
     )
@@ -81,27 +82,35 @@ async fn book(
     drop(conn);
     let (status, title, message, action) = match booked {
         Ok(booking) => return Ok(redirect(&req, &format!("/trips/{}", booking.id))),
-        Err(BookError::App(error)) => return Err(error),
-        Err(BookError::Taken) => (
+        Err(ServiceError::SignInRequired) => {
+            let login = format!("/login?next={}", crate::errors::url_encode(&back));
+            return Ok(redirect(&req, &login));
+        }
+        Err(ServiceError::Conflict(message)) if message == TAKEN => (
             StatusCode::CONFLICT,
             "Those dates were just taken",
             "Someone booked some of these dates a moment ago. Please choose other dates."
                 .to_string(),
             None,
         ),
-        Err(BookError::Invalid { message, .. }) => (
+        Err(ServiceError::Invalid(fields)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "Please check your booking",
-            message,
+            fields
+                .iter()
+                .map(|(_, message)| message)
+                .next()
+                .unwrap_or_default()
+                .to_string(),
             None,
         ),
-        Err(BookError::TooManyHolds(message)) => (
+        Err(ServiceError::Conflict(message)) => (
             StatusCode::CONFLICT,
             "You have bookings waiting already",
             message,
             Some(("/trips", "See your trips")),
         ),
-        Err(BookError::Unverified) => (
+        Err(ServiceError::NotAllowed(message)) if message == UNVERIFIED => (
             StatusCode::FORBIDDEN,
             "Please confirm your email address",
             "Only confirmed accounts can book. Open the link we emailed you, \
@@ -109,12 +118,13 @@ async fn book(
                 .to_string(),
             Some(("/account", "Go to your account")),
         ),
-        Err(BookError::OwnListing) => (
+        Err(ServiceError::NotAllowed(message)) if message == OWN_LISTING => (
             StatusCode::FORBIDDEN,
             "This is your own listing",
-            "Hosts cannot book their own places.".to_string(),
+            message,
             None,
         ),
+        Err(error) => return Err(error.into()),
     };
     refused::respond(
         page,

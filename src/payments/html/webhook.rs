@@ -5,13 +5,13 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
-use super::{
-    events::{self, Received, WebhookError},
-    gateway::{Gateway, PaymentGateway},
-};
 use crate::{
     db,
     errors::{AppError, AppResult},
+    payments::{
+        events::{self, Received, WebhookError},
+        gateway::{Gateway, PaymentGateway},
+    },
     web::AppState,
 };
 
@@ -48,7 +48,7 @@ async fn receive(
         Ok(Received::Duplicate) => {
             Ok(HttpResponse::Ok().json(serde_json::json!({ "received": true, "duplicate": true })))
         }
-        Err(WebhookError::App(error)) => Err(error),
+        Err(WebhookError::App(error)) => Err(error.into()),
         Err(error) => {
             tracing::warn!(%error, "webhook refused");
             Err(AppError::BadRequest(format!("Webhook refused: {error}.")))

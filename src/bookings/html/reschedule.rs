@@ -8,16 +8,15 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{
-    changes::{self, DatesChanged},
-    domain::Status,
-    model::{self, BookingSummary},
-    service::BookError,
-};
 use crate::{
     accounts::SignedIn,
+    bookings::{
+        model::BookingSummary,
+        service::{self, DatesChanged, ONLY_CONFIRMED, TAKEN},
+    },
     db,
-    errors::{AppError, AppResult},
+    errors::AppResult,
+    service::{Actor, BookingId, ServiceError},
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -46,16 +45,14 @@ struct DatesForm {
 async fn render(
     page: PageContext,
     state: &AppState,
-    guest_id: i64,
-    id: i64,
+    actor: &Actor,
+    id: BookingId,
     status: StatusCode,
     form: Option<DatesForm>,
     errors: FormErrors,
 ) -> AppResult<HttpResponse> {
     let mut conn = db::connection(&state.pool).await?;
-    let trip = model::find_trip(&mut conn, id, guest_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let trip = service::own_trip(&mut conn, actor, id).await?;
     let form = form.unwrap_or_else(|| DatesForm {
         check_in: trip.booking.check_in.to_string(),
         check_out: trip.booking.check_out.to_string(),
@@ -77,30 +74,27 @@ async fn show(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
+    let id = BookingId::new(path.into_inner());
+    let actor = user.actor();
     let mut conn = db::connection(&state.pool).await?;
-    let trip = model::find_trip(&mut conn, id, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (trip, changeable) = service::change_form(&mut conn, &actor, id).await?;
     drop(conn);
-    if trip.booking.status() != Status::Confirmed {
-        flash::push(
-            &session,
-            FlashKind::Info,
-            "Only confirmed stays can move to other dates.",
-        );
+    if !changeable {
+        flash::push(&session, FlashKind::Info, ONLY_CONFIRMED);
         return Ok(forms::see_other(&format!("/trips/{id}")));
     }
-    render(
+    let form = DatesForm {
+        check_in: trip.booking.check_in.to_string(),
+        check_out: trip.booking.check_out.to_string(),
+    };
+    let html = ChangePage {
         page,
-        &state,
-        user.id,
-        id,
-        StatusCode::OK,
-        None,
-        FormErrors::new(),
-    )
-    .await
+        trip,
+        form,
+        errors: FormErrors::new(),
+    }
+    .render()?;
+    Ok(forms::html(StatusCode::OK, html))
 }
 
 async fn submit(
@@ -111,13 +105,14 @@ async fn submit(
     path: web::Path<i64>,
     form: web::Form<DatesForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
+    let id = BookingId::new(path.into_inner());
+    let actor = user.actor();
     let form = form.into_inner();
     let mut conn = db::connection(&state.pool).await?;
-    let changed = changes::change_dates(
+    let changed = service::change_dates(
         &mut conn,
         &state.config.base_url,
-        user.id,
+        &actor,
         id,
         &form.check_in,
         &form.check_out,
@@ -125,8 +120,7 @@ async fn submit(
     )
     .await;
     drop(conn);
-    let mut errors = FormErrors::new();
-    let status = match changed {
+    let (status, errors) = match changed {
         Ok(DatesChanged::Moved { booking, refunded }) => {
             let message = if refunded > 0 {
                 format!(
@@ -155,23 +149,17 @@ async fn submit(
             flash::push(&session, FlashKind::Info, message);
             return Ok(forms::see_other(&format!("/trips/{id}/pay")));
         }
-        Err(BookError::App(error)) => return Err(error),
-        Err(BookError::Taken) => {
-            errors.add(
+        Err(ServiceError::Conflict(message)) if message == TAKEN => (
+            StatusCode::CONFLICT,
+            FormErrors::one(
                 "form",
                 "Those dates were just taken. Please choose other dates.",
-            );
-            StatusCode::CONFLICT
-        }
-        Err(BookError::Invalid { field, message }) => {
-            errors.add(field, message);
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Err(BookError::Unverified | BookError::OwnListing | BookError::TooManyHolds(_)) => {
-            return Err(AppError::NotFound);
-        }
+            ),
+        ),
+        Err(ServiceError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(error) => return Err(error.into()),
     };
-    render(page, &state, user.id, id, status, Some(form), errors).await
+    render(page, &state, &actor, id, status, Some(form), errors).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

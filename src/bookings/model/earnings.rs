@@ -1,21 +1,13 @@
-//! `/host/earnings`: the host's payouts by month of check-in and currency, from the stays
-//! that happen (confirmed, in progress, completed), in one query.
+//! The host's earnings: payouts by month of check-in and currency, from the stays that happen
+//! (confirmed, in progress, completed), in one query.
 
-use actix_web::{HttpResponse, http::StatusCode, web};
-use askama::Template;
 use diesel::{
     QueryableByName,
     sql_types::{BigInt, Text},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::{
-    accounts::SignedIn,
-    db,
-    errors::AppResult,
-    money,
-    web::{AppState, forms, page::PageContext},
-};
+use crate::money;
 
 /// One month's payouts in one currency (minor units).
 #[derive(Clone, Debug, QueryableByName)]
@@ -65,26 +57,4 @@ pub async fn monthly(
     .bind::<BigInt, _>(host_id)
     .load(conn)
     .await
-}
-
-#[derive(Template)]
-#[template(path = "bookings/earnings.html")]
-struct EarningsPage {
-    page: PageContext,
-    months: Vec<MonthlyEarnings>,
-}
-
-async fn show(
-    SignedIn(user): SignedIn,
-    page: PageContext,
-    state: web::Data<AppState>,
-) -> AppResult<HttpResponse> {
-    let mut conn = db::connection(&state.pool).await?;
-    let months = monthly(&mut conn, user.id).await?;
-    let html = EarningsPage { page, months }.render()?;
-    Ok(forms::html(StatusCode::OK, html))
-}
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/host/earnings", web::get().to(show));
 }

@@ -1,0 +1,223 @@
+//! The guest's trips: the tabs of `/trips`, one trip with its history, payments, balance and
+//! what the guest may do next. A guest sees only their own trips: anyone else's is `NotFound`.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+
+use super::changes::{can_cancel, can_change};
+use crate::{
+    bookings::ledger::{self, Totals},
+    bookings::{
+        domain::Status,
+        history::{self, BookingEvent},
+        model::{self, Booking, BookingSummary},
+        pending_change::{self, PendingChange},
+    },
+    reviews::service::{self as reviews, Side},
+    service::{Actor, BookingId, ServiceError, ServiceResult, UserId},
+};
+
+/// Said when nothing can be paid on a trip now (paid already, or not payable in its state).
+pub const NOTHING_DUE: &str = "There is nothing to pay on this trip right now.";
+/// Said when the hold on the dates ran out before the payment.
+pub const HOLD_EXPIRED: &str = "The hold on these dates has run out, so it can no longer be paid.";
+
+/// The tabs of `/trips`: (value, label, statuses, soonest first).
+const TABS: [(&str, &str, &[Status], bool); 3] = [
+    (
+        "upcoming",
+        "Upcoming",
+        &[
+            Status::PendingPayment,
+            Status::Requested,
+            Status::Accepted,
+            Status::Confirmed,
+            Status::CheckedIn,
+        ],
+        true,
+    ),
+    ("past", "Past", &[Status::Completed], false),
+    (
+        "cancelled",
+        "Cancelled",
+        &[
+            Status::CancelledByGuest,
+            Status::CancelledByHost,
+            Status::Declined,
+            Status::Expired,
+        ],
+        false,
+    ),
+];
+
+/// One tab of the acting guest's trips.
+#[derive(Debug)]
+pub struct Trips {
+    /// The tab shown (an unknown one reads as the first).
+    pub tab: &'static str,
+    /// Every tab: (value, label).
+    pub tabs: Vec<(&'static str, &'static str)>,
+    pub trips: Vec<BookingSummary>,
+}
+
+/// The acting guest's trips in `tab`.
+pub async fn trips(conn: &mut AsyncPgConnection, actor: &Actor, tab: &str) -> ServiceResult<Trips> {
+    let guest = actor.member()?;
+    let (tab, _, statuses, soonest_first) = TABS
+        .iter()
+        .find(|(value, ..)| *value == tab)
+        .copied()
+        .unwrap_or(TABS[0]);
+    let trips = model::trips(conn, guest.id.get(), statuses, soonest_first).await?;
+    Ok(Trips {
+        tab,
+        tabs: TABS
+            .iter()
+            .map(|(value, label, ..)| (*value, *label))
+            .collect(),
+        trips,
+    })
+}
+
+/// What the guest owes on `booking` now, if it can be paid: the booking's price while it
+/// awaits payment, or the price of a change of dates waiting for payment (`pending`), less what
+/// was paid ([`Totals::due`], the one ledger computation); `Refused(`[`HOLD_EXPIRED`]`)` once
+/// the hold on the dates has ended, `Refused(`[`NOTHING_DUE`]`)` when nothing is due. A
+/// confirmed stay with no pending change owes nothing (its payments cover its price: the
+/// database holds that).
+pub fn payable(
+    booking: &Booking,
+    pending: Option<&PendingChange>,
+    totals: &Totals,
+    now: DateTime<Utc>,
+) -> ServiceResult<i64> {
+    let status = booking.status();
+    let (price, deadline) = match pending {
+        _ if status.awaits_payment() => (booking.total_amount, booking.hold_expires_at),
+        Some(change) if status == Status::Confirmed => {
+            (change.total_amount, Some(change.hold_expires_at))
+        }
+        _ => return Err(ServiceError::refused(NOTHING_DUE)),
+    };
+    let due = totals.due(price);
+    if due <= 0 {
+        return Err(ServiceError::refused(NOTHING_DUE));
+    }
+    if deadline.is_some_and(|at| at <= now) {
+        return Err(ServiceError::refused(HOLD_EXPIRED));
+    }
+    Ok(due)
+}
+
+/// The acting guest's trip `id` (`NotFound` for anyone else's).
+pub async fn own_trip(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    id: BookingId,
+) -> ServiceResult<BookingSummary> {
+    actor.member()?;
+    let trip = model::find_trip(conn, id.get())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    actor.owner(UserId::new(trip.booking.guest_id))?;
+    Ok(trip)
+}
+
+/// A trip with what can be paid on it now.
+#[derive(Debug)]
+pub struct Balance {
+    pub trip: BookingSummary,
+    /// What is due now (minor units of the booking's currency).
+    pub due: i64,
+    /// The change of dates this payment is for, if it is for one.
+    pub change: Option<PendingChange>,
+}
+
+/// What the acting guest can pay on their trip `id` now (see [`payable`]).
+pub async fn balance(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    id: BookingId,
+    now: DateTime<Utc>,
+) -> ServiceResult<Balance> {
+    let trip = own_trip(conn, actor, id).await?;
+    let totals = ledger::totals(conn, id.get()).await?;
+    let change = pending_change::find_pending(conn, id.get()).await?;
+    let due = payable(&trip.booking, change.as_ref(), &totals, now)?;
+    Ok(Balance { trip, due, change })
+}
+
+/// One trip as its guest sees it.
+#[derive(Debug)]
+pub struct Trip {
+    pub trip: BookingSummary,
+    pub status: Status,
+    pub events: Vec<BookingEvent>,
+    pub payments: Vec<ledger::Payment>,
+    /// What is due now, when it can be paid (minor units).
+    pub due: Option<i64>,
+    /// A change of dates waiting for its payment.
+    pub change: Option<PendingChange>,
+    pub can_cancel: bool,
+    pub can_change: bool,
+    /// The guest may write their review now (the link would otherwise lead to a refusal).
+    pub can_review: bool,
+}
+
+/// The acting guest's trip `id` with its history, payments and next steps.
+pub async fn trip(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    id: BookingId,
+    now: DateTime<Utc>,
+) -> ServiceResult<Trip> {
+    let trip = own_trip(conn, actor, id).await?;
+    let events = history::events(conn, id.get()).await?;
+    let payments = ledger::for_booking(conn, id.get()).await?;
+    let status = trip.booking.status();
+    let change = pending_change::find_pending(conn, id.get()).await?;
+    let totals = ledger::totals(conn, id.get()).await?;
+    let due = payable(&trip.booking, change.as_ref(), &totals, now).ok();
+    let guest_id = trip.booking.guest_id;
+    let can_review = review_open(conn, id.get(), guest_id, Side::Guest, status, now).await?;
+    Ok(Trip {
+        trip,
+        status,
+        events,
+        payments,
+        due,
+        change,
+        can_cancel: can_cancel(status),
+        can_change: can_change(status),
+        can_review,
+    })
+}
+
+/// The change-of-dates form of the acting guest's trip `id`: the trip, and whether its dates
+/// can change (only a confirmed stay's).
+pub async fn change_form(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    id: BookingId,
+) -> ServiceResult<(BookingSummary, bool)> {
+    let trip = own_trip(conn, actor, id).await?;
+    let changeable = can_change(trip.booking.status());
+    Ok((trip, changeable))
+}
+
+/// Whether the review of a stay that is over can be written now by `user_id` (only asked of
+/// the database for such stays). Shared with the host's reservation.
+pub(super) async fn review_open(
+    conn: &mut AsyncPgConnection,
+    booking_id: i64,
+    user_id: i64,
+    side: Side,
+    status: Status,
+    now: DateTime<Utc>,
+) -> ServiceResult<bool> {
+    if !matches!(status, Status::CheckedIn | Status::Completed) {
+        return Ok(false);
+    }
+    let open = reviews::open_review(conn, booking_id, user_id, side, now).await?;
+    Ok(matches!(open, Some(Ok(_))))
+}
