@@ -143,7 +143,7 @@ impl Job for AdvanceStays {
         let base_url = &ctx.config.base_url;
         for (booking, listing) in candidates(&mut conn, Status::Confirmed, "check_in").await? {
             let at = Utc::now();
-            if transitions::local_today(&listing, at) >= booking.check_in {
+            if listing.local_date(at) >= booking.check_in {
                 let outcome =
                     transitions::apply(&mut conn, base_url, booking.id, Change::CheckIn, None, at)
                         .await;
@@ -196,7 +196,7 @@ impl Job for SendCheckInReminders {
             .load(&mut conn)
             .await?;
         for (booking, listing) in due {
-            let tomorrow = transitions::local_today(&listing, Utc::now()) + Duration::days(1);
+            let tomorrow = listing.today() + Duration::days(1);
             if booking.check_in == tomorrow {
                 remind(&mut conn, &ctx.config.base_url, &booking, &listing).await?;
             }

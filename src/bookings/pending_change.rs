@@ -15,8 +15,9 @@ use diesel::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::model::Booking;
 pub use super::model::PriceLines;
-use super::{domain::StayDates, model::Booking};
+use crate::stays::stay::StayDates;
 use crate::{
     listings::calendar::lock_listing,
     money,

@@ -111,9 +111,6 @@ pub struct Applied {
 }
 
 /// Today where the listing is.
-pub fn local_today(listing: &Listing, now: DateTime<Utc>) -> chrono::NaiveDate {
-    now.with_timezone(&listing.tz()).date_naive()
-}
 
 /// The refund a guest cancelling `booking` at `now` is promised by the listing's policy (the
 /// whole price while it is not confirmed; the ledger caps it at what was paid).
@@ -152,7 +149,7 @@ pub async fn apply(
             .await?
             .ok_or(ServiceError::NotFound)?;
         match change {
-            Change::CheckIn if local_today(&listing, now) < booking.check_in => {
+            Change::CheckIn if listing.local_date(now) < booking.check_in => {
                 return Err(ServiceError::refused(TOO_EARLY));
             }
             Change::Confirm => {

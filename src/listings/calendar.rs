@@ -239,11 +239,6 @@ pub async fn unblock(
     Ok(deleted > 0)
 }
 
-/// Today in the time zone `tz` (a listing's "today" for its calendar).
-pub fn today_in(tz: chrono_tz::Tz) -> NaiveDate {
-    chrono::Utc::now().with_timezone(&tz).date_naive()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,6 +217,17 @@ impl Listing {
         self.timezone.parse().unwrap_or(chrono_tz::UTC)
     }
 
+    /// The date at the listing at the instant `now`: the one definition of "today at the
+    /// listing", used by the calendar, the quote, booking, changes and the stay jobs.
+    pub fn local_date(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.tz()).date_naive()
+    }
+
+    /// Today where the listing is (the earliest day a stay there may start).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.local_date(chrono::Utc::now())
+    }
+
     /// "1.5" for 15 tenths.
     pub fn bathrooms(&self) -> String {
         if self.bathrooms_tenths % 10 == 0 {

@@ -5,12 +5,11 @@
 //! `POST /listings/{id}/quote` is the widget's "Check price" button without JavaScript: it
 //! sends the browser to the listing page with the same dates, where the quote is shown.
 
-use chrono::{NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 
 use super::{
     model as details,
-    stay::{Guests, StayDates, earliest_today},
+    stay::{Guests, StayDates, check_nights, earliest_today},
 };
 use crate::{
     listings::model::Listing,
@@ -21,11 +20,6 @@ use crate::{
 /// The stay fields of a query string or form, as typed.
 pub use super::forms::StayQuery;
 
-/// The day a stay at `listing` may start at the earliest: today where the listing is.
-pub fn listing_today(listing: &Listing) -> NaiveDate {
-    Utc::now().with_timezone(&listing.tz()).date_naive()
-}
-
 /// Checks a stay against the listing's rules and prices it. `Ok(Err(message))` is a stay the
 /// guest must change; the database error is the only failure.
 pub async fn quote_stay(
@@ -34,23 +28,14 @@ pub async fn quote_stay(
     dates: &StayDates,
     guests: Guests,
 ) -> diesel::QueryResult<Result<Quote, String>> {
-    if dates.check_in() < listing_today(listing) {
+    if dates.check_in() < listing.today() {
         return Ok(Err("Check-in cannot be in the past.".into()));
     }
     if let Err(problem) = guests.fit(listing.max_guests) {
         return Ok(Err(problem.message));
     }
-    if dates.nights() < listing.min_nights {
-        return Ok(Err(format!(
-            "The minimum stay here is {} nights.",
-            listing.min_nights
-        )));
-    }
-    if dates.nights() > listing.max_nights {
-        return Ok(Err(format!(
-            "The maximum stay here is {} nights.",
-            listing.max_nights
-        )));
+    if let Err(nights) = check_nights(dates.nights(), listing.min_nights, listing.max_nights) {
+        return Ok(Err(nights.quote_message()));
     }
     if !details::is_free(conn, listing.id, dates).await? {
         return Ok(Err(

@@ -57,7 +57,7 @@ pub async fn listing_page(
     stay: &StayQuery,
 ) -> ServiceResult<ListingPage> {
     let listing = visible(conn, actor, listing_id).await?;
-    let today = quote::listing_today(&listing);
+    let today = listing.today();
     let (from, to) = month_grid::guest_window(today);
     let viewer = actor.user_id().map(UserId::get);
     let details = model::around(conn, &listing, viewer).await?;

@@ -36,6 +36,50 @@ fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, FieldProblem>
         .map_err(|_| problem(field, "Enter a date like 2027-03-14."))
 }
 
+/// A stay too short or too long for a listing's minimum and maximum nights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NightsProblem {
+    TooShort { min_nights: i32 },
+    TooLong { max_nights: i32 },
+}
+
+/// The listing's minimum and maximum stay: the one rule for the quote, booking and changes.
+pub fn check_nights(nights: i32, min_nights: i32, max_nights: i32) -> Result<(), NightsProblem> {
+    if nights < min_nights {
+        Err(NightsProblem::TooShort { min_nights })
+    } else if nights > max_nights {
+        Err(NightsProblem::TooLong { max_nights })
+    } else {
+        Ok(())
+    }
+}
+
+impl NightsProblem {
+    /// Beside the check-out field of the booking and change-of-dates forms.
+    pub fn message(self) -> String {
+        match self {
+            NightsProblem::TooShort { min_nights } => {
+                format!("This place has a minimum stay of {min_nights} nights.")
+            }
+            NightsProblem::TooLong { max_nights } => {
+                format!("This place can be booked for at most {max_nights} nights.")
+            }
+        }
+    }
+
+    /// The sentence the quote on the listing page shows instead of prices.
+    pub fn quote_message(self) -> String {
+        match self {
+            NightsProblem::TooShort { min_nights } => {
+                format!("The minimum stay here is {min_nights} nights.")
+            }
+            NightsProblem::TooLong { max_nights } => {
+                format!("The maximum stay here is {max_nights} nights.")
+            }
+        }
+    }
+}
+
 impl StayDates {
     /// Checks two dates against the rules; `today` is the first day that may be booked.
     pub fn new(
@@ -83,6 +127,32 @@ impl StayDates {
                 StayDates::new(check_in, check_out, today).map(Some)
             }
         }
+    }
+
+    /// Parses the two fields of a form where both dates are required (booking, change of
+    /// dates): an empty one asks for its date.
+    pub fn parse_required(
+        check_in: &str,
+        check_out: &str,
+        today: NaiveDate,
+    ) -> Result<Self, FieldProblem> {
+        if check_in.trim().is_empty() {
+            return Err(problem("check_in", "Choose a check-in date."));
+        }
+        if check_out.trim().is_empty() {
+            return Err(problem("check_out", "Choose a check-out date."));
+        }
+        let check_in = parse_date("check_in", check_in)?;
+        let check_out = parse_date("check_out", check_out)?;
+        StayDates::new(check_in, check_out, today)
+    }
+
+    /// These dates, if they fit the listing's minimum and maximum stay (the message goes
+    /// beside the check-out field).
+    pub fn within(self, min_nights: i32, max_nights: i32) -> Result<Self, FieldProblem> {
+        check_nights(self.nights(), min_nights, max_nights)
+            .map(|()| self)
+            .map_err(|nights| problem("check_out", nights.message()))
     }
 
     pub fn check_in(&self) -> NaiveDate {
@@ -206,6 +276,46 @@ mod tests {
         );
         assert!(StayDates::parse("soon", "2027-01-03", today).is_err());
         assert!(StayDates::parse("2027-01-12", "", today).is_err());
+    }
+
+    #[test]
+    fn required_dates_ask_for_each_missing_one_and_refuse_the_past_and_backwards_stays() {
+        let today = day("2026-12-01");
+        let stay = StayDates::parse_required("2026-12-01", "2026-12-04", today).expect("valid");
+        assert_eq!(stay.nights(), 3);
+        let field = |check_in: &str, check_out: &str| {
+            StayDates::parse_required(check_in, check_out, today)
+                .expect_err("refused")
+                .field
+        };
+        assert_eq!(field("2026-11-30", "2026-12-04"), "check_in");
+        assert_eq!(field("2026-12-05", "2026-12-04"), "check_out");
+        assert_eq!(field("2026-12-05", "2026-12-05"), "check_out");
+        assert_eq!(field("tomorrow", "2026-12-04"), "check_in");
+        assert_eq!(field("", "2026-12-04"), "check_in");
+        assert_eq!(field("2026-12-04", " "), "check_out");
+        assert_eq!(field("2029-01-01", "2029-01-04"), "check_in");
+    }
+
+    #[test]
+    fn stays_respect_the_minimum_and_maximum_nights_with_one_rule_for_both_wordings() {
+        let today = day("2026-12-01");
+        let stay = StayDates::parse_required("2026-12-02", "2026-12-04", today).expect("valid");
+        assert_eq!(
+            stay.within(3, 30).expect_err("too short").message,
+            "This place has a minimum stay of 3 nights."
+        );
+        assert!(stay.within(2, 30).is_ok());
+        assert_eq!(stay.within(1, 1).expect_err("too long").field, "check_out");
+        assert_eq!(check_nights(2, 2, 2), Ok(()));
+        assert_eq!(
+            check_nights(1, 3, 10).map_err(NightsProblem::quote_message),
+            Err("The minimum stay here is 3 nights.".to_string())
+        );
+        assert_eq!(
+            check_nights(11, 3, 10).map_err(NightsProblem::quote_message),
+            Err("The maximum stay here is 10 nights.".to_string())
+        );
     }
 
     #[test]

@@ -12,12 +12,12 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::{
     bookings::{
-        domain::{self, Status, StayDates},
+        domain::{self, Status},
         emails::{self, Context, Notice},
         forms::BookingInput,
         history,
         model::{Booking, PriceLines},
-        transitions::{self, PAYMENT_HOLD, REQUEST_HOLD},
+        transitions::{PAYMENT_HOLD, REQUEST_HOLD},
     },
     db::{self, NO_OVERLAP},
     errors::AppError,
@@ -25,7 +25,7 @@ use crate::{
     pricing::{self, PricingPolicy},
     schema::{bookings, users},
     service::{Actor, ListingId, ServiceError, ServiceResult},
-    stays::stay::Guests,
+    stays::stay::{Guests, StayDates},
 };
 
 /// What a guest is told when another booking (or a host block) took some of the dates first.
@@ -62,7 +62,7 @@ pub fn stay_dates(
     check_out: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<StayDates> {
-    StayDates::parse(check_in, check_out, transitions::local_today(listing, now))
+    StayDates::parse_required(check_in, check_out, listing.local_date(now))
         .and_then(|stay| stay.within(listing.min_nights, listing.max_nights))
         .map_err(|problem| ServiceError::invalid(problem.field, problem.message))
 }

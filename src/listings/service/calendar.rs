@@ -24,11 +24,6 @@ pub const BLOCKS_LISTED: i64 = 100;
 /// Why dates could not be blocked (on the form as a whole).
 pub const OVERLAP: &str = "Those dates overlap a booking or another block. Choose other dates, or unblock the other dates first.";
 
-/// Today where the listing is.
-pub fn today_at(listing: &Listing) -> NaiveDate {
-    calendar::today_in(listing.tz())
-}
-
 /// The months on show and the blocks the host may release.
 pub struct CalendarWindow {
     pub listing: Listing,
@@ -48,7 +43,7 @@ pub async fn window(
     month: &str,
 ) -> ServiceResult<CalendarWindow> {
     let listing = owned(conn, actor, listing_id).await?;
-    let today = today_at(&listing);
+    let today = listing.today();
     let first = month_grid::first_shown(month, today);
     let (from, to) = month_grid::window(first, MONTHS_SHOWN);
     let entries = calendar::entries_between(conn, listing.id, from, to).await?;
@@ -79,14 +74,13 @@ pub async fn block(
     note: &str,
 ) -> ServiceResult<Blocked> {
     let listing = owned(conn, actor, listing_id).await?;
-    let request =
-        BlockRequest::parse(start, end, note, today_at(&listing)).map_err(|problems| {
-            let mut errors = FieldErrors::new();
-            for problem in problems {
-                errors.add(problem.field, problem.message);
-            }
-            ServiceError::Invalid(errors)
-        })?;
+    let request = BlockRequest::parse(start, end, note, listing.today()).map_err(|problems| {
+        let mut errors = FieldErrors::new();
+        for problem in problems {
+            errors.add(problem.field, problem.message);
+        }
+        ServiceError::Invalid(errors)
+    })?;
     match calendar::block(conn, listing.id, request.dates.clone(), &request.note).await {
         Ok(_) => Ok(Blocked { listing, request }),
         Err(BlockError::Overlap) => Err(ServiceError::conflict(OVERLAP)),

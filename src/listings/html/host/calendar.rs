@@ -199,7 +199,7 @@ async fn show(
 
 /// The calendar from the month `month` as clamped around today at the listing.
 fn calendar_url(listing: &Listing, month: &str) -> String {
-    let first = month_grid::first_shown(month, calendar_service::today_at(listing));
+    let first = month_grid::first_shown(month, listing.today());
     let month = month_grid::key(first);
     format!("/host/listings/{}/calendar?month={month}", listing.id)
 }
