@@ -1,24 +1,25 @@
 //! Accounts: sign-up, email verification, login and logout, password recovery, the profile,
 //! email address changes (and their undo), password and session management, becoming a host
 //! and deleting the account.
+//!
+//! `model` and `domain` hold the rows and checked values, `service` (with `email_change`,
+//! `deletion` and `reauth`) the rules, each function checking its actor; `forms` parses raw
+//! input, `emails` and `tokens` the emailed links; `html` is the HTML door. This file keeps the
+//! signed-in user of a request and the extractors built on it.
 
 pub mod deletion;
 pub mod domain;
 pub mod email_change;
 pub mod emails;
+pub mod forms;
 mod hosting;
-mod login;
+mod html;
 pub mod model;
 pub mod passwords;
-mod profile;
 pub mod reauth;
-mod recovery;
-mod security;
 pub mod security_log;
 pub mod service;
-mod signup;
 pub mod tokens;
-mod undo;
 
 use std::{future::Future, pin::Pin};
 
@@ -188,11 +189,6 @@ pub fn client_ip(req: &HttpRequest) -> String {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    signup::configure(cfg);
-    login::configure(cfg);
-    recovery::configure(cfg);
-    profile::configure(cfg);
-    security::configure(cfg);
-    undo::configure(cfg);
+    html::configure(cfg);
     hosting::configure(cfg);
 }

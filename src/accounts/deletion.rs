@@ -12,17 +12,23 @@ use diesel::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::{
-    model::User,
     reauth,
     security_log::{self, Event},
+    service::own_user,
 };
 use crate::{
     bookings::domain::{self as booking_domain, Status},
-    errors::AppError,
     schema::{
         account_tokens, bookings, listings, sessions, throttle_buckets, users, wishlist_items,
     },
+    service::{Actor, ServiceError, ServiceResult},
+    storage::Storage,
 };
+
+/// The message when bookings ahead keep the account.
+pub const BLOCKED: &str = "Your account can't be deleted while you have stays or reservations \
+                           ahead. Cancel them first (listed below), or delete your account once \
+                           they are over.";
 
 /// Statuses in which a booking still holds, or may still hold, its dates.
 const LIVE: [Status; 5] = [
@@ -75,12 +81,18 @@ impl Blocker {
     }
 }
 
+/// The actor's stays and reservations that keep their account from being deleted.
+pub async fn blockers(conn: &mut AsyncPgConnection, actor: &Actor) -> ServiceResult<Vec<Blocker>> {
+    let user_id = actor.member()?.id.get();
+    Ok(blockers_of(conn, user_id).await?)
+}
+
 /// The user's stays and reservations that are ahead or under way. The end date is compared
 /// with yesterday (UTC) so that no time zone sees a stay that is still going on as over.
-pub async fn blockers(
+async fn blockers_of(
     conn: &mut AsyncPgConnection,
     user_id: i64,
-) -> Result<Vec<Blocker>, AppError> {
+) -> diesel::QueryResult<Vec<Blocker>> {
     type Row = (i64, i64, String, NaiveDate, NaiveDate, String);
     let rows: Vec<Row> = bookings::table
         .inner_join(listings::table.on(listings::id.eq(bookings::listing_id)))
@@ -122,108 +134,105 @@ pub async fn blockers(
         .collect())
 }
 
-/// What a deletion request came to.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Done; the caller removes the stored avatar (not part of the database transaction).
-    Deleted {
-        avatar_key: Option<String>,
-    },
-    WrongPassword,
-    /// Refused while these bookings are ahead or under way.
-    Blocked(Vec<Blocker>),
-}
-
-/// Deletes `user`'s account after checking their password (throttled like login).
+/// Deletes the actor's account after checking their password (throttled like login; a wrong
+/// one is `Invalid` on `password`). Bookings ahead or under way make it a `Conflict` (the door
+/// lists them with [`blockers`]). The stored avatar is removed once the row is anonymised.
 pub async fn delete_account(
     conn: &mut AsyncPgConnection,
-    user: &User,
+    storage: &Storage,
+    actor: &Actor,
     password: &str,
     ip: Option<&str>,
-) -> Result<Outcome, AppError> {
-    if reauth::confirm_password(conn, user, password, ip)
-        .await?
-        .is_err()
-    {
-        return Ok(Outcome::WrongPassword);
-    }
-    conn.transaction::<_, AppError, _>(async |conn| {
-        // Lock order as in booking: a booking being made on one of these listings, or by this
-        // guest (its foreign key locks the user row), finishes before the check below, which
-        // then sees it; one started after waits and finds the listings unlisted.
-        users::table
-            .find(user.id)
-            .select(users::id)
-            .for_update()
-            .execute(conn)
-            .await?;
-        listings::table
-            .filter(listings::host_id.eq(user.id))
-            .select(listings::id)
-            .for_update()
-            .execute(conn)
-            .await?;
-        let blocking = blockers(conn, user.id).await?;
-        if !blocking.is_empty() {
-            security_log::record(
-                conn,
-                Event::AccountDeletionRefused,
-                Some(user.id),
-                ip,
-                &format!("{} booking(s) ahead", blocking.len()),
+) -> ServiceResult<()> {
+    let user = &own_user(conn, actor).await?;
+    reauth::confirm_password(conn, user, password, ip, "password").await?;
+    let refused_or_avatar = conn
+        .transaction::<_, ServiceError, _>(async |conn| {
+            // Lock order as in booking: a booking being made on one of these listings, or by this
+            // guest (its foreign key locks the user row), finishes before the check below, which
+            // then sees it; one started after waits and finds the listings unlisted.
+            users::table
+                .find(user.id)
+                .select(users::id)
+                .for_update()
+                .execute(conn)
+                .await?;
+            listings::table
+                .filter(listings::host_id.eq(user.id))
+                .select(listings::id)
+                .for_update()
+                .execute(conn)
+                .await?;
+            let blocking = blockers_of(conn, user.id).await?;
+            if !blocking.is_empty() {
+                security_log::record(
+                    conn,
+                    Event::AccountDeletionRefused,
+                    Some(user.id),
+                    ip,
+                    &format!("{} booking(s) ahead", blocking.len()),
+                )
+                .await?;
+                // Committed with its log line, and refused after.
+                return Ok(Err(()));
+            }
+            let now = Utc::now();
+            diesel::update(users::table.find(user.id))
+                .set((
+                    users::name.eq("Deleted user"),
+                    // `.invalid` is reserved (RFC 2606): nothing is ever delivered there, and the
+                    // id keeps it unique.
+                    users::email.eq(format!("deleted-{}@deleted.invalid", user.id)),
+                    // Not a hash: no password matches it.
+                    users::password_hash.eq("!deleted"),
+                    users::bio.eq(""),
+                    users::avatar_key.eq(None::<String>),
+                    users::email_verified_at.eq(None::<chrono::DateTime<Utc>>),
+                    users::is_host.eq(false),
+                    users::is_admin.eq(false),
+                    users::deleted_at.eq(now),
+                    users::updated_at.eq(now),
+                ))
+                .execute(conn)
+                .await?;
+            diesel::delete(sessions::table.filter(sessions::user_id.eq(user.id)))
+                .execute(conn)
+                .await?;
+            diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user.id)))
+                .execute(conn)
+                .await?;
+            diesel::delete(wishlist_items::table.filter(wishlist_items::user_id.eq(user.id)))
+                .execute(conn)
+                .await?;
+            diesel::delete(
+                throttle_buckets::table
+                    .filter(throttle_buckets::key.eq(reauth::account_key(&user.email))),
             )
+            .execute(conn)
             .await?;
-            return Ok(Outcome::Blocked(blocking));
-        }
-        let now = Utc::now();
-        diesel::update(users::table.find(user.id))
+            diesel::update(
+                listings::table
+                    .filter(listings::host_id.eq(user.id))
+                    .filter(listings::status.eq("published")),
+            )
             .set((
-                users::name.eq("Deleted user"),
-                // `.invalid` is reserved (RFC 2606): nothing is ever delivered there, and the
-                // id keeps it unique.
-                users::email.eq(format!("deleted-{}@deleted.invalid", user.id)),
-                // Not a hash: no password matches it.
-                users::password_hash.eq("!deleted"),
-                users::bio.eq(""),
-                users::avatar_key.eq(None::<String>),
-                users::email_verified_at.eq(None::<chrono::DateTime<Utc>>),
-                users::is_host.eq(false),
-                users::is_admin.eq(false),
-                users::deleted_at.eq(now),
-                users::updated_at.eq(now),
+                listings::status.eq("unlisted"),
+                listings::updated_at.eq(now),
             ))
             .execute(conn)
             .await?;
-        diesel::delete(sessions::table.filter(sessions::user_id.eq(user.id)))
-            .execute(conn)
-            .await?;
-        diesel::delete(account_tokens::table.filter(account_tokens::user_id.eq(user.id)))
-            .execute(conn)
-            .await?;
-        diesel::delete(wishlist_items::table.filter(wishlist_items::user_id.eq(user.id)))
-            .execute(conn)
-            .await?;
-        diesel::delete(
-            throttle_buckets::table
-                .filter(throttle_buckets::key.eq(reauth::account_key(&user.email))),
-        )
-        .execute(conn)
-        .await?;
-        diesel::update(
-            listings::table
-                .filter(listings::host_id.eq(user.id))
-                .filter(listings::status.eq("published")),
-        )
-        .set((
-            listings::status.eq("unlisted"),
-            listings::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .await?;
-        security_log::record(conn, Event::AccountDeleted, Some(user.id), ip, "anonymised").await?;
-        Ok(Outcome::Deleted {
-            avatar_key: user.avatar_key.clone(),
+            security_log::record(conn, Event::AccountDeleted, Some(user.id), ip, "anonymised")
+                .await?;
+            Ok(Ok(user.avatar_key.clone()))
         })
-    })
-    .await
+        .await?;
+    let Ok(avatar_key) = refused_or_avatar else {
+        return Err(ServiceError::conflict(BLOCKED));
+    };
+    if let Some(key) = avatar_key
+        && let Err(error) = storage.delete(&key).await
+    {
+        tracing::warn!(%error, %key, "could not delete the avatar of a deleted account");
+    }
+    Ok(())
 }

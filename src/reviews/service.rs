@@ -1,21 +1,33 @@
-//! Review rules: who may review which stay and when, double-blind publication, and the
-//! listing's figures, kept in step in the same transaction as each publication.
+//! Review rules: who may review which stay and when, double-blind publication, the host's
+//! reply, and the listing's figures, kept in step in the same transaction as each publication.
+//! Every function that writes or reads what is not public takes the [`Actor`] and checks it
+//! here, so that any door (pages, the JSON API, jobs) gets the same answer.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::{
-    ExpressionMethods, OptionalExtension, QueryDsl, QueryableByName,
+    ExpressionMethods, QueryDsl, QueryableByName,
     result::DatabaseErrorKind,
     sql_types::{BigInt, Nullable, SmallInt, Text},
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use super::model;
+pub use super::model::{Direction, ShownReview, Stay, load_stay};
 use crate::{
-    errors::AppError,
-    schema::{bookings, listings, reviews},
+    accounts::model as users_model,
+    listings::model::{self as listing_model, Listing},
+    schema::{listings, reviews},
+    service::{Actor, BookingId, ListingId, ReviewId, ServiceError, ServiceResult, UserId},
 };
 
 /// Days after check-out during which both sides may write their review.
 pub const WINDOW_DAYS: i64 = 14;
+
+/// Reviews per page of a listing's reviews.
+pub const PER_PAGE: i64 = 10;
+
+/// Longest host reply, in characters (the database checks it too).
+const MAX_REPLY_CHARS: usize = 2000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -26,25 +38,12 @@ pub enum Side {
 }
 
 impl Side {
-    pub fn direction(self) -> &'static str {
+    pub fn direction(self) -> Direction {
         match self {
-            Side::Guest => "guest_to_host",
-            Side::Host => "host_to_guest",
+            Side::Guest => Direction::GuestToHost,
+            Side::Host => Direction::HostToGuest,
         }
     }
-}
-
-/// A stay as the review rules see it.
-#[derive(Clone, Debug)]
-pub struct Stay {
-    pub booking_id: i64,
-    pub listing_id: i64,
-    pub listing_title: String,
-    pub guest_id: i64,
-    pub host_id: i64,
-    pub status: String,
-    pub check_out: NaiveDate,
-    pub timezone: String,
 }
 
 impl Stay {
@@ -73,7 +72,8 @@ impl Stay {
     }
 }
 
-/// Why a review cannot be written.
+/// Why a review cannot be written: the reasons of the pure rule [`may_review`], each turned
+/// into its [`ServiceError`] by `From` (the message is the one the user reads).
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("You can only review a stay you were part of.")]
@@ -88,50 +88,18 @@ pub enum Refusal {
     AlreadyReviewed,
 }
 
-pub async fn load_stay(
-    conn: &mut AsyncPgConnection,
-    booking_id: i64,
-) -> diesel::QueryResult<Option<Stay>> {
-    type Row = (i64, i64, String, i64, i64, String, NaiveDate, String);
-    let row: Option<Row> = bookings::table
-        .inner_join(listings::table)
-        .filter(bookings::id.eq(booking_id))
-        .select((
-            bookings::id,
-            listings::id,
-            listings::title,
-            bookings::guest_id,
-            listings::host_id,
-            bookings::status,
-            bookings::check_out,
-            listings::timezone,
-        ))
-        .first(conn)
-        .await
-        .optional()?;
-    Ok(row.map(
-        |(
-            booking_id,
-            listing_id,
-            listing_title,
-            guest_id,
-            host_id,
-            status,
-            check_out,
-            timezone,
-        )| {
-            Stay {
-                booking_id,
-                listing_id,
-                listing_title,
-                guest_id,
-                host_id,
-                status,
-                check_out,
-                timezone,
+impl From<Refusal> for ServiceError {
+    fn from(refusal: Refusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            // Not NotFound: the booking's people know each other, and the page says why.
+            Refusal::NotYourStay => ServiceError::NotAllowed(message),
+            Refusal::AlreadyReviewed => ServiceError::Conflict(message),
+            Refusal::Cancelled | Refusal::TooEarly(_) | Refusal::TooLate(_) => {
+                ServiceError::Refused(message)
             }
-        },
-    ))
+        }
+    }
 }
 
 /// Whether `user_id` may review `stay` from `side` at `now` (ignoring whether they already did).
@@ -163,8 +131,8 @@ pub fn may_review(
 }
 
 /// Whether `user_id` may write their review of the booking from `side` now: [`may_review`],
-/// and not written yet. `None` when there is no such booking. The review pages refuse with
-/// the reason; the trip and reservation pages offer the link only when this is `Ok`.
+/// and not written yet. `None` when there is no such booking. Kept for the trip and
+/// reservation pages, which offer the link only when this is `Ok`; new callers use [`open`].
 pub async fn open_review(
     conn: &mut AsyncPgConnection,
     booking_id: i64,
@@ -178,16 +146,28 @@ pub async fn open_review(
     if let Err(refusal) = may_review(&stay, user_id, side, now) {
         return Ok(Some(Err(refusal)));
     }
-    let already: i64 = reviews::table
-        .filter(reviews::booking_id.eq(booking_id))
-        .filter(reviews::direction.eq(side.direction()))
-        .count()
-        .get_result(conn)
-        .await?;
-    if already > 0 {
+    if model::written(conn, BookingId::new(booking_id), side.direction()).await? {
         return Ok(Some(Err(Refusal::AlreadyReviewed)));
     }
     Ok(Some(Ok(stay)))
+}
+
+/// The stay `actor` may review now from `side`: a verified, active member who is the guest of
+/// the booking (guest side) or the host of its listing (host side), inside the window, not yet
+/// reviewed. No such booking is `NotFound`; every other refusal says why.
+pub async fn open(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    booking_id: BookingId,
+    side: Side,
+    now: DateTime<Utc>,
+) -> ServiceResult<Stay> {
+    let member = actor.member()?;
+    match open_review(conn, booking_id.get(), member.id.get(), side, now).await? {
+        None => Err(ServiceError::NotFound),
+        Some(Err(refusal)) => Err(refusal.into()),
+        Some(Ok(stay)) => Ok(stay),
+    }
 }
 
 /// A validated review.
@@ -199,15 +179,17 @@ pub struct NewReview {
     pub comment: String,
 }
 
-/// Stores a review; publishes both when the other side has written too. Returns whether the
-/// review is published now.
+/// Stores `actor`'s review of the booking from `side`, after every rule of [`open`]; publishes
+/// both when the other side has written too. Returns whether the review is published now.
 pub async fn submit(
     conn: &mut AsyncPgConnection,
-    stay: &Stay,
+    actor: &Actor,
+    booking_id: BookingId,
     side: Side,
     review: &NewReview,
-) -> Result<Result<bool, Refusal>, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+) -> ServiceResult<bool> {
+    let stay = open(conn, actor, booking_id, side, Utc::now()).await?;
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         let (author, subject) = match side {
             Side::Guest => (stay.guest_id, stay.host_id),
             Side::Host => (stay.host_id, stay.guest_id),
@@ -244,7 +226,7 @@ pub async fn submit(
         match inserted {
             Ok(_) => {}
             Err(diesel::result::Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-                return Ok(Err(Refusal::AlreadyReviewed));
+                return Err(Refusal::AlreadyReviewed.into());
             }
             Err(error) => return Err(error.into()),
         }
@@ -255,9 +237,9 @@ pub async fn submit(
             .await?;
         if written == 2 {
             publish_stay(conn, stay.booking_id).await?;
-            return Ok(Ok(true));
+            return Ok(true);
         }
-        Ok(Ok(false))
+        Ok(false)
     })
     .await
 }
@@ -299,7 +281,10 @@ pub async fn publish_stay(
     .bind::<BigInt, _>(booking_id)
     .load(conn)
     .await?;
-    for review in published.iter().filter(|r| r.direction == "guest_to_host") {
+    for review in published
+        .iter()
+        .filter(|r| r.direction == Direction::GuestToHost.as_str())
+    {
         let n = |value: Option<i16>| i32::from(value.unwrap_or(0));
         diesel::update(listings::table.find(review.listing_id))
             .set((
@@ -319,42 +304,52 @@ pub async fn publish_stay(
     Ok(published.len())
 }
 
-/// The host's one public reply to a published review of their listing.
+/// The listing a review belongs to (public: the review is on its page), for the door to go
+/// back to.
+pub async fn listing_of_review(
+    conn: &mut AsyncPgConnection,
+    review_id: ReviewId,
+) -> ServiceResult<ListingId> {
+    model::listing_of(conn, review_id)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// The host's one public reply to a published guest review of their listing. The reply's text
+/// is checked first (it reveals nothing); then only the listing's host finds the review.
+/// Returns the listing.
 pub async fn reply(
     conn: &mut AsyncPgConnection,
-    review_id: i64,
-    host_id: i64,
+    actor: &Actor,
+    review_id: ReviewId,
     text: &str,
-) -> Result<Result<i64, &'static str>, AppError> {
-    type Row = (i64, String, Option<DateTime<Utc>>, Option<String>, i64);
-    let review: Option<Row> = reviews::table
-        .inner_join(listings::table)
-        .filter(reviews::id.eq(review_id))
-        .select((
-            listings::host_id,
-            reviews::direction,
-            reviews::published_at,
-            reviews::host_reply,
-            listings::id,
-        ))
-        .first(conn)
-        .await
-        .optional()?;
-    let Some((owner, direction, published, existing, listing_id)) = review else {
-        return Err(AppError::NotFound);
-    };
-    if owner != host_id || direction != "guest_to_host" {
-        return Err(AppError::NotFound);
+) -> ServiceResult<ListingId> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_REPLY_CHARS {
+        return Err(ServiceError::invalid(
+            "reply",
+            "Write a reply of 1 to 2000 characters.",
+        ));
     }
-    if published.is_none() {
-        return Ok(Err("You can reply once the review is published."));
+    let target = model::reply_target(conn, review_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    actor.owner(target.host_id)?;
+    if target.direction != Direction::GuestToHost {
+        return Err(ServiceError::NotFound);
     }
-    if existing.is_some() {
-        return Ok(Err("You have already replied to this review."));
+    if !target.published {
+        return Err(ServiceError::refused(
+            "You can reply once the review is published.",
+        ));
+    }
+    const ALREADY: &str = "You have already replied to this review.";
+    if target.replied {
+        return Err(ServiceError::conflict(ALREADY));
     }
     let updated = diesel::update(
         reviews::table
-            .filter(reviews::id.eq(review_id))
+            .filter(reviews::id.eq(review_id.get()))
             .filter(reviews::host_reply.is_null()),
     )
     .set((
@@ -364,9 +359,107 @@ pub async fn reply(
     .execute(conn)
     .await?;
     if updated == 0 {
-        return Ok(Err("You have already replied to this review."));
+        return Err(ServiceError::conflict(ALREADY));
     }
-    Ok(Ok(listing_id))
+    Ok(target.listing_id)
+}
+
+/// Averages of a listing's published reviews, from its maintained sums.
+pub struct Summary {
+    pub count: i32,
+    pub overall: String,
+    pub categories: Vec<(&'static str, String)>,
+}
+
+fn average(sum: i32, count: i32) -> String {
+    if count == 0 {
+        return "–".into();
+    }
+    format!("{:.1}", f64::from(sum) / f64::from(count))
+}
+
+pub fn summary(listing: &Listing) -> Summary {
+    let n = listing.review_count;
+    Summary {
+        count: n,
+        overall: average(listing.rating_sum, n),
+        categories: vec![
+            ("Cleanliness", average(listing.cleanliness_sum, n)),
+            ("Accuracy", average(listing.accuracy_sum, n)),
+            ("Check-in", average(listing.check_in_sum, n)),
+            ("Communication", average(listing.communication_sum, n)),
+            ("Location", average(listing.location_sum, n)),
+            ("Value", average(listing.value_sum, n)),
+        ],
+    }
+}
+
+/// One page of a listing's reviews.
+pub struct ListingReviews {
+    pub listing: Listing,
+    pub summary: Summary,
+    pub reviews: Vec<ShownReview>,
+    pub page_number: i64,
+    pub has_next: bool,
+    /// Whether the actor hosts the listing (and so may reply).
+    pub is_host: bool,
+}
+
+/// Page `page_number` (from 1) of the published reviews of a listing the actor may see (a
+/// published one, or their own).
+pub async fn listing_reviews(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+    page_number: i64,
+) -> ServiceResult<ListingReviews> {
+    let page_number = page_number.clamp(1, 10_000);
+    let viewer = actor.member().ok().map(|member| member.id);
+    let listing = listing_model::find_visible(conn, listing_id.get(), viewer.map(UserId::get))
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut reviews = model::of_listing(
+        conn,
+        ListingId::new(listing.id),
+        PER_PAGE,
+        (page_number - 1) * PER_PAGE,
+    )
+    .await?;
+    let has_next = reviews.len() as i64 > PER_PAGE;
+    reviews.truncate(PER_PAGE as usize);
+    Ok(ListingReviews {
+        is_host: viewer.map(UserId::get) == Some(listing.host_id),
+        summary: summary(&listing),
+        listing,
+        reviews,
+        page_number,
+        has_next,
+    })
+}
+
+/// A person's public profile: what they wrote about themselves and what hosts wrote about them.
+pub struct Profile {
+    pub name: String,
+    pub bio: String,
+    pub avatar: Option<String>,
+    pub member_since: String,
+    pub reviews: Vec<ShownReview>,
+}
+
+/// The public profile of `user_id` (public data only; suspended accounts have none).
+pub async fn profile(conn: &mut AsyncPgConnection, user_id: UserId) -> ServiceResult<Profile> {
+    let user = users_model::find(conn, user_id.get())
+        .await?
+        .filter(|user| !user.is_suspended())
+        .ok_or(ServiceError::NotFound)?;
+    let reviews = model::about_guest(conn, user_id).await?;
+    Ok(Profile {
+        avatar: users_model::avatar_url(&user.avatar_key),
+        member_since: user.created_at.format("%B %Y").to_string(),
+        name: user.name,
+        bio: user.bio,
+        reviews,
+    })
 }
 
 #[cfg(test)]
