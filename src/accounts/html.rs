@@ -2,6 +2,7 @@
 //! the client's address, multipart uploads), call one service function and render; the
 //! service's refusals come back as the messages beside the fields, as before.
 
+pub mod current;
 mod login;
 mod profile;
 mod recovery;

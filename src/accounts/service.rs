@@ -5,8 +5,11 @@
 //! `email_change`, deletion in `deletion`, the password check before sensitive changes in
 //! `reauth`.
 
+pub mod deletion;
+pub mod email_change;
 mod login;
 mod profile;
+pub mod reauth;
 mod sessions;
 
 use chrono::Utc;
@@ -17,14 +20,13 @@ pub use login::{LoggedIn, log_in, log_out};
 pub use profile::{account, set_avatar, update_profile};
 pub use sessions::{SessionInfo, end_one_session, end_other_sessions, end_sessions, sessions};
 
+use self::reauth::from_app_error;
 use super::{
     domain::{EmailAddress, NewPassword},
-    email_change,
     emails::{self, AccountNotice},
     forms::SignUp,
     model::{self, User},
     passwords,
-    reauth::{self, from_app_error},
     security_log::{self, Event},
     tokens::{self, Purpose, TokenError},
 };

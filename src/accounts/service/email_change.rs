@@ -7,13 +7,12 @@ use chrono::Utc;
 use diesel::{ExpressionMethods, QueryDsl, result::DatabaseErrorKind};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use super::{
+use super::{ADDRESS_LINKS, end_sessions, link, own_user, reauth};
+use crate::accounts::{
     domain::EmailAddress,
     emails::{self, AccountNotice},
     model::{self, User},
-    reauth,
     security_log::{self, Event},
-    service::{ADDRESS_LINKS, end_sessions, link, own_user},
     tokens::{self, Purpose, TokenError},
 };
 use crate::{

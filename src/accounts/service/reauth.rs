@@ -4,11 +4,11 @@
 
 use diesel_async::AsyncPgConnection;
 
-use super::{
+use super::throttle_hit;
+use crate::accounts::{
     model::User,
     passwords,
     security_log::{self, Event},
-    service::throttle_hit,
 };
 use crate::{
     service::{ServiceError, ServiceResult},

@@ -11,11 +11,8 @@ use diesel::{
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use super::{
-    reauth,
-    security_log::{self, Event},
-    service::own_user,
-};
+use super::{own_user, reauth};
+use crate::accounts::security_log::{self, Event};
 use crate::{
     bookings::domain::{self as booking_domain, Status},
     schema::{
