@@ -15,7 +15,8 @@ pub const CATEGORIES: [(&str, &str); 6] = [
     ("value", "Value"),
 ];
 
-const MAX_COMMENT_CHARS: usize = 5000;
+/// Longest comment, in characters (the database checks it too).
+pub const MAX_COMMENT_CHARS: usize = 5000;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ReviewForm {

@@ -11,13 +11,18 @@ use diesel::{
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use super::model;
 pub use super::model::{Direction, ShownReview, Stay, load_stay};
+use super::{
+    forms::{CATEGORIES, MAX_COMMENT_CHARS},
+    model,
+};
 use crate::{
     accounts::model as users_model,
     listings::model::{self as listing_model, Listing},
     schema::{listings, reviews},
-    service::{Actor, BookingId, ListingId, ReviewId, ServiceError, ServiceResult, UserId},
+    service::{
+        Actor, BookingId, FieldErrors, ListingId, ReviewId, ServiceError, ServiceResult, UserId,
+    },
 };
 
 /// Days after check-out during which both sides may write their review.
@@ -179,8 +184,70 @@ pub struct NewReview {
     pub comment: String,
 }
 
-/// Stores `actor`'s review of the booking from `side`, after every rule of [`open`]; publishes
-/// both when the other side has written too. Returns whether the review is published now.
+impl NewReview {
+    /// What the database would refuse, said per field, for doors that build a review without
+    /// the form's parser: ratings from 1 to 5, the six categories for a guest's review and none
+    /// for a host's, a comment of 1 to 5000 characters.
+    fn check(&self, side: Side) -> ServiceResult<()> {
+        let mut errors = FieldErrors::new();
+        let stars = |value: i16| (1..=5).contains(&value);
+        if !stars(self.rating) {
+            errors.add("rating", "Choose a rating from 1 to 5.");
+        }
+        match (side, &self.categories) {
+            (Side::Guest, Some(categories)) => {
+                for ((name, _), value) in CATEGORIES.iter().zip(categories) {
+                    if !stars(*value) {
+                        errors.add(name, "Choose a rating from 1 to 5.");
+                    }
+                }
+            }
+            (Side::Guest, None) => {
+                for (name, _) in CATEGORIES {
+                    errors.add(name, "Choose a rating from 1 to 5.");
+                }
+            }
+            (Side::Host, Some(_)) => {
+                errors.add("rating", "A review of a guest has no category ratings.");
+            }
+            (Side::Host, None) => {}
+        }
+        let comment = self.comment.trim();
+        if comment.is_empty() {
+            errors.add("comment", "Write a few words about the stay.");
+        } else if comment.chars().count() > MAX_COMMENT_CHARS {
+            errors.add(
+                "comment",
+                format!("Use at most {MAX_COMMENT_CHARS} characters."),
+            );
+        }
+        errors.into_result()
+    }
+}
+
+/// Whether `actor` may write their review of the booking from `side` now (for the trip and
+/// reservation pages, which offer the link only then). Someone else's booking is `false`.
+pub async fn can_review(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    booking_id: BookingId,
+    side: Side,
+) -> ServiceResult<bool> {
+    match open(conn, actor, booking_id, side, Utc::now()).await {
+        Ok(_) => Ok(true),
+        Err(
+            ServiceError::NotFound
+            | ServiceError::NotAllowed(_)
+            | ServiceError::Conflict(_)
+            | ServiceError::Refused(_),
+        ) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+/// Stores `actor`'s review of the booking from `side`, after every rule of [`open`] and the
+/// review's own ([`NewReview`]); publishes both when the other side has written too. Returns
+/// whether the review is published now.
 pub async fn submit(
     conn: &mut AsyncPgConnection,
     actor: &Actor,
@@ -189,6 +256,7 @@ pub async fn submit(
     review: &NewReview,
 ) -> ServiceResult<bool> {
     let stay = open(conn, actor, booking_id, side, Utc::now()).await?;
+    review.check(side)?;
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let (author, subject) = match side {
             Side::Guest => (stay.guest_id, stay.host_id),

@@ -269,3 +269,42 @@ async fn an_unpublished_listing_has_no_reviews_page_for_anyone_but_its_host() {
     let profile = service::profile(&mut conn, UserId::new(suspended_id)).await;
     assert!(matches!(profile, Err(ServiceError::NotFound)));
 }
+
+#[tokio::test]
+async fn a_review_built_without_the_form_is_still_checked_by_the_service() {
+    let w = completed_stay().await;
+    let mut conn = w.app.pool.get().await.unwrap();
+    let no_categories = NewReview {
+        categories: None,
+        ..guest_review()
+    };
+    let refused =
+        service::submit(&mut conn, &w.guest, w.booking, Side::Guest, &no_categories).await;
+    assert!(
+        matches!(&refused, Err(ServiceError::Invalid(fields)) if fields.has("cleanliness")),
+        "{refused:?}"
+    );
+    let six_stars = NewReview {
+        rating: 6,
+        ..host_review()
+    };
+    let refused = service::submit(&mut conn, &w.host, w.booking, Side::Host, &six_stars).await;
+    assert!(
+        matches!(&refused, Err(ServiceError::Invalid(fields)) if fields.has("rating")),
+        "{refused:?}"
+    );
+    assert_eq!(review_count(&w.app).await, 0);
+    // Whether the pages offer the link: only to the people of the stay.
+    assert!(
+        service::can_review(&mut conn, &w.guest, w.booking, Side::Guest)
+            .await
+            .unwrap()
+    );
+    for (who, actor) in fixtures::strangers(&w.app).await {
+        let offered = service::can_review(&mut conn, &actor, w.booking, Side::Guest).await;
+        assert!(
+            matches!(offered, Ok(false) | Err(ServiceError::SignInRequired)),
+            "{who}: {offered:?}"
+        );
+    }
+}
