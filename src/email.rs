@@ -5,6 +5,7 @@
 //! Nothing sends email inline: a request never waits on (or fails because of) the mail server,
 //! and an outage only delays delivery.
 
+pub mod mailbox;
 mod mailer;
 
 use diesel_async::AsyncPgConnection;

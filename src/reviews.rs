@@ -1,16 +1,16 @@
 //! Reviews and ratings: after a completed stay the guest reviews the listing and the host
 //! reviews the guest, double blind; listing pages and profiles show the published ones.
+//!
+//! `model` holds the tables' vocabularies and queries, `service` the rules (each function
+//! checks its actor), `forms` the door-neutral parsing of the review form, `html` the pages.
 
 mod emails;
-mod forms;
+pub mod forms;
+mod html;
 mod jobs;
-mod pages;
+pub mod model;
 pub mod service;
-mod write;
 
 pub use jobs::{PublishDueReviews, SendReviewNotices};
 
-pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-    write::configure(cfg);
-    pages::configure(cfg);
-}
+pub use html::configure;

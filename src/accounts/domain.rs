@@ -44,6 +44,29 @@ impl fmt::Display for EmailAddress {
     }
 }
 
+/// What a person writes about themselves: trimmed, at most [`Bio::MAX_CHARS`] characters (the
+/// database checks the same limit).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bio(String);
+
+impl Bio {
+    pub const MAX_CHARS: usize = 2000;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let bio = raw.trim();
+        if bio.chars().count() > Self::MAX_CHARS {
+            return Err(format!("Use at most {} characters.", Self::MAX_CHARS));
+        }
+        Ok(Bio(bio.to_string()))
+    }
+}
+
+impl AsRef<str> for Bio {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A person's display name: 1 to 100 characters once trimmed, in Unicode NFC (so that the
 /// same name typed on two keyboards is stored alike), with runs of spaces made one, and with
 /// at least one visible character (a name of zero-width spaces or joiners shows as nothing).

@@ -4,7 +4,10 @@
 use askama::Template;
 use diesel_async::AsyncPgConnection;
 
-use crate::{email, errors::AppError};
+use crate::{
+    email,
+    service::{ServiceError, ServiceResult},
+};
 
 #[derive(Template)]
 #[template(path = "emails/verify_email.txt")]
@@ -48,7 +51,7 @@ struct NoticeHtml<'a> {
     message: &'a str,
 }
 
-async fn queue(conn: &mut AsyncPgConnection, message: email::Email) -> Result<(), AppError> {
+async fn queue(conn: &mut AsyncPgConnection, message: email::Email) -> ServiceResult<()> {
     email::send_later(conn, &message).await?;
     Ok(())
 }
@@ -59,13 +62,14 @@ pub async fn verification(
     to: &str,
     name: &str,
     link: &str,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let message = email::compose(
         to,
         "Confirm your email address for Roost",
         &VerifyText { name, link },
         &VerifyHtml { name, link },
-    )?;
+    )
+    .map_err(ServiceError::internal)?;
     queue(conn, message).await
 }
 
@@ -75,13 +79,14 @@ pub async fn password_reset(
     to: &str,
     name: &str,
     link: &str,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let message = email::compose(
         to,
         "Reset your Roost password",
         &ResetText { name, link },
         &ResetHtml { name, link },
-    )?;
+    )
+    .map_err(ServiceError::internal)?;
     queue(conn, message).await
 }
 
@@ -92,13 +97,14 @@ pub async fn notice(
     name: &str,
     subject: &str,
     message: &str,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let composed = email::compose(
         to,
         subject,
         &NoticeText { name, message },
         &NoticeHtml { name, message },
-    )?;
+    )
+    .map_err(ServiceError::internal)?;
     queue(conn, composed).await
 }
 
@@ -134,7 +140,7 @@ pub async fn account_notice(
     to: &str,
     name: &str,
     notice: AccountNotice<'_>,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let AccountNotice {
         subject,
         message,
@@ -156,6 +162,7 @@ pub async fn account_notice(
             action,
             closing,
         },
-    )?;
+    )
+    .map_err(ServiceError::internal)?;
     queue(conn, composed).await
 }

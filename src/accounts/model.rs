@@ -6,7 +6,7 @@ use diesel::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::users;
+use crate::{schema::users, service::UserId};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
@@ -51,6 +51,34 @@ pub async fn find_by_email(
     users::table
         .filter(users::email.eq(email))
         .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// What a request needs to know of its signed-in user.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct ActiveUser {
+    pub id: i64,
+    pub name: String,
+    pub is_host: bool,
+    pub is_admin: bool,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub avatar_key: Option<String>,
+}
+
+/// The user `id` if their account is active: not suspended, not deleted (a session of any
+/// other ends on its next request).
+pub async fn find_active(
+    conn: &mut AsyncPgConnection,
+    id: UserId,
+) -> diesel::QueryResult<Option<ActiveUser>> {
+    users::table
+        .find(id.get())
+        .filter(users::suspended_at.is_null())
+        .filter(users::deleted_at.is_null())
+        .select(ActiveUser::as_select())
         .first(conn)
         .await
         .optional()

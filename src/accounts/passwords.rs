@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
 use super::domain::NewPassword;
-use crate::errors::AppError;
+use crate::service::{ServiceError, ServiceResult};
 
 /// A hash of a random password, verified against when the email is unknown so that a login
 /// for a missing account takes as long as one for an existing account.
@@ -17,19 +17,19 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .unwrap_or_default()
 });
 
-pub async fn hash(password: &NewPassword) -> Result<String, AppError> {
+pub async fn hash(password: &NewPassword) -> ServiceResult<String> {
     let password = password.expose().to_string();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|hash| hash.to_string())
-            .map_err(|error| AppError::internal(anyhow::anyhow!("hashing failed: {error}")))
+            .map_err(|error| ServiceError::internal(anyhow::anyhow!("hashing failed: {error}")))
     })
     .await?
 }
 
 /// Checks `password` against `stored` (or against a dummy hash when there is no account).
-pub async fn verify(password: &str, stored: Option<&str>) -> Result<bool, AppError> {
+pub async fn verify(password: &str, stored: Option<&str>) -> ServiceResult<bool> {
     let password = password.to_string();
     let known = stored.is_some();
     let stored = stored.map(str::to_string);
@@ -41,5 +41,5 @@ pub async fn verify(password: &str, stored: Option<&str>) -> Result<bool, AppErr
         known && matches
     })
     .await
-    .map_err(AppError::from)
+    .map_err(ServiceError::from)
 }

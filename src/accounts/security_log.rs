@@ -6,50 +6,28 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::schema::security_events;
 
-#[derive(Clone, Copy, Debug)]
-pub enum Event {
-    SignUp,
-    LoginSucceeded,
-    LoginFailed,
-    LoginThrottled,
-    Logout,
-    EmailVerified,
-    PasswordResetRequested,
-    PasswordReset,
-    PasswordChanged,
-    EmailChangeRequested,
-    SessionsRevoked,
-    AccountDeleted,
-    AccountDeletionRefused,
-    ReauthFailed,
-    ReauthThrottled,
-    SignUpWithKnownAddress,
-    EmailChanged,
-    EmailChangeUndone,
-}
-
-impl Event {
-    fn as_str(self) -> &'static str {
-        match self {
-            Event::SignUp => "sign_up",
-            Event::LoginSucceeded => "login_succeeded",
-            Event::LoginFailed => "login_failed",
-            Event::LoginThrottled => "login_throttled",
-            Event::Logout => "logout",
-            Event::EmailVerified => "email_verified",
-            Event::PasswordResetRequested => "password_reset_requested",
-            Event::PasswordReset => "password_reset",
-            Event::PasswordChanged => "password_changed",
-            Event::EmailChangeRequested => "email_change_requested",
-            Event::SessionsRevoked => "sessions_revoked",
-            Event::AccountDeleted => "account_deleted",
-            Event::AccountDeletionRefused => "account_deletion_refused",
-            Event::ReauthFailed => "reauth_failed",
-            Event::ReauthThrottled => "reauth_throttled",
-            Event::SignUpWithKnownAddress => "sign_up_with_known_address",
-            Event::EmailChanged => "email_changed",
-            Event::EmailChangeUndone => "email_change_undone",
-        }
+crate::text_enum! {
+    /// The kinds of security event (`security_events.kind`, which has no CHECK: the log keeps
+    /// whatever an older or newer version of Roost wrote).
+    pub enum Event {
+        SignUp = "sign_up",
+        LoginSucceeded = "login_succeeded",
+        LoginFailed = "login_failed",
+        LoginThrottled = "login_throttled",
+        Logout = "logout",
+        EmailVerified = "email_verified",
+        PasswordResetRequested = "password_reset_requested",
+        PasswordReset = "password_reset",
+        PasswordChanged = "password_changed",
+        EmailChangeRequested = "email_change_requested",
+        SessionsRevoked = "sessions_revoked",
+        AccountDeleted = "account_deleted",
+        AccountDeletionRefused = "account_deletion_refused",
+        ReauthFailed = "reauth_failed",
+        ReauthThrottled = "reauth_throttled",
+        SignUpWithKnownAddress = "sign_up_with_known_address",
+        EmailChanged = "email_changed",
+        EmailChangeUndone = "email_change_undone",
     }
 }
 

@@ -1,25 +1,38 @@
 //! Account rules and transactions, shared by the HTML pages and (later) the APIs. Nothing here
-//! knows about HTTP; handlers parse input into domain types and call these functions.
-//! Address changes live in `email_change`, deletion in `deletion`, the password check before
-//! sensitive changes in `reauth`.
+//! knows about HTTP: the doors parse input into domain types (`forms`) and call these
+//! functions, which check the acting party themselves. Login is in `login`, the profile and
+//! avatar in `profile`, the session list in `sessions`; address changes live in
+//! `email_change`, deletion in `deletion`, the password check before sensitive changes in
+//! `reauth`.
+
+pub mod deletion;
+pub mod email_change;
+mod login;
+mod profile;
+pub mod reauth;
+mod sessions;
 
 use chrono::Utc;
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+pub use login::{LoggedIn, log_in, log_out};
+pub use profile::{account, set_avatar, update_profile};
+pub use sessions::{SessionInfo, end_one_session, end_other_sessions, end_sessions, sessions};
+
+use self::reauth::from_app_error;
 use super::{
-    domain::{EmailAddress, NewPassword, PersonName},
-    email_change,
+    domain::{EmailAddress, NewPassword},
     emails::{self, AccountNotice},
+    forms::SignUp,
     model::{self, User},
     passwords,
-    reauth::{self, WrongPassword},
     security_log::{self, Event},
     tokens::{self, Purpose, TokenError},
 };
 use crate::{
-    errors::AppError,
-    schema::{sessions, users},
+    schema::users,
+    service::{Actor, ServiceError, ServiceResult},
     throttle,
 };
 
@@ -31,22 +44,51 @@ pub(super) fn link(base_url: &str, path: &str, token: &str) -> String {
     format!("{base_url}{path}?token={token}")
 }
 
+/// Counts a hit on a throttle; `TooManyAttempts` once its limit is spent.
+pub(crate) async fn throttle_hit(
+    conn: &mut AsyncPgConnection,
+    key: &str,
+    limit: throttle::Limit,
+) -> ServiceResult<()> {
+    throttle::hit(conn, key, limit)
+        .await
+        .map_err(from_app_error)
+}
+
+/// A link that cannot be used says why, as a refusal of the whole request.
+impl From<TokenError> for ServiceError {
+    fn from(error: TokenError) -> Self {
+        ServiceError::Refused(error.to_string())
+    }
+}
+
+/// The actor's own account, as stored (for the pages that show or change it).
+pub(super) async fn own_user(conn: &mut AsyncPgConnection, actor: &Actor) -> ServiceResult<User> {
+    let member = actor.member()?;
+    model::find(conn, member.id.get())
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
 /// Signs a visitor up. The answer is the same whether or not the address already has an
 /// account (no enumeration): a new address gets an unverified account and a confirmation
 /// link; a known one gets, instead, a note to its owner. Either way the visitor is told to
-/// check their inbox, and nobody is signed in.
+/// check their inbox, and nobody is signed in. Sign-ups are throttled per address of origin.
 pub async fn sign_up(
     conn: &mut AsyncPgConnection,
-    name: &PersonName,
-    email: &EmailAddress,
-    password: &NewPassword,
+    input: &SignUp,
     base_url: &str,
     ip: &str,
-) -> Result<(), AppError> {
-    throttle::hit(conn, &format!("signup:ip:{ip}"), throttle::SIGNUP_PER_IP).await?;
+) -> ServiceResult<()> {
+    let SignUp {
+        name,
+        email,
+        password,
+    } = input;
+    throttle_hit(conn, &format!("signup:ip:{ip}"), throttle::SIGNUP_PER_IP).await?;
     // Hashed in both cases, so that both answers take as long.
     let password_hash = passwords::hash(password).await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         let created: Option<i64> = match model::find_by_email(conn, email.as_ref()).await? {
             Some(_) => None,
             // A concurrent sign-up with the same address ends here too (no unique-violation
@@ -67,11 +109,10 @@ pub async fn sign_up(
             Some(user_id) => {
                 let user = model::find(conn, user_id)
                     .await?
-                    .ok_or(AppError::NotFound)?;
+                    .ok_or(ServiceError::NotFound)?;
                 send_verification(conn, &user, base_url).await?;
-                security_log::record(conn, Event::SignUp, Some(user_id), Some(ip), "")
-                    .await
-                    .map_err(AppError::from)
+                security_log::record(conn, Event::SignUp, Some(user_id), Some(ip), "").await?;
+                Ok(())
             }
             None => {
                 let Some(owner) = model::find_by_email(conn, email.as_ref()).await? else {
@@ -99,8 +140,8 @@ pub async fn sign_up(
                     Some(ip),
                     "",
                 )
-                .await
-                .map_err(AppError::from)
+                .await?;
+                Ok(())
             }
         }
     })
@@ -113,62 +154,61 @@ pub async fn send_verification(
     conn: &mut AsyncPgConnection,
     user: &User,
     base_url: &str,
-) -> Result<(), AppError> {
+) -> ServiceResult<()> {
     let token = tokens::issue(conn, user.id, Purpose::VerifyEmail, &user.email).await?;
     let link = link(base_url, "/verify-email", &token);
     emails::verification(conn, &user.email, &user.name, &link).await
 }
 
 /// What asking for a new confirmation link did.
+#[derive(Debug)]
 pub enum Resent {
     AlreadyVerified,
     SentTo(String),
 }
 
-/// Sends a new confirmation link to the account's address (throttled per user).
+/// Sends the actor a new confirmation link to their account's address (throttled per user).
 pub async fn resend_verification(
     conn: &mut AsyncPgConnection,
-    user_id: i64,
+    actor: &Actor,
     base_url: &str,
-) -> Result<Resent, AppError> {
-    let user = model::find(conn, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+) -> ServiceResult<Resent> {
+    let user = own_user(conn, actor).await?;
     if user.is_verified() {
         return Ok(Resent::AlreadyVerified);
     }
-    throttle::hit(
+    throttle_hit(
         conn,
         &format!("verify:user:{}", user.id),
         throttle::VERIFY_EMAIL_PER_USER,
     )
     .await?;
-    conn.transaction::<_, AppError, _>(async |conn| send_verification(conn, &user, base_url).await)
-        .await?;
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        send_verification(conn, &user, base_url).await
+    })
+    .await?;
     Ok(Resent::SentTo(user.email))
 }
 
 /// Uses a link that confirms an address: the account's own (it becomes verified) or a new one
-/// (the account moves there; see `email_change::apply`).
+/// (the account moves there; see `email_change::apply`). The link is the authority here, not
+/// the session. A link that cannot be used is `Refused` with the reason.
 pub async fn verify_email(
     conn: &mut AsyncPgConnection,
     raw_token: &str,
     base_url: &str,
-) -> Result<Result<User, TokenError>, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let consumed = match tokens::consume(conn, raw_token, &ADDRESS_LINKS).await? {
-            Ok(consumed) => consumed,
-            Err(error) => return Ok(Err(error)),
-        };
+) -> ServiceResult<User> {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        let consumed = tokens::consume(conn, raw_token, &ADDRESS_LINKS).await??;
         let user = model::find(conn, consumed.user_id)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         if consumed.purpose == Purpose::ChangeEmail {
             return email_change::apply(conn, &user, &consumed.email, base_url).await;
         }
         // A link for an address the account no longer has confirms nothing.
         if !user.email.eq_ignore_ascii_case(&consumed.email) {
-            return Ok(Err(TokenError::Revoked));
+            return Err(TokenError::Revoked.into());
         }
         diesel::update(users::table.find(user.id))
             .set((
@@ -179,23 +219,35 @@ pub async fn verify_email(
             .await?;
         tokens::revoke(conn, user.id, &[Purpose::VerifyEmail]).await?;
         security_log::record(conn, Event::EmailVerified, Some(user.id), None, "").await?;
-        let user = model::find(conn, user.id)
+        model::find(conn, user.id)
             .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(Ok(user))
+            .ok_or(ServiceError::NotFound)
     })
     .await
 }
 
 /// Queues a reset email if an account has this address; says nothing either way (no
-/// enumeration: the caller shows the same page in both cases).
+/// enumeration: the door shows the same page in both cases). Throttled per address of origin
+/// and per address asked about.
 pub async fn request_password_reset(
     conn: &mut AsyncPgConnection,
     email: &EmailAddress,
     base_url: &str,
-    ip: Option<&str>,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
+    ip: &str,
+) -> ServiceResult<()> {
+    throttle_hit(
+        conn,
+        &format!("reset:ip:{ip}"),
+        throttle::RESET_EMAIL_PER_IP,
+    )
+    .await?;
+    throttle_hit(
+        conn,
+        &format!("reset:address:{email}"),
+        throttle::RESET_EMAIL_PER_ADDRESS,
+    )
+    .await?;
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         let Some(user) = model::find_by_email(conn, email.as_ref()).await? else {
             return Ok(());
         };
@@ -205,20 +257,23 @@ pub async fn request_password_reset(
         let token = tokens::issue(conn, user.id, Purpose::ResetPassword, &user.email).await?;
         let link = link(base_url, "/password/reset", &token);
         emails::password_reset(conn, &user.email, &user.name, &link).await?;
-        security_log::record(conn, Event::PasswordResetRequested, Some(user.id), ip, "").await?;
+        security_log::record(
+            conn,
+            Event::PasswordResetRequested,
+            Some(user.id),
+            Some(ip),
+            "",
+        )
+        .await?;
         Ok(())
     })
     .await
 }
 
 /// Checks a reset token without using it (to show the form only for a usable link).
-pub async fn check_reset_token(
-    conn: &mut AsyncPgConnection,
-    raw_token: &str,
-) -> Result<Result<(), TokenError>, AppError> {
-    Ok(tokens::check(conn, raw_token, &[Purpose::ResetPassword])
-        .await?
-        .map(|_| ()))
+pub async fn check_reset_token(conn: &mut AsyncPgConnection, raw_token: &str) -> ServiceResult<()> {
+    tokens::check(conn, raw_token, &[Purpose::ResetPassword]).await??;
+    Ok(())
 }
 
 /// Sets a new password from a reset link: every session of the account ends, every pending
@@ -228,20 +283,15 @@ pub async fn reset_password(
     raw_token: &str,
     password: &NewPassword,
     ip: Option<&str>,
-) -> Result<Result<User, TokenError>, AppError> {
+) -> ServiceResult<User> {
     // Refuse a dead link before spending a hash on it.
-    if let Err(problem) = check_reset_token(conn, raw_token).await? {
-        return Ok(Err(problem));
-    }
+    check_reset_token(conn, raw_token).await?;
     let password_hash = passwords::hash(password).await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let consumed = match tokens::consume(conn, raw_token, &[Purpose::ResetPassword]).await? {
-            Ok(consumed) => consumed,
-            Err(error) => return Ok(Err(error)),
-        };
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        let consumed = tokens::consume(conn, raw_token, &[Purpose::ResetPassword]).await??;
         let user = model::find(conn, consumed.user_id)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         diesel::update(users::table.find(user.id))
             .set((
                 users::password_hash.eq(password_hash),
@@ -270,26 +320,26 @@ pub async fn reset_password(
             "The password of your Roost account was just reset, and every device was signed out.",
         )
         .await?;
-        Ok(Ok(user))
+        Ok(user)
     })
     .await
 }
 
-/// Changes the password of a signed-in user who typed the current one (throttled like login):
-/// every other session ends, and so does every pending link.
+/// Changes the actor's password once they typed the current one (throttled like login; a
+/// wrong one is `Invalid` on `current_password`): every other session ends (`current_session`
+/// is kept), and so does every pending link.
 pub async fn change_password(
     conn: &mut AsyncPgConnection,
-    user: &User,
+    actor: &Actor,
     current_password: &str,
     new_password: &NewPassword,
     current_session: Option<&str>,
     ip: Option<&str>,
-) -> Result<Result<(), WrongPassword>, AppError> {
-    if let Err(wrong) = reauth::confirm_password(conn, user, current_password, ip).await? {
-        return Ok(Err(wrong));
-    }
+) -> ServiceResult<()> {
+    let user = own_user(conn, actor).await?;
+    reauth::confirm_password(conn, &user, current_password, ip, "current_password").await?;
     let password_hash = passwords::hash(new_password).await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         diesel::update(users::table.find(user.id))
             .set((
                 users::password_hash.eq(password_hash),
@@ -324,54 +374,16 @@ pub async fn change_password(
             "The password of your Roost account was just changed. Other devices were signed out.",
         )
         .await?;
-        Ok(Ok(()))
+        Ok(())
     })
     .await
 }
 
-pub async fn update_profile(
-    conn: &mut AsyncPgConnection,
-    user_id: i64,
-    name: &PersonName,
-    bio: &str,
-) -> Result<(), AppError> {
-    diesel::update(users::table.find(user_id))
-        .set((
-            users::name.eq(name.as_ref()),
-            users::bio.eq(bio),
-            users::updated_at.eq(Utc::now()),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Stores a new avatar key and returns the previous one (for the caller to delete).
-pub async fn set_avatar(
-    conn: &mut AsyncPgConnection,
-    user_id: i64,
-    key: &str,
-) -> Result<Option<String>, AppError> {
-    let previous: Option<String> = users::table
-        .find(user_id)
-        .select(users::avatar_key)
-        .first(conn)
-        .await?;
-    diesel::update(users::table.find(user_id))
-        .set((users::avatar_key.eq(key), users::updated_at.eq(Utc::now())))
-        .execute(conn)
-        .await?;
-    Ok(previous)
-}
-
 /// Makes the acting member a host; their email address must be confirmed first.
-pub async fn become_host(
-    conn: &mut AsyncPgConnection,
-    actor: &crate::service::Actor,
-) -> crate::service::ServiceResult<()> {
+pub async fn become_host(conn: &mut AsyncPgConnection, actor: &Actor) -> ServiceResult<()> {
     let member = actor.member()?;
     if !member.email_verified {
-        return Err(crate::service::ServiceError::not_allowed(
+        return Err(ServiceError::not_allowed(
             "Please confirm your email address before you start hosting.",
         ));
     }
@@ -380,78 +392,4 @@ pub async fn become_host(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// The user ends their other sessions ("sign out everywhere else"): pending address links end
-/// too, since whoever held one of those sessions may have asked for them. Returns how many
-/// sessions ended.
-pub async fn end_other_sessions(
-    conn: &mut AsyncPgConnection,
-    user_id: i64,
-    keep: Option<&str>,
-    ip: Option<&str>,
-) -> Result<usize, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let ended = end_sessions(conn, user_id, keep).await?;
-        tokens::revoke(conn, user_id, &ADDRESS_LINKS).await?;
-        security_log::record(
-            conn,
-            Event::SessionsRevoked,
-            Some(user_id),
-            ip,
-            &format!("{ended} session(s) ended"),
-        )
-        .await?;
-        Ok(ended)
-    })
-    .await
-}
-
-/// The user ends one of their sessions (someone else's id matches nothing); pending address
-/// links end as with [`end_other_sessions`].
-pub async fn end_one_session(
-    conn: &mut AsyncPgConnection,
-    user_id: i64,
-    public_id: &str,
-    ip: Option<&str>,
-) -> Result<(), AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let ended = diesel::delete(
-            sessions::table
-                .filter(sessions::user_id.eq(user_id))
-                .filter(sessions::public_id.eq(public_id)),
-        )
-        .execute(conn)
-        .await?;
-        if ended > 0 {
-            tokens::revoke(conn, user_id, &ADDRESS_LINKS).await?;
-            security_log::record(
-                conn,
-                Event::SessionsRevoked,
-                Some(user_id),
-                ip,
-                "1 session ended",
-            )
-            .await?;
-        }
-        Ok(())
-    })
-    .await
-}
-
-/// Ends the user's sessions server-side, except `keep` (a session's public id). Returns how many.
-pub async fn end_sessions(
-    conn: &mut AsyncPgConnection,
-    user_id: i64,
-    keep: Option<&str>,
-) -> diesel::QueryResult<usize> {
-    let mine = sessions::table.filter(sessions::user_id.eq(user_id));
-    match keep {
-        Some(keep) => {
-            diesel::delete(mine.filter(sessions::public_id.ne(keep)))
-                .execute(conn)
-                .await
-        }
-        None => diesel::delete(mine).execute(conn).await,
-    }
 }

@@ -12,38 +12,20 @@ use sha2::{Digest, Sha256};
 
 use crate::schema::account_tokens;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    /// Confirms the account's current address.
-    VerifyEmail,
-    /// Confirms a new address; using it moves the account there.
-    ChangeEmail,
-    /// Sent to the old address when the address changes: restores it and secures the account.
-    UndoEmailChange,
-    ResetPassword,
+crate::text_enum! {
+    /// What an emailed link does (`account_tokens.purpose`).
+    pub enum Purpose {
+        /// Confirms the account's current address.
+        VerifyEmail = "verify_email",
+        /// Confirms a new address; using it moves the account there.
+        ChangeEmail = "change_email",
+        /// Sent to the old address when the address changes: restores it and secures the account.
+        UndoEmailChange = "undo_email_change",
+        ResetPassword = "reset_password",
+    }
 }
 
 impl Purpose {
-    const ALL: [Purpose; 4] = [
-        Purpose::VerifyEmail,
-        Purpose::ChangeEmail,
-        Purpose::UndoEmailChange,
-        Purpose::ResetPassword,
-    ];
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Purpose::VerifyEmail => "verify_email",
-            Purpose::ChangeEmail => "change_email",
-            Purpose::UndoEmailChange => "undo_email_change",
-            Purpose::ResetPassword => "reset_password",
-        }
-    }
-
-    fn parse(value: &str) -> Option<Purpose> {
-        Purpose::ALL.into_iter().find(|p| p.as_str() == value)
-    }
-
     /// How long a link stays valid: reset links within the hour (ASVS 2.5), address links a
     /// day, and the undo link a week, since the owner may not read the old mailbox every day.
     pub fn lifetime(self) -> Duration {

@@ -110,8 +110,6 @@ pub struct Applied {
     pub refunded: i64,
 }
 
-/// Today where the listing is.
-
 /// The refund a guest cancelling `booking` at `now` is promised by the listing's policy (the
 /// whole price while it is not confirmed; the ledger caps it at what was paid).
 pub fn guest_refund(booking: &Booking, listing: &Listing, now: DateTime<Utc>) -> Refund {

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::service::NewReview;
-use crate::web::forms::FormErrors;
+use crate::service::FieldErrors;
 
 /// Category fields of a guest's review, with their labels, in display order.
 pub const CATEGORIES: [(&str, &str); 6] = [
@@ -15,7 +15,8 @@ pub const CATEGORIES: [(&str, &str); 6] = [
     ("value", "Value"),
 ];
 
-const MAX_COMMENT_CHARS: usize = 5000;
+/// Longest comment, in characters (the database checks it too).
+pub const MAX_COMMENT_CHARS: usize = 5000;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ReviewForm {
@@ -53,7 +54,7 @@ impl ReviewForm {
     }
 
     /// Parses the form; `with_categories` for a guest's review.
-    pub fn parse(&self, with_categories: bool, errors: &mut FormErrors) -> Option<NewReview> {
+    pub fn parse(&self, with_categories: bool, errors: &mut FieldErrors) -> Option<NewReview> {
         let rating = errors.check("rating", stars(&self.rating));
         let mut categories = [0i16; 6];
         let mut complete = true;
@@ -108,7 +109,7 @@ mod tests {
                 comment: "Nice".into(),
                 ..ReviewForm::default()
             };
-            let mut errors = FormErrors::new();
+            let mut errors = FieldErrors::new();
             assert!(form.parse(false, &mut errors).is_none(), "{bad:?}");
             assert!(errors.has("rating"));
         }
@@ -117,7 +118,7 @@ mod tests {
             comment: "Great guest".into(),
             ..ReviewForm::default()
         };
-        let mut errors = FormErrors::new();
+        let mut errors = FieldErrors::new();
         assert_eq!(good.parse(false, &mut errors).map(|r| r.rating), Some(5));
     }
 }

@@ -8,7 +8,7 @@ use diesel::{
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
-use super::{emails, service};
+use super::{emails, model::NoticeKind, service};
 use crate::{
     db,
     jobs::{Job, JobContext},
@@ -86,14 +86,14 @@ impl Job for SendReviewNotices {
 
     async fn run(self, ctx: JobContext) -> anyhow::Result<()> {
         let mut conn = db::connection(&ctx.pool).await?;
-        for kind in ["invitation", "reminder"] {
-            let extra = if kind == "reminder" {
+        for &kind in NoticeKind::ALL {
+            let extra = if kind == NoticeKind::Reminder {
                 " AND b.check_out + 12 <= current_date LIMIT 500"
             } else {
                 " LIMIT 500"
             };
             let stays: Vec<Notice> = diesel::sql_query(format!("{CANDIDATES}{extra}"))
-                .bind::<Text, _>(kind)
+                .bind::<Text, _>(kind.as_str())
                 .load(&mut conn)
                 .await?;
             for stay in stays {
@@ -105,7 +105,7 @@ impl Job for SendReviewNotices {
                          ON CONFLICT DO NOTHING",
                     )
                     .bind::<BigInt, _>(stay.booking_id)
-                    .bind::<Text, _>(kind)
+                    .bind::<Text, _>(kind.as_str())
                     .execute(conn)
                     .await?;
                     if claimed == 0 {
@@ -114,7 +114,7 @@ impl Job for SendReviewNotices {
                     let closes = (stay.check_out + chrono::Duration::days(service::WINDOW_DAYS))
                         .format("%e %B %Y")
                         .to_string();
-                    let reminder = kind == "reminder";
+                    let reminder = kind == NoticeKind::Reminder;
                     let guest_link = format!("{base}/trips/{}/review", stay.booking_id);
                     let host_link = format!("{base}/host/reservations/{}/review", stay.booking_id);
                     emails::invitation(

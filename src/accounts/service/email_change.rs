@@ -7,16 +7,18 @@ use chrono::Utc;
 use diesel::{ExpressionMethods, QueryDsl, result::DatabaseErrorKind};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use super::{
+use super::{ADDRESS_LINKS, end_sessions, link, own_user, reauth};
+use crate::accounts::{
     domain::EmailAddress,
     emails::{self, AccountNotice},
     model::{self, User},
-    reauth,
     security_log::{self, Event},
-    service::{ADDRESS_LINKS, end_sessions, link},
     tokens::{self, Purpose, TokenError},
 };
-use crate::{errors::AppError, schema::users};
+use crate::{
+    schema::users,
+    service::{Actor, ServiceError, ServiceResult},
+};
 
 /// A password hash that no password matches (argon2 cannot parse it): after an undo the owner
 /// sets a new password through the reset link sent to the restored address.
@@ -26,43 +28,26 @@ const UNDO_LABEL: &str = "If this was not you, undo the change and secure your a
 const UNDO_CLOSING: &str = "Undoing keeps (or restores) this address, signs out every device and \
                             sends a link to this address to choose a new password.";
 
-/// Why a change was not started.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Refusal {
-    WrongPassword,
-    SameAddress,
-}
+/// The message when the new address is the current one.
+pub const SAME_ADDRESS: &str = "This is already your email address.";
 
-impl Refusal {
-    /// The form field the message belongs to, and the message.
-    pub fn field_message(&self) -> (&'static str, &'static str) {
-        match self {
-            Refusal::WrongPassword => ("email_password", reauth::WrongPassword::MESSAGE),
-            Refusal::SameAddress => ("new_email", "This is already your email address."),
-        }
-    }
-}
-
-/// Starts a change of address after checking the current password (throttled like login).
-/// The answer is the same whether or not another account uses `new_email`.
+/// Starts a change of the actor's address after checking their current password (throttled
+/// like login; a wrong one is `Invalid` on `email_password`, the same address `Invalid` on
+/// `new_email`). The answer is the same whether or not another account uses `new_email`.
 pub async fn request(
     conn: &mut AsyncPgConnection,
-    user: &User,
+    actor: &Actor,
     password: &str,
     new_email: &EmailAddress,
     base_url: &str,
     ip: Option<&str>,
-) -> Result<Result<(), Refusal>, AppError> {
+) -> ServiceResult<()> {
+    let user = &own_user(conn, actor).await?;
     if user.email.eq_ignore_ascii_case(new_email.as_ref()) {
-        return Ok(Err(Refusal::SameAddress));
+        return Err(ServiceError::invalid("new_email", SAME_ADDRESS));
     }
-    if reauth::confirm_password(conn, user, password, ip)
-        .await?
-        .is_err()
-    {
-        return Ok(Err(Refusal::WrongPassword));
-    }
-    conn.transaction::<_, AppError, _>(async |conn| {
+    reauth::confirm_password(conn, user, password, ip, "email_password").await?;
+    conn.transaction::<_, ServiceError, _>(async |conn| {
         // A newer request ends the older one, whichever address it was for.
         tokens::revoke(conn, user.id, &[Purpose::ChangeEmail]).await?;
         match model::find_by_email(conn, new_email.as_ref()).await? {
@@ -114,7 +99,7 @@ pub async fn request(
         )
         .await?;
         security_log::record(conn, Event::EmailChangeRequested, Some(user.id), ip, "").await?;
-        Ok(Ok(()))
+        Ok(())
     })
     .await
 }
@@ -124,7 +109,7 @@ async fn undo_link(
     conn: &mut AsyncPgConnection,
     user: &User,
     base_url: &str,
-) -> Result<String, AppError> {
+) -> ServiceResult<String> {
     let token = tokens::issue(conn, user.id, Purpose::UndoEmailChange, &user.email).await?;
     Ok(link(base_url, "/account/email/undo", &token))
 }
@@ -136,13 +121,13 @@ pub(super) async fn apply(
     user: &User,
     new_email: &str,
     base_url: &str,
-) -> Result<Result<User, TokenError>, AppError> {
+) -> ServiceResult<User> {
     if model::find_by_email(conn, new_email)
         .await?
         .is_some_and(|other| other.id != user.id)
     {
         // Someone else took the address since the link was sent.
-        return Ok(Err(TokenError::Invalid));
+        return Err(TokenError::Invalid.into());
     }
     let updated = diesel::update(users::table.find(user.id))
         .set((
@@ -155,7 +140,7 @@ pub(super) async fn apply(
     match updated {
         Ok(_) => {}
         Err(diesel::result::Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            return Ok(Err(TokenError::Invalid));
+            return Err(TokenError::Invalid.into());
         }
         Err(error) => return Err(error.into()),
     }
@@ -177,74 +162,47 @@ pub(super) async fn apply(
     )
     .await?;
     security_log::record(conn, Event::EmailChanged, Some(user.id), None, "").await?;
-    let user = model::find(conn, user.id)
+    model::find(conn, user.id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Ok(user))
+        .ok_or(ServiceError::NotFound)
 }
 
-/// Why an undo link did nothing.
-#[derive(Debug)]
-pub enum UndoProblem {
-    Link(TokenError),
-    /// Another account uses the old address now.
-    AddressTaken,
-}
-
-impl UndoProblem {
-    pub fn message(&self) -> String {
-        match self {
-            UndoProblem::Link(error) => error.to_string(),
-            UndoProblem::AddressTaken => "Your previous address is now used by another Roost \
-                                          account, so it cannot be restored. Please contact us."
-                .into(),
-        }
-    }
-}
+/// The message when the old address now belongs to another account.
+pub const ADDRESS_TAKEN: &str = "Your previous address is now used by another Roost account, so \
+                                 it cannot be restored. Please contact us.";
 
 /// Checks an undo link without using it (the page asks for a confirming click, so that a
 /// mail scanner that opens links does not lock the account).
-pub async fn check_undo(
-    conn: &mut AsyncPgConnection,
-    raw_token: &str,
-) -> Result<Result<String, UndoProblem>, AppError> {
-    Ok(
-        match tokens::check(conn, raw_token, &[Purpose::UndoEmailChange]).await? {
-            Ok(found) => Ok(found.email),
-            Err(error) => Err(UndoProblem::Link(error)),
-        },
-    )
+/// A dead link is `Refused` with the reason.
+pub async fn check_undo(conn: &mut AsyncPgConnection, raw_token: &str) -> ServiceResult<String> {
+    let found = tokens::check(conn, raw_token, &[Purpose::UndoEmailChange]).await??;
+    Ok(found.email)
 }
 
 /// Uses an undo link: the address it was sent to becomes the account's again (confirmed),
 /// pending changes and links end, every session ends, and the password must be chosen anew
 /// through a reset link sent to that address (whoever changed the address knew it).
-/// Returns the restored address.
+/// Returns the restored address. The link is the authority, not the session; a dead link is
+/// `Refused`, an address another account took since is a `Conflict`.
 pub async fn undo(
     conn: &mut AsyncPgConnection,
     raw_token: &str,
     base_url: &str,
     ip: Option<&str>,
-) -> Result<Result<String, UndoProblem>, AppError> {
-    conn.transaction::<_, AppError, _>(async |conn| {
-        let found = match tokens::check(conn, raw_token, &[Purpose::UndoEmailChange]).await? {
-            Ok(found) => found,
-            Err(error) => return Ok(Err(UndoProblem::Link(error))),
-        };
+) -> ServiceResult<String> {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        let found = tokens::check(conn, raw_token, &[Purpose::UndoEmailChange]).await??;
         if model::find_by_email(conn, &found.email)
             .await?
             .is_some_and(|other| other.id != found.user_id)
         {
             // Nothing is used up: the link works again once the address is free.
-            return Ok(Err(UndoProblem::AddressTaken));
+            return Err(ServiceError::conflict(ADDRESS_TAKEN));
         }
-        let consumed = match tokens::consume(conn, raw_token, &[Purpose::UndoEmailChange]).await? {
-            Ok(consumed) => consumed,
-            Err(error) => return Ok(Err(UndoProblem::Link(error))),
-        };
+        let consumed = tokens::consume(conn, raw_token, &[Purpose::UndoEmailChange]).await??;
         let user = model::find(conn, consumed.user_id)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         diesel::update(users::table.find(user.id))
             .set((
                 users::email.eq(&consumed.email),
@@ -278,7 +236,7 @@ pub async fn undo(
             &format!("from {}", user.email),
         )
         .await?;
-        Ok(Ok(consumed.email))
+        Ok(consumed.email)
     })
     .await
 }

@@ -1,5 +1,5 @@
-//! Login and logout. Answers are the same for unknown addresses and wrong passwords, and take
-//! about as long (a dummy hash is verified), so the form cannot tell who has an account.
+//! Login and logout pages. The rules (throttling, the password check, suspension, the security
+//! log) are `service::log_in`'s; this door starts and ends the session.
 
 use actix_identity::Identity;
 use actix_session::Session;
@@ -7,15 +7,10 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{
-    client_ip,
-    domain::EmailAddress,
-    model, passwords, reauth,
-    security_log::{self, Event},
-};
 use crate::{
+    accounts::{client_ip, forms::LoginForm, service},
     errors::{AppError, AppResult},
-    throttle,
+    service::{ServiceError, UserId},
     web::{
         AppState, csrf,
         flash::{self, FlashKind},
@@ -33,16 +28,6 @@ struct LoginPage {
     email: String,
     next: String,
     errors: FormErrors,
-}
-
-#[derive(Deserialize, Default)]
-pub struct LoginForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    next: String,
 }
 
 #[derive(Deserialize)]
@@ -81,7 +66,7 @@ async fn show(page: PageContext, query: web::Query<NextQuery>) -> AppResult<Http
 
 /// Signs `user_id` in on this request: a new session id (no fixation), a new CSRF token, and
 /// the device details shown on the sessions page.
-fn start_session(req: &HttpRequest, session: &Session, user_id: i64) -> AppResult<()> {
+fn start_session(req: &HttpRequest, session: &Session, user_id: UserId) -> AppResult<()> {
     Identity::login(&req.extensions(), user_id.to_string())
         .map_err(|error| AppError::internal(anyhow::anyhow!("login failed: {error}")))?;
     csrf::rotate(session)?;
@@ -107,12 +92,6 @@ async fn submit(
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let next = forms::safe_next(&form.next).unwrap_or("/").to_string();
-    let ip = client_ip(&req);
-    let mut errors = FormErrors::new();
-    let email = errors.check("email", EmailAddress::parse(&form.email));
-    if form.password.is_empty() {
-        errors.add("password", "Enter your password.");
-    }
     let render = |page, errors, status| -> AppResult<HttpResponse> {
         let html = LoginPage {
             page,
@@ -124,72 +103,30 @@ async fn submit(
         .render()?;
         Ok(forms::html(status, html))
     };
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return render(page, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    let email = match form.parse() {
+        Ok(email) => email,
+        Err(errors) => return render(page, errors, StatusCode::UNPROCESSABLE_ENTITY),
     };
-
     let mut conn = crate::db::connection(&state.pool).await?;
-    let account_key = reauth::account_key(email.as_ref());
-    throttle::hit(&mut conn, &format!("login:ip:{ip}"), throttle::LOGIN_PER_IP).await?;
-    if let Err(error) = throttle::hit(&mut conn, &account_key, throttle::LOGIN_PER_ACCOUNT).await {
-        security_log::record(
-            &mut conn,
-            Event::LoginThrottled,
-            None,
-            Some(&ip),
-            email.as_ref(),
-        )
-        .await?;
-        return Err(error);
-    }
-    let user = model::find_by_email(&mut conn, email.as_ref()).await?;
-    let matches = passwords::verify(
-        &form.password,
-        user.as_ref().map(|user| user.password_hash.as_str()),
-    )
-    .await?;
-    let user = match user {
-        Some(user) if matches => user,
-        _ => {
-            security_log::record(
-                &mut conn,
-                Event::LoginFailed,
-                user.as_ref().map(|u| u.id),
-                Some(&ip),
-                "",
-            )
-            .await?;
-            let mut errors = FormErrors::new();
-            errors.add(
-                "form",
-                "That email and password don't match. Try again, or reset your password.",
-            );
+    let logged_in = match service::log_in(&mut conn, &email, &form.password, &client_ip(&req)).await
+    {
+        Ok(logged_in) => logged_in,
+        Err(ServiceError::Invalid(errors)) => {
             return render(page, errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
+        Err(ServiceError::NotAllowed(message)) => {
+            let mut errors = FormErrors::new();
+            errors.add("form", message);
+            return render(page, errors, StatusCode::FORBIDDEN);
+        }
+        Err(other) => return Err(other.into()),
     };
-    if user.is_suspended() {
-        let mut errors = FormErrors::new();
-        errors.add(
-            "form",
-            "This account is suspended. Contact support if you think this is a mistake.",
-        );
-        return render(page, errors, StatusCode::FORBIDDEN);
-    }
-    throttle::reset(&mut conn, &account_key).await?;
-    security_log::record(
-        &mut conn,
-        Event::LoginSucceeded,
-        Some(user.id),
-        Some(&ip),
-        "",
-    )
-    .await?;
     drop(conn);
-    start_session(&req, &session, user.id)?;
+    start_session(&req, &session, logged_in.user_id)?;
     flash::push(
         &session,
         FlashKind::Success,
-        format!("Welcome back, {}!", user.name),
+        format!("Welcome back, {}!", logged_in.name),
     );
     Ok(forms::see_other(&next))
 }
@@ -202,16 +139,9 @@ async fn logout(
 ) -> AppResult<HttpResponse> {
     match identity {
         Some(identity) => {
-            if let Some(user_id) = identity.id().ok().and_then(|id| id.parse::<i64>().ok()) {
+            if let Some(user_id) = identity.id().ok().and_then(|id| id.parse::<UserId>().ok()) {
                 let mut conn = crate::db::connection(&state.pool).await?;
-                security_log::record(
-                    &mut conn,
-                    Event::Logout,
-                    Some(user_id),
-                    Some(&client_ip(&req)),
-                    "",
-                )
-                .await?;
+                service::log_out(&mut conn, user_id, &client_ip(&req)).await?;
             }
             // Purges the session: its row is deleted, so a copy of the cookie is worthless.
             identity.logout();

@@ -4,12 +4,16 @@
 
 use diesel_async::AsyncPgConnection;
 
-use super::{
+use super::throttle_hit;
+use crate::accounts::{
     model::User,
     passwords,
     security_log::{self, Event},
 };
-use crate::{errors::AppError, throttle};
+use crate::{
+    service::{ServiceError, ServiceResult},
+    throttle,
+};
 
 /// The throttle key of an account, shared by login and re-authentication: guesses made
 /// through either door count against the same budget.
@@ -26,23 +30,41 @@ impl WrongPassword {
 }
 
 /// Checks `password` for `user`. Every attempt counts against the account's login throttle
-/// (`Err(TooManyRequests)` once it is spent, even for the right password); a right password
-/// clears it, as a successful login does.
+/// (`TooManyAttempts` once it is spent, even for the right password); a right password clears
+/// it, as a successful login does. A wrong one is `Invalid`, its message on `field`.
 pub async fn confirm_password(
     conn: &mut AsyncPgConnection,
     user: &User,
     password: &str,
     ip: Option<&str>,
-) -> Result<Result<(), WrongPassword>, AppError> {
+    field: &'static str,
+) -> ServiceResult<()> {
     let key = account_key(&user.email);
-    if let Err(error) = throttle::hit(conn, &key, throttle::LOGIN_PER_ACCOUNT).await {
+    if let Err(error) = throttle_hit(conn, &key, throttle::LOGIN_PER_ACCOUNT).await {
         security_log::record(conn, Event::ReauthThrottled, Some(user.id), ip, "").await?;
         return Err(error);
     }
     if !passwords::verify(password, Some(&user.password_hash)).await? {
         security_log::record(conn, Event::ReauthFailed, Some(user.id), ip, "").await?;
-        return Ok(Err(WrongPassword));
+        return Err(ServiceError::invalid(field, WrongPassword::MESSAGE));
     }
-    throttle::reset(conn, &key).await?;
-    Ok(Ok(()))
+    throttle::reset(conn, &key).await.map_err(from_app_error)?;
+    Ok(())
+}
+
+/// The throttle module still answers in the HTML door's error; its failures are read back
+/// into the service's.
+pub(super) fn from_app_error(error: crate::errors::AppError) -> ServiceError {
+    use crate::errors::AppError;
+    match error {
+        AppError::TooManyRequests { retry_after_secs } => {
+            ServiceError::TooManyAttempts { retry_after_secs }
+        }
+        AppError::Unavailable(unavailable) => ServiceError::Unavailable {
+            reason: unavailable.to_string(),
+            retry_after_secs: 5,
+        },
+        AppError::Contention(reason) => ServiceError::Contention(reason),
+        other => ServiceError::internal(anyhow::anyhow!("{other}")),
+    }
 }

@@ -7,9 +7,10 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{client_ip, email_change};
 use crate::{
+    accounts::{client_ip, email_change},
     errors::AppResult,
+    service::{ServiceError, ServiceResult},
     web::{AppState, forms, page::PageContext},
 };
 
@@ -31,6 +32,16 @@ struct TokenForm {
     token: String,
 }
 
+/// A link that cannot be used (dead, or its address taken since) is said on the page; any
+/// other error is an error page.
+fn link_problem<T>(outcome: ServiceResult<T>) -> AppResult<Result<T, String>> {
+    match outcome {
+        Ok(value) => Ok(Ok(value)),
+        Err(ServiceError::Refused(message) | ServiceError::Conflict(message)) => Ok(Err(message)),
+        Err(other) => Err(other.into()),
+    }
+}
+
 fn render(page: UndoPage, status: StatusCode) -> AppResult<HttpResponse> {
     Ok(forms::html(status, page.render()?))
 }
@@ -41,10 +52,11 @@ async fn show(
     query: web::Query<TokenForm>,
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
-    let (address, problem) = match email_change::check_undo(&mut conn, &query.token).await? {
-        Ok(address) => (address, None),
-        Err(problem) => (String::new(), Some(problem.message())),
-    };
+    let (address, problem) =
+        match link_problem(email_change::check_undo(&mut conn, &query.token).await)? {
+            Ok(address) => (address, None),
+            Err(problem) => (String::new(), Some(problem)),
+        };
     let status = if problem.is_some() {
         StatusCode::BAD_REQUEST
     } else {
@@ -74,8 +86,8 @@ async fn submit(
         &state.config.base_url,
         Some(&client_ip(&req)),
     )
-    .await?;
-    match outcome {
+    .await;
+    match link_problem(outcome)? {
         Ok(address) => {
             // Every session of the account ended; this browser's too, if it had one.
             let mut page = page;
@@ -97,7 +109,7 @@ async fn submit(
                 token: String::new(),
                 address: String::new(),
                 done: false,
-                problem: Some(problem.message()),
+                problem: Some(problem),
             };
             render(page, StatusCode::BAD_REQUEST)
         }

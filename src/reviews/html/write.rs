@@ -1,19 +1,21 @@
 //! Writing reviews: `/trips/{id}/review` for the guest, `/host/reservations/{id}/review` for the
 //! host. Every refusal (not your stay, cancelled, too early, too late, twice) is a page with a
-//! clear message; bad ratings come back next to their field with the input kept.
+//! clear message; bad ratings come back next to their field with the input kept. The rules are
+//! the service's ([`service::open`], [`service::submit`]).
 
 use actix_session::Session;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use chrono::Utc;
 
-use super::{
-    forms::{CATEGORIES, ReviewForm},
-    service::{self, Refusal, Side, Stay},
-};
 use crate::{
     accounts::SignedIn,
-    errors::{AppError, AppResult},
+    errors::AppResult,
+    reviews::{
+        forms::{CATEGORIES, ReviewForm},
+        service::{self, Side, Stay},
+    },
+    service::{Actor, BookingId, ServiceError},
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -41,7 +43,7 @@ impl WritePage<'_> {
     }
 }
 
-fn paths(side: Side, booking_id: i64) -> (String, String) {
+fn paths(side: Side, booking_id: BookingId) -> (String, String) {
     match side {
         Side::Guest => (
             format!("/trips/{booking_id}/review"),
@@ -54,13 +56,15 @@ fn paths(side: Side, booking_id: i64) -> (String, String) {
     }
 }
 
-fn refused(page: PageContext, refusal: &Refusal, back: &str) -> AppResult<HttpResponse> {
-    let status = match refusal {
-        Refusal::NotYourStay => StatusCode::FORBIDDEN,
-        Refusal::AlreadyReviewed => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
+/// The refused page for the service's refusals that the user can read; anything else (no such
+/// booking, sign-in, outages) is the usual error page.
+fn refused(page: PageContext, error: ServiceError, back: &str) -> AppResult<HttpResponse> {
+    let (status, message) = match error {
+        ServiceError::NotAllowed(message) => (StatusCode::FORBIDDEN, message),
+        ServiceError::Conflict(message) => (StatusCode::CONFLICT, message),
+        ServiceError::Refused(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
+        other => return Err(other.into()),
     };
-    let message = refusal.to_string();
     web_refused::respond(
         page,
         &web_refused::Refusal {
@@ -73,77 +77,80 @@ fn refused(page: PageContext, refusal: &Refusal, back: &str) -> AppResult<HttpRe
     )
 }
 
-/// Loads the stay and applies every rule but the form's.
-async fn check(
-    state: &AppState,
-    user_id: i64,
-    side: Side,
-    booking_id: i64,
-) -> AppResult<Result<Stay, Refusal>> {
-    let mut conn = crate::db::connection(&state.pool).await?;
-    service::open_review(&mut conn, booking_id, user_id, side, Utc::now())
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-async fn show(
-    side: Side,
-    user: SignedIn,
+fn render(
     page: PageContext,
-    state: web::Data<AppState>,
-    booking_id: web::Path<i64>,
+    stay: Stay,
+    side: Side,
+    action: String,
+    form: ReviewForm,
+    errors: FormErrors,
+    status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let booking_id = booking_id.into_inner();
-    let (action, back) = paths(side, booking_id);
-    let stay = match check(&state, user.0.id, side, booking_id).await? {
-        Ok(stay) => stay,
-        Err(refusal) => return refused(page, &refusal, &back),
-    };
     let html = WritePage {
         page,
         stay,
         guest_side: side == Side::Guest,
         action,
-        form: ReviewForm::default(),
-        errors: FormErrors::new(),
+        form,
+        errors,
         categories: &CATEGORIES,
     }
     .render()?;
-    Ok(web_forms::html(StatusCode::OK, html))
+    Ok(web_forms::html(status, html))
+}
+
+async fn show(
+    side: Side,
+    actor: Actor,
+    page: PageContext,
+    state: web::Data<AppState>,
+    booking_id: BookingId,
+) -> AppResult<HttpResponse> {
+    let (action, back) = paths(side, booking_id);
+    let mut conn = crate::db::connection(&state.pool).await?;
+    match service::open(&mut conn, &actor, booking_id, side, Utc::now()).await {
+        Ok(stay) => render(
+            page,
+            stay,
+            side,
+            action,
+            ReviewForm::default(),
+            FormErrors::new(),
+            StatusCode::OK,
+        ),
+        Err(error) => refused(page, error, &back),
+    }
 }
 
 async fn submit(
     side: Side,
-    user: SignedIn,
+    actor: Actor,
     page: PageContext,
     session: Session,
     state: web::Data<AppState>,
-    booking_id: web::Path<i64>,
-    form: web::Form<ReviewForm>,
+    booking_id: BookingId,
+    form: ReviewForm,
 ) -> AppResult<HttpResponse> {
-    let booking_id = booking_id.into_inner();
     let (action, back) = paths(side, booking_id);
-    let stay = match check(&state, user.0.id, side, booking_id).await? {
+    let mut conn = crate::db::connection(&state.pool).await?;
+    // The stay's refusals come before the form's messages, as the page only exists for it.
+    let stay = match service::open(&mut conn, &actor, booking_id, side, Utc::now()).await {
         Ok(stay) => stay,
-        Err(refusal) => return refused(page, &refusal, &back),
+        Err(error) => return refused(page, error, &back),
     };
-    let form = form.into_inner();
     let mut errors = FormErrors::new();
     let Some(review) = form.parse(side == Side::Guest, &mut errors) else {
-        let html = WritePage {
+        return render(
             page,
             stay,
-            guest_side: side == Side::Guest,
+            side,
             action,
             form,
             errors,
-            categories: &CATEGORIES,
-        }
-        .render()?;
-        return Ok(web_forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     };
-    let mut conn = crate::db::connection(&state.pool).await?;
-    match service::submit(&mut conn, &stay, side, &review).await? {
+    match service::submit(&mut conn, &actor, booking_id, side, &review).await {
         Ok(published) => {
             let message = if published {
                 "Thank you! Both reviews are now published."
@@ -153,48 +160,50 @@ async fn submit(
             flash::push(&session, FlashKind::Success, message);
             Ok(web_forms::see_other(&back))
         }
-        Err(refusal) => refused(page, &refusal, &back),
+        Err(error) => refused(page, error, &back),
     }
 }
 
 async fn show_guest(
-    user: SignedIn,
+    SignedIn(user): SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<BookingId>,
 ) -> AppResult<HttpResponse> {
-    show(Side::Guest, user, page, state, id).await
+    show(Side::Guest, user.actor(), page, state, id.into_inner()).await
 }
 
 async fn show_host(
-    user: SignedIn,
+    SignedIn(user): SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<BookingId>,
 ) -> AppResult<HttpResponse> {
-    show(Side::Host, user, page, state, id).await
+    show(Side::Host, user.actor(), page, state, id.into_inner()).await
 }
 
 async fn submit_guest(
-    user: SignedIn,
+    SignedIn(user): SignedIn,
     page: PageContext,
     session: Session,
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<BookingId>,
     form: web::Form<ReviewForm>,
 ) -> AppResult<HttpResponse> {
-    submit(Side::Guest, user, page, session, state, id, form).await
+    let (id, form) = (id.into_inner(), form.into_inner());
+    submit(Side::Guest, user.actor(), page, session, state, id, form).await
 }
 
 async fn submit_host(
-    user: SignedIn,
+    SignedIn(user): SignedIn,
     page: PageContext,
     session: Session,
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<BookingId>,
     form: web::Form<ReviewForm>,
 ) -> AppResult<HttpResponse> {
-    submit(Side::Host, user, page, session, state, id, form).await
+    let (id, form) = (id.into_inner(), form.into_inner());
+    submit(Side::Host, user.actor(), page, session, state, id, form).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

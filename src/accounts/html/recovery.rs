@@ -5,14 +5,14 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{
-    SignedIn, client_ip,
-    domain::{EmailAddress, NewPassword},
-    service::{self, Resent},
-};
 use crate::{
+    accounts::{
+        SignedIn, client_ip,
+        domain::{EmailAddress, NewPassword},
+        service::{self, Resent},
+    },
     errors::AppResult,
-    throttle,
+    service::ServiceError,
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -61,7 +61,7 @@ async fn verify_email(
     query: web::Query<TokenQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
-    match service::verify_email(&mut conn, &query.token, &state.config.base_url).await? {
+    match service::verify_email(&mut conn, &query.token, &state.config.base_url).await {
         Ok(user) => {
             flash::push(
                 &session,
@@ -74,17 +74,18 @@ async fn verify_email(
                 "/login"
             }))
         }
-        Err(problem) => {
+        Err(ServiceError::Refused(message)) => {
             let html = LinkProblemPage {
                 page,
                 title: "We couldn't confirm your email",
-                message: problem.to_string(),
+                message,
                 retry_href: "/account",
                 retry_label: "Send a new link from your account",
             }
             .render()?;
             Ok(forms::html(StatusCode::BAD_REQUEST, html))
         }
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -95,7 +96,9 @@ async fn resend_verification(
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
     let (kind, message) =
-        match service::resend_verification(&mut conn, current.id, &state.config.base_url).await? {
+        match service::resend_verification(&mut conn, &current.actor(), &state.config.base_url)
+            .await?
+        {
             Resent::AlreadyVerified => (
                 FlashKind::Info,
                 "Your email address is already confirmed.".to_string(),
@@ -145,20 +148,8 @@ async fn submit_forgot(
     };
     let ip = client_ip(&req);
     let mut conn = crate::db::connection(&state.pool).await?;
-    throttle::hit(
-        &mut conn,
-        &format!("reset:ip:{ip}"),
-        throttle::RESET_EMAIL_PER_IP,
-    )
-    .await?;
-    throttle::hit(
-        &mut conn,
-        &format!("reset:address:{email}"),
-        throttle::RESET_EMAIL_PER_ADDRESS,
-    )
-    .await?;
     // The same answer whether or not an account exists.
-    service::request_password_reset(&mut conn, &email, &state.config.base_url, Some(&ip)).await?;
+    service::request_password_reset(&mut conn, &email, &state.config.base_url, &ip).await?;
     let html = ForgotPage {
         page,
         email: String::new(),
@@ -187,8 +178,10 @@ async fn show_reset(
     query: web::Query<TokenQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
-    if let Err(problem) = service::check_reset_token(&mut conn, &query.token).await? {
-        return link_problem(page, problem.to_string()).await;
+    match service::check_reset_token(&mut conn, &query.token).await {
+        Ok(()) => {}
+        Err(ServiceError::Refused(message)) => return link_problem(page, message).await,
+        Err(other) => return Err(other.into()),
     }
     let html = ResetPage {
         page,
@@ -226,13 +219,14 @@ async fn submit_reset(
     };
     let mut conn = crate::db::connection(&state.pool).await?;
     let ip = client_ip(&req);
-    match service::reset_password(&mut conn, &form.token, &password, Some(&ip)).await? {
+    match service::reset_password(&mut conn, &form.token, &password, Some(&ip)).await {
         Ok(_) => {
             // Every session of the account ended, this one included.
             session.purge();
             Ok(forms::see_other("/login?reset=done"))
         }
-        Err(problem) => link_problem(page, problem.to_string()).await,
+        Err(ServiceError::Refused(message)) => link_problem(page, message).await,
+        Err(other) => Err(other.into()),
     }
 }
 

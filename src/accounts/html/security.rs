@@ -3,15 +3,16 @@
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use chrono::{DateTime, Utc};
-use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::RunQueryDsl;
 use serde::Deserialize;
 
-use super::{SignedIn, client_ip, domain::NewPassword, model, reauth::WrongPassword, service};
 use crate::{
-    errors::{AppError, AppResult},
-    schema::sessions,
+    accounts::{
+        SignedIn, client_ip,
+        domain::NewPassword,
+        service::{self, SessionInfo},
+    },
+    errors::AppResult,
+    service::ServiceError,
     web::{
         AppState,
         flash::{self, FlashKind},
@@ -63,23 +64,23 @@ async fn change_password(
         return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
     };
     let mut conn = crate::db::connection(&state.pool).await?;
-    let user = model::find(&mut conn, current.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let keep = current_session(&session);
     let changed = service::change_password(
         &mut conn,
-        &user,
+        &current.actor(),
         &form.current_password,
         &password,
         keep.as_deref(),
         Some(&client_ip(&req)),
     )
-    .await?;
-    if changed.is_err() {
-        errors.add("current_password", WrongPassword::MESSAGE);
-        let html = PasswordPage { page, errors }.render()?;
-        return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+    .await;
+    match changed {
+        Ok(()) => {}
+        Err(ServiceError::Invalid(errors)) => {
+            let html = PasswordPage { page, errors }.render()?;
+            return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+        }
+        Err(other) => return Err(other.into()),
     }
     // A new session id for this browser too.
     session.renew();
@@ -91,50 +92,11 @@ async fn change_password(
     Ok(forms::see_other("/account"))
 }
 
-/// A session as listed on the page.
-struct SessionRow {
-    public_id: String,
-    user_agent: String,
-    ip_address: String,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    current: bool,
-}
-
-impl SessionRow {
-    fn started(&self) -> String {
-        self.created_at.format("%e %b %Y, %H:%M UTC").to_string()
-    }
-
-    fn last_active(&self) -> String {
-        self.updated_at.format("%e %b %Y, %H:%M UTC").to_string()
-    }
-
-    /// A short description of the browser from its user agent.
-    fn device(&self) -> String {
-        let agent = self.user_agent.as_str();
-        let browser = ["Firefox", "Edg", "Chrome", "Safari", "curl", "reqwest"]
-            .into_iter()
-            .find(|name| agent.contains(name))
-            .map(|name| if name == "Edg" { "Edge" } else { name })
-            .unwrap_or("Unknown browser");
-        let system = ["Windows", "Android", "iPhone", "Mac OS", "Linux"]
-            .into_iter()
-            .find(|name| agent.contains(name))
-            .unwrap_or("");
-        if system.is_empty() {
-            browser.to_string()
-        } else {
-            format!("{browser} on {system}")
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "accounts/sessions.html")]
 struct SessionsPage {
     page: PageContext,
-    sessions: Vec<SessionRow>,
+    sessions: Vec<SessionInfo>,
 }
 
 async fn show_sessions(
@@ -145,40 +107,7 @@ async fn show_sessions(
 ) -> AppResult<HttpResponse> {
     let mine = current_session(&session);
     let mut conn = crate::db::connection(&state.pool).await?;
-    type Row = (
-        String,
-        Option<String>,
-        Option<String>,
-        DateTime<Utc>,
-        DateTime<Utc>,
-    );
-    let rows: Vec<Row> = sessions::table
-        .filter(sessions::user_id.eq(current.id))
-        .filter(sessions::expires_at.gt(Utc::now()))
-        .order(sessions::updated_at.desc())
-        .limit(100)
-        .select((
-            sessions::public_id,
-            sessions::user_agent,
-            sessions::ip_address,
-            sessions::created_at,
-            sessions::updated_at,
-        ))
-        .load(&mut conn)
-        .await?;
-    let sessions = rows
-        .into_iter()
-        .map(
-            |(public_id, agent, ip, created_at, updated_at)| SessionRow {
-                current: mine.as_deref() == Some(public_id.as_str()),
-                public_id,
-                user_agent: agent.unwrap_or_default(),
-                ip_address: ip.unwrap_or_default(),
-                created_at,
-                updated_at,
-            },
-        )
-        .collect();
+    let sessions = service::sessions(&mut conn, &current.actor(), mine.as_deref()).await?;
     let html = SessionsPage { page, sessions }.render()?;
     Ok(forms::html(StatusCode::OK, html))
 }
@@ -193,7 +122,7 @@ async fn end_other_sessions(
     let mut conn = crate::db::connection(&state.pool).await?;
     let ended = service::end_other_sessions(
         &mut conn,
-        current.id,
+        &current.actor(),
         keep.as_deref(),
         Some(&client_ip(&req)),
     )
@@ -214,7 +143,19 @@ async fn end_session(
     public_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let mut conn = crate::db::connection(&state.pool).await?;
-    service::end_one_session(&mut conn, current.id, &public_id, Some(&client_ip(&req))).await?;
+    let ended = service::end_one_session(
+        &mut conn,
+        &current.actor(),
+        &public_id,
+        Some(&client_ip(&req)),
+    )
+    .await;
+    // Unchanged from before the service said so: an id that is not one of the actor's
+    // sessions (already ended, or someone else's) gets the same answer.
+    match ended {
+        Ok(()) | Err(ServiceError::NotFound) => {}
+        Err(other) => return Err(other.into()),
+    }
     flash::push(&session, FlashKind::Success, "That session was signed out.");
     Ok(forms::see_other("/account/sessions"))
 }

@@ -3,17 +3,8 @@
 //! when the address already has an account (see `service::sign_up`), so both are sent to the
 //! login page with "check your inbox".
 
-use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use askama::Template;
-use serde::Deserialize;
-
-use super::{
-    client_ip,
-    domain::{EmailAddress, NewPassword, PersonName},
-    service,
-};
 use crate::{
+    accounts::{client_ip, forms::SignupForm, service},
     errors::AppResult,
     web::{
         AppState,
@@ -22,6 +13,9 @@ use crate::{
         page::PageContext,
     },
 };
+use actix_session::Session;
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
 
 #[derive(Template)]
 #[template(path = "accounts/signup.html")]
@@ -29,16 +23,6 @@ struct SignupPage {
     page: PageContext,
     form: SignupForm,
     errors: FormErrors,
-}
-
-#[derive(Deserialize, Default)]
-pub struct SignupForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
 }
 
 async fn show(page: PageContext) -> AppResult<HttpResponse> {
@@ -62,25 +46,17 @@ async fn submit(
     form: web::Form<SignupForm>,
 ) -> AppResult<HttpResponse> {
     let mut form = form.into_inner();
-    let mut errors = FormErrors::new();
-    let name = errors.check("name", PersonName::parse(&form.name));
-    let email = errors.check("email", EmailAddress::parse(&form.email));
-    let password = errors.check("password", NewPassword::parse(&form.password));
-    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        form.password.clear();
-        let html = SignupPage { page, form, errors }.render()?;
-        return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+    let input = match form.parse() {
+        Ok(input) => input,
+        Err(errors) => {
+            form.password.clear();
+            let html = SignupPage { page, form, errors }.render()?;
+            return Ok(forms::html(StatusCode::UNPROCESSABLE_ENTITY, html));
+        }
     };
     let mut conn = crate::db::connection(&state.pool).await?;
-    service::sign_up(
-        &mut conn,
-        &name,
-        &email,
-        &password,
-        &state.config.base_url,
-        &client_ip(&req),
-    )
-    .await?;
+    service::sign_up(&mut conn, &input, &state.config.base_url, &client_ip(&req)).await?;
+    let email = &input.email;
     // The same answer for a new address and a known one (whose owner was emailed instead):
     // nobody is signed in, and the visitor is asked to check their inbox.
     flash::push(

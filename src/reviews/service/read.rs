@@ -1,0 +1,111 @@
+//! Reading published reviews: a listing's (with its averages) and a person's public profile.
+
+use diesel_async::AsyncPgConnection;
+
+use crate::{
+    accounts::model as users_model,
+    listings::model::{self as listing_model, Listing},
+    reviews::model::{self, ShownReview},
+    service::{Actor, ListingId, ServiceError, ServiceResult, UserId},
+};
+
+/// Reviews per page of a listing's reviews.
+pub const PER_PAGE: i64 = 10;
+
+/// Averages of a listing's published reviews, from its maintained sums.
+pub struct Summary {
+    pub count: i32,
+    pub overall: String,
+    pub categories: Vec<(&'static str, String)>,
+}
+
+fn average(sum: i32, count: i32) -> String {
+    if count == 0 {
+        return "–".into();
+    }
+    format!("{:.1}", f64::from(sum) / f64::from(count))
+}
+
+pub fn summary(listing: &Listing) -> Summary {
+    let n = listing.review_count;
+    Summary {
+        count: n,
+        overall: average(listing.rating_sum, n),
+        categories: vec![
+            ("Cleanliness", average(listing.cleanliness_sum, n)),
+            ("Accuracy", average(listing.accuracy_sum, n)),
+            ("Check-in", average(listing.check_in_sum, n)),
+            ("Communication", average(listing.communication_sum, n)),
+            ("Location", average(listing.location_sum, n)),
+            ("Value", average(listing.value_sum, n)),
+        ],
+    }
+}
+
+/// One page of a listing's reviews.
+pub struct ListingReviews {
+    pub listing: Listing,
+    pub summary: Summary,
+    pub reviews: Vec<ShownReview>,
+    pub page_number: i64,
+    pub has_next: bool,
+    /// Whether the actor hosts the listing (and so may reply).
+    pub is_host: bool,
+}
+
+/// Page `page_number` (from 1) of the published reviews of a listing the actor may see (a
+/// published one, or their own).
+pub async fn listing_reviews(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+    page_number: i64,
+) -> ServiceResult<ListingReviews> {
+    let page_number = page_number.clamp(1, 10_000);
+    let viewer = actor.member().ok().map(|member| member.id);
+    let listing = listing_model::find_visible(conn, listing_id.get(), viewer.map(UserId::get))
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut reviews = model::of_listing(
+        conn,
+        ListingId::new(listing.id),
+        PER_PAGE,
+        (page_number - 1) * PER_PAGE,
+    )
+    .await?;
+    let has_next = reviews.len() as i64 > PER_PAGE;
+    reviews.truncate(PER_PAGE as usize);
+    Ok(ListingReviews {
+        is_host: viewer.map(UserId::get) == Some(listing.host_id),
+        summary: summary(&listing),
+        listing,
+        reviews,
+        page_number,
+        has_next,
+    })
+}
+
+/// A person's public profile: what they wrote about themselves and what hosts wrote about them.
+pub struct Profile {
+    pub name: String,
+    pub bio: String,
+    pub avatar: Option<String>,
+    pub member_since: String,
+    pub reviews: Vec<ShownReview>,
+}
+
+/// The public profile of `user_id` (public data only; suspended accounts have none).
+pub async fn profile(conn: &mut AsyncPgConnection, user_id: UserId) -> ServiceResult<Profile> {
+    let user = users_model::find(conn, user_id.get())
+        .await?
+        .filter(|user| !user.is_suspended())
+        .ok_or(ServiceError::NotFound)?;
+    let reviews = model::about_guest(conn, user_id).await?;
+    Ok(Profile {
+        avatar: users_model::avatar_url(&user.avatar_key),
+        member_since: user.created_at.format("%B %Y").to_string(),
+        name: user.name,
+        bio: user.bio,
+        reviews,
+    })
+}
