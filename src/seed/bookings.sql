@@ -47,9 +47,12 @@ INSERT INTO bookings (
     base_amount, discount_amount, cleaning_fee, service_fee, tax_amount, total_amount, host_fee,
     host_payout, cancellation_policy, idempotency_key, created_at, updated_at)
 SELECT x.id, g.id, x.ci, x.ci + x.n, 1 + floor(x.r_guests * x.max_guests)::int,
+       -- $9 is today in UTC: a stay is over everywhere on earth only once its check-out day
+       -- is before it (on the check-out day itself it may not be over where the listing is,
+       -- and its review would not be open yet), and begun everywhere only after its check-in day.
        CASE WHEN x.r_status < 0.04 THEN 'cancelled_by_guest'
-            WHEN x.ci + x.n <= $9::date THEN 'completed'
-            WHEN x.ci <= $9::date THEN 'checked_in'
+            WHEN x.ci + x.n < $9::date THEN 'completed'
+            WHEN x.ci < $9::date THEN 'checked_in'
             ELSE 'confirmed' END,
        x.currency, x.nightly_price, x.n, x.base, x.discount, x.cleaning_fee, x.service, x.tax,
        x.stay_amount + x.service + x.tax, x.host_fee, x.stay_amount - x.host_fee,

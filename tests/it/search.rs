@@ -655,6 +655,19 @@ async fn the_demo_seed_makes_searchable_stays_whose_bookings_are_priced_like_the
     .expect("count");
     assert_eq!(missing.n, 0, "seeded listings have a cover photo");
 
+    // A seeded stay is completed only once it is over wherever its listing is (its check-out
+    // day before today in UTC), and checked in only once it has begun everywhere: a stay
+    // ending today in Miami is not over yet, and its review would not be open.
+    let early: Missing = diesel::sql_query(
+        "SELECT count(*) AS n FROM bookings \
+         WHERE (status = 'completed' AND check_out >= (now() AT TIME ZONE 'UTC')::date) \
+            OR (status = 'checked_in' AND check_in >= (now() AT TIME ZONE 'UTC')::date)",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("count");
+    assert_eq!(early.n, 0, "no seeded stay is over or begun before its time");
+
     // The seeded stays are found, with their placeholder photos served from storage.
     let html = page(&app, "sort=newest").await;
     assert_eq!(titles(&html).len(), 20);
