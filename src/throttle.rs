@@ -13,7 +13,7 @@ use diesel::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::errors::AppError;
+use crate::service::{ServiceError, ServiceResult};
 
 /// A limit: at most `max` hits per `window`.
 #[derive(Clone, Copy, Debug)]
@@ -67,8 +67,8 @@ struct Bucket {
     window_start: DateTime<Utc>,
 }
 
-/// Counts a hit on `key`; `Err(TooManyRequests)` once the limit is exceeded.
-pub async fn hit(conn: &mut AsyncPgConnection, key: &str, limit: Limit) -> Result<(), AppError> {
+/// Counts a hit on `key`; `Err(TooManyAttempts)` once the limit is exceeded.
+pub async fn hit(conn: &mut AsyncPgConnection, key: &str, limit: Limit) -> ServiceResult<()> {
     let window_secs = limit.window.as_secs() as i32;
     let bucket: Bucket = diesel::sql_query(
         "INSERT INTO throttle_buckets AS b (key, window_start, hits) VALUES ($1, now(), 1) \
@@ -84,13 +84,13 @@ pub async fn hit(conn: &mut AsyncPgConnection, key: &str, limit: Limit) -> Resul
     if bucket.hits > limit.max {
         let reopens = bucket.window_start + chrono::Duration::seconds(i64::from(window_secs));
         let retry_after_secs = (reopens - Utc::now()).num_seconds().max(1) as u64;
-        return Err(AppError::TooManyRequests { retry_after_secs });
+        return Err(ServiceError::TooManyAttempts { retry_after_secs });
     }
     Ok(())
 }
 
 /// Forgets the hits on `key` (a successful login clears the account's failures).
-pub async fn reset(conn: &mut AsyncPgConnection, key: &str) -> Result<(), AppError> {
+pub async fn reset(conn: &mut AsyncPgConnection, key: &str) -> ServiceResult<()> {
     diesel::sql_query("DELETE FROM throttle_buckets WHERE key = $1")
         .bind::<Text, _>(key)
         .execute(conn)
@@ -98,14 +98,16 @@ pub async fn reset(conn: &mut AsyncPgConnection, key: &str) -> Result<(), AppErr
     Ok(())
 }
 
-/// Counts an image upload of `user_id`; `Ok(Err(retry_after_secs))` once over the limit.
+/// Counts an image upload of `user_id`; `Ok(Err(retry_after_secs))` once over the limit. The
+/// refusal comes back as a value because the callers answer it only after releasing their
+/// connection (the hit counts, refused or not).
 pub async fn hit_upload(
     conn: &mut AsyncPgConnection,
     user_id: i64,
-) -> Result<Result<(), u64>, AppError> {
+) -> ServiceResult<Result<(), u64>> {
     match hit(conn, &format!("upload:user:{user_id}"), UPLOADS_PER_USER).await {
         Ok(()) => Ok(Ok(())),
-        Err(AppError::TooManyRequests { retry_after_secs }) => Ok(Err(retry_after_secs)),
+        Err(ServiceError::TooManyAttempts { retry_after_secs }) => Ok(Err(retry_after_secs)),
         Err(error) => Err(error),
     }
 }

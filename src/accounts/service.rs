@@ -20,7 +20,6 @@ pub use login::{LoggedIn, log_in, log_out};
 pub use profile::{account, set_avatar, update_profile};
 pub use sessions::{SessionInfo, end_one_session, end_other_sessions, end_sessions, sessions};
 
-use self::reauth::from_app_error;
 use super::{
     domain::{EmailAddress, NewPassword},
     emails::{self, AccountNotice},
@@ -50,9 +49,7 @@ pub(crate) async fn throttle_hit(
     key: &str,
     limit: throttle::Limit,
 ) -> ServiceResult<()> {
-    throttle::hit(conn, key, limit)
-        .await
-        .map_err(from_app_error)
+    throttle::hit(conn, key, limit).await
 }
 
 /// A link that cannot be used says why, as a refusal of the whole request.

@@ -10,7 +10,7 @@ use std::{sync::Arc, time::Duration};
 
 use tokio::sync::Semaphore;
 
-use crate::errors::AppResult;
+use crate::service::ServiceResult;
 
 /// How long a caller waits for a free slot before hearing "busy".
 pub const WAIT: Duration = Duration::from_secs(3);
@@ -54,7 +54,7 @@ impl ImagePool {
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> AppResult<Result<T, Busy>> {
+    ) -> ServiceResult<Result<T, Busy>> {
         let slot = match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
             Ok(Ok(slot)) => slot,
             // A timeout, or a closed semaphore (never closed: same answer).

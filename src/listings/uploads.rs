@@ -87,8 +87,7 @@ pub async fn process(
                 })
                 .collect()
         })
-        .await
-        .map_err(ServiceError::internal)?;
+        .await?;
     Ok(processed.unwrap_or(Err(UploadError::Whole(ImageError::Busy))))
 }
 

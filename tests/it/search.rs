@@ -666,7 +666,10 @@ async fn the_demo_seed_makes_searchable_stays_whose_bookings_are_priced_like_the
     .get_result(&mut conn)
     .await
     .expect("count");
-    assert_eq!(early.n, 0, "no seeded stay is over or begun before its time");
+    assert_eq!(
+        early.n, 0,
+        "no seeded stay is over or begun before its time"
+    );
 
     // The seeded stays are found, with their placeholder photos served from storage.
     let html = page(&app, "sort=newest").await;

@@ -4,7 +4,7 @@
 
 use diesel_async::AsyncPgConnection;
 
-use super::{from_app_error, throttle_hit};
+use super::throttle_hit;
 use crate::{
     accounts::{
         domain::EmailAddress,
@@ -68,9 +68,7 @@ pub async fn log_in(
     if user.is_suspended() {
         return Err(ServiceError::not_allowed(SUSPENDED));
     }
-    throttle::reset(conn, &account_key)
-        .await
-        .map_err(from_app_error)?;
+    throttle::reset(conn, &account_key).await?;
     security_log::record(conn, Event::LoginSucceeded, Some(user.id), Some(ip), "").await?;
     Ok(LoggedIn {
         user_id: UserId::new(user.id),

@@ -7,7 +7,7 @@ use chrono::Utc;
 use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::{from_app_error, own_user};
+use super::own_user;
 use crate::{
     accounts::{forms::Profile, model::User},
     db::DbPool,
@@ -75,9 +75,7 @@ pub async fn set_avatar(
 ) -> ServiceResult<()> {
     let user_id = actor.member()?.id;
     let mut conn = crate::db::connection(pool).await?;
-    let admitted = throttle::hit_upload(&mut conn, user_id.get())
-        .await
-        .map_err(from_app_error)?;
+    let admitted = throttle::hit_upload(&mut conn, user_id.get()).await?;
     // Not held while the image is decoded.
     drop(conn);
     if let Err(retry_after_secs) = admitted {
@@ -95,8 +93,7 @@ pub async fn set_avatar(
             let image = images::decode(&bytes)?;
             images::to_jpeg(&images::square(image, 256)).map_err(|_| ImageError::NotAnImage)
         })
-        .await
-        .map_err(from_app_error)?;
+        .await?;
     let jpeg = processed
         .unwrap_or(Err(ImageError::Busy))
         .map_err(image_refusal)?;

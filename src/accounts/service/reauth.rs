@@ -48,23 +48,6 @@ pub async fn confirm_password(
         security_log::record(conn, Event::ReauthFailed, Some(user.id), ip, "").await?;
         return Err(ServiceError::invalid(field, WrongPassword::MESSAGE));
     }
-    throttle::reset(conn, &key).await.map_err(from_app_error)?;
+    throttle::reset(conn, &key).await?;
     Ok(())
-}
-
-/// The throttle module still answers in the HTML door's error; its failures are read back
-/// into the service's.
-pub(super) fn from_app_error(error: crate::errors::AppError) -> ServiceError {
-    use crate::errors::AppError;
-    match error {
-        AppError::TooManyRequests { retry_after_secs } => {
-            ServiceError::TooManyAttempts { retry_after_secs }
-        }
-        AppError::Unavailable(unavailable) => ServiceError::Unavailable {
-            reason: unavailable.to_string(),
-            retry_after_secs: 5,
-        },
-        AppError::Contention(reason) => ServiceError::Contention(reason),
-        other => ServiceError::internal(anyhow::anyhow!("{other}")),
-    }
 }

@@ -20,7 +20,6 @@ use crate::{
         transitions::{PAYMENT_HOLD, REQUEST_HOLD},
     },
     db::{self, NO_OVERLAP},
-    errors::AppError,
     listings::{calendar::lock_listing, model::Listing},
     pricing::{self, PricingPolicy},
     schema::{bookings, users},
@@ -40,18 +39,6 @@ pub(crate) fn taken(error: diesel::result::Error) -> ServiceError {
         ServiceError::conflict(TAKEN)
     } else {
         error.into()
-    }
-}
-
-/// The throttle's answer as the service error (too many attempts, or a failure).
-pub(crate) fn throttled(error: AppError) -> ServiceError {
-    match error {
-        AppError::TooManyRequests { retry_after_secs } => {
-            ServiceError::TooManyAttempts { retry_after_secs }
-        }
-        AppError::Unavailable(unavailable) => unavailable.into(),
-        AppError::Contention(reason) => ServiceError::Contention(reason),
-        other => ServiceError::internal(anyhow::anyhow!("{other}")),
     }
 }
 
@@ -113,8 +100,7 @@ pub async fn book(
         &format!("book:{guest_id}"),
         crate::throttle::BOOKINGS_PER_GUEST,
     )
-    .await
-    .map_err(throttled)?;
+    .await?;
     let stay = stay_dates(&listing, input.check_in, input.check_out, now)?;
     let guests = Guests::for_stay(input.guests, listing.max_guests)
         .map_err(|problem| ServiceError::invalid("guests", problem.message))?;

@@ -107,14 +107,6 @@ fn refusal(error: UploadError) -> ServiceError {
     }
 }
 
-/// The throttle speaks `AppError`; what it can fail with here is the database.
-fn throttle_failed(error: crate::errors::AppError) -> ServiceError {
-    match error {
-        crate::errors::AppError::Unavailable(unavailable) => unavailable.into(),
-        other => ServiceError::internal(other),
-    }
-}
-
 /// Adds photos to the actor's own listing from the files the door read (`files`: the bytes, or
 /// why the door could not read them, which still counts against the upload limit). The upload
 /// counts against the host's limit, then each file is decoded and re-encoded on the image pool,
@@ -129,9 +121,7 @@ pub async fn upload(
 ) -> ServiceResult<usize> {
     let mut conn = crate::db::connection(pool).await?;
     let listing = owned(&mut conn, actor, listing_id).await?;
-    let admitted = throttle::hit_upload(&mut conn, listing.host_id)
-        .await
-        .map_err(throttle_failed)?;
+    let admitted = throttle::hit_upload(&mut conn, listing.host_id).await?;
     let room = room_left(&mut conn, listing_id).await?;
     // No connection is held while the images are decoded.
     drop(conn);
