@@ -309,23 +309,112 @@ async fn a_change_without_a_fresh_password_confirmation_goes_to_the_confirm_page
     assert_eq!(audit_rows(&app).await, 1, "only the suspension");
 }
 
+/// An admin, a target user with a published review, and the console's POST routes with
+/// their ids filled in (every action but the password confirmation itself).
+async fn admin_world(app: &TestApp) -> (Browser, i64, Vec<String>) {
+    fixtures::admin(app, "admin@example.com").await;
+    let browser = fixtures::log_in(app, "admin@example.com").await;
+    let host = fixtures::user(app, "host@example.com", true).await;
+    let target = fixtures::user(app, "target@example.com", false).await;
+    let listing = fixtures::listing(app, host, fixtures::ListingSpec::default()).await;
+    let (_, review) = fixtures::published_review(app, listing, host, target, 2).await;
+    let actions = roost::admin::routes()
+        .filter(|route| route.method == Method::Post && route.path != "/confirm")
+        .map(|route| {
+            let id = if route.path.starts_with("/reviews") {
+                review
+            } else {
+                target
+            };
+            with_id(&route.full_path(), id)
+        })
+        .collect();
+    (browser, target, actions)
+}
+
+async fn hidden_reviews(app: &TestApp) -> i64 {
+    roost::schema::reviews::table
+        .filter(roost::schema::reviews::hidden_at.is_not_null())
+        .count()
+        .get_result(&mut app.pool.get().await.expect("connection"))
+        .await
+        .expect("hidden reviews")
+}
+
 #[tokio::test]
-async fn a_change_without_its_csrf_token_is_refused_and_changes_nothing() {
+async fn every_action_without_its_csrf_token_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (browser, target, actions) = admin_world(&app).await;
+    assert!(actions.len() >= 6, "{actions:?}");
+    confirm(&browser).await;
+    for action in &actions {
+        let response = browser
+            .client
+            .post(browser.url(action))
+            .form(&[("reason", "spam"), ("change", "grant_admin")])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 403, "{action} without a token");
+    }
+    assert!(!suspended(&app, target).await);
+    assert_eq!(hidden_reviews(&app).await, 0);
+    assert_eq!(audit_rows(&app).await, 0);
+}
+
+#[tokio::test]
+async fn every_action_without_a_fresh_confirmation_goes_to_the_confirm_page() {
+    let app = TestApp::spawn().await;
+    let (browser, target, actions) = admin_world(&app).await;
+    for action in &actions {
+        let response = browser
+            .submit(
+                "/admin",
+                action,
+                &[("reason", "spam"), ("change", "grant_admin")],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "{action} without sudo mode");
+        let location = response.headers()["location"].to_str().expect("location");
+        assert!(
+            location.starts_with("/admin/confirm?next="),
+            "{action}: {location}"
+        );
+    }
+    assert!(!suspended(&app, target).await);
+    assert_eq!(hidden_reviews(&app).await, 0);
+    assert_eq!(audit_rows(&app).await, 0);
+    // A confirmation is the session's: the same admin in another browser has none.
+    confirm(&browser).await;
+    let elsewhere = fixtures::log_in(&app, "admin@example.com").await;
+    let suspend = format!("/admin/users/{target}/suspend");
+    let response = elsewhere
+        .submit("/admin", &suspend, &[("reason", "spam")])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(!suspended(&app, target).await);
+}
+
+#[tokio::test]
+async fn a_suspended_admin_is_signed_out_and_the_console_is_gone_for_them() {
     let app = TestApp::spawn().await;
     fixtures::admin(&app, "admin@example.com").await;
     let browser = fixtures::log_in(&app, "admin@example.com").await;
+    let other = fixtures::admin(&app, "other@example.com").await;
+    let other_browser = fixtures::log_in(&app, "other@example.com").await;
+    assert_eq!(other_browser.get("/admin/users").await.status(), 200);
     confirm(&browser).await;
-    let target = fixtures::user(&app, "target@example.com", false).await;
+    let page = format!("/admin/users/{other}");
     let response = browser
-        .client
-        .post(browser.url(&format!("/admin/users/{target}/suspend")))
-        .form(&[("reason", "spam")])
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), 403);
-    assert!(!suspended(&app, target).await);
-    assert_eq!(audit_rows(&app).await, 0);
+        .submit(
+            &page,
+            &format!("{page}/suspend"),
+            &[("reason", "compromised")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let after = other_browser.get("/admin/users").await;
+    assert_eq!(after.status(), 404);
 }
 
 #[tokio::test]
