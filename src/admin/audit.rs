@@ -293,3 +293,48 @@ impl Reason {
         &self.0
     }
 }
+
+/// The next `limit` rows matching `filter` older than id `before`, newest first: the CSV
+/// export walks the whole log this way, a chunk at a time.
+pub async fn export_chunk(
+    conn: &mut AsyncPgConnection,
+    _admin: &Admin,
+    filter: &AuditFilter,
+    before: i64,
+    limit: i64,
+) -> ServiceResult<Vec<AuditRow>> {
+    let mut query = admin_audit::table
+        .left_join(users::table.on(users::id.eq(admin_audit::actor_id)))
+        .filter(admin_audit::id.lt(before))
+        .into_boxed();
+    if let Some(actor_id) = filter.actor_id {
+        query = query.filter(admin_audit::actor_id.eq(actor_id));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(admin_audit::action.eq(action.clone()));
+    }
+    if let Some(object_type) = &filter.object_type {
+        query = query.filter(admin_audit::object_type.eq(object_type.clone()));
+    }
+    if let Some(object_id) = filter.object_id {
+        query = query.filter(admin_audit::object_id.eq(object_id));
+    }
+    let rows: Vec<RowTuple> = query
+        .order(admin_audit::id.desc())
+        .limit(limit)
+        .select((
+            admin_audit::id,
+            admin_audit::actor_id,
+            users::email.nullable(),
+            admin_audit::action,
+            admin_audit::object_type,
+            admin_audit::object_id,
+            admin_audit::reason,
+            admin_audit::before,
+            admin_audit::after,
+            admin_audit::created_at,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(row).collect())
+}

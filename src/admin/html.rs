@@ -17,6 +17,7 @@ crate::admin_routes! {
     Get "" => dashboard::show,
     Get "/" => dashboard::show,
     Get "/audit" => audit::show,
+    Get "/audit.csv" => audit::csv,
     Get "/confirm" => confirm::show,
     Post "/confirm" => confirm::submit,
 }

@@ -463,6 +463,19 @@ async fn suspending_a_user_ends_their_open_session_at_once_and_is_in_the_audit_l
         .await
         .expect("body");
     assert!(other.contains("Nothing matches"));
+    let csv = browser.get("/admin/audit.csv?action=user.suspend").await;
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.expect("body");
+    let lines: Vec<&str> = csv.split("\r\n").filter(|line| !line.is_empty()).collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("id,at,admin_id,admin_email,action"));
+    assert!(lines[1].contains(",user.suspend,user,"));
+    assert!(
+        lines[1].contains("spam <b>"),
+        "CSV is not HTML: the reason as typed"
+    );
+    let none = browser.get("/admin/audit.csv?action=user.unsuspend").await;
+    assert_eq!(none.text().await.expect("body").matches("\r\n").count(), 1);
 }
 
 #[tokio::test]
