@@ -5,8 +5,10 @@
 //! `model` and `domain` hold the rows and checked values, `service` (with `email_change`,
 //! `deletion` and `reauth`) the rules, each function checking its actor; `forms` parses raw
 //! input, `emails` and `tokens` the emailed links; `html` is the HTML door, with the signed-in
-//! user of a request and the extractors built on it (re-exported here: every page uses them).
+//! user of a request and the extractors built on it (re-exported here: every page uses them);
+//! `admin` is the admin console's door to accounts (`/admin/users…`, see [`crate::admin`]).
 
+pub mod admin;
 pub mod domain;
 pub mod emails;
 pub mod forms;

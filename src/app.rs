@@ -189,7 +189,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::reviews::configure)
         .configure(crate::bookings::configure)
         .configure(crate::payments::configure)
-        .configure(crate::dev_mailbox::configure);
+        .configure(crate::dev_mailbox::configure)
+        .configure(crate::admin::configure);
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -5,6 +5,7 @@
 //! `email_change`, deletion in `deletion`, the password check before sensitive changes in
 //! `reauth`.
 
+pub mod admin;
 pub mod deletion;
 pub mod email_change;
 mod login;

@@ -5,6 +5,7 @@
 //! jobs) gets the same answer. `eligibility` says who may review what and when, `write` stores
 //! and publishes, `reply` is the host's answer, `read` the published reviews.
 
+pub mod admin;
 mod eligibility;
 mod read;
 mod reply;

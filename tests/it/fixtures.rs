@@ -170,3 +170,80 @@ pub async fn strangers(app: &TestApp) -> Vec<(&'static str, roost::service::Acto
         ("a suspended user", suspended(app, banned).await),
     ]
 }
+
+/// Creates a verified admin (argon2 hash of [`PASSWORD`]) and returns their id.
+pub async fn admin(app: &TestApp, email: &str) -> i64 {
+    let id = user(app, email, false).await;
+    let mut conn = app.pool.get().await.expect("connection");
+    diesel::update(users::table.filter(users::id.eq(id)))
+        .set(users::is_admin.eq(true))
+        .execute(&mut conn)
+        .await
+        .expect("make admin");
+    id
+}
+
+/// A completed stay of `guest_id` at `listing_id` (checked out yesterday) with the guest's
+/// published review rated `rating` in everything; the listing's figures count it. Returns
+/// (booking id, review id).
+pub async fn published_review(
+    app: &TestApp,
+    listing_id: i64,
+    host_id: i64,
+    guest_id: i64,
+    rating: i16,
+) -> (i64, i64) {
+    use roost::schema::{bookings, reviews};
+    let mut conn = app.pool.get().await.expect("connection");
+    let check_out = Utc::now().date_naive() - chrono::Duration::days(1);
+    let booking: i64 = diesel::insert_into(bookings::table)
+        .values((
+            bookings::listing_id.eq(listing_id),
+            bookings::guest_id.eq(guest_id),
+            bookings::check_in.eq(check_out - chrono::Duration::days(3)),
+            bookings::check_out.eq(check_out),
+            bookings::guests.eq(2),
+            bookings::status.eq("completed"),
+            bookings::currency.eq("EUR"),
+            bookings::nightly_price.eq(12_000i64),
+            bookings::nights.eq(3),
+            bookings::base_amount.eq(36_000i64),
+            bookings::discount_amount.eq(0i64),
+            bookings::cleaning_fee.eq(3_000i64),
+            bookings::service_fee.eq(5_460i64),
+            bookings::tax_amount.eq(0i64),
+            bookings::total_amount.eq(44_460i64),
+            bookings::host_fee.eq(1_170i64),
+            bookings::host_payout.eq(37_830i64),
+            bookings::cancellation_policy.eq("moderate"),
+            bookings::idempotency_key.eq(format!("fixture-{}", uuid::Uuid::new_v4())),
+        ))
+        .returning(bookings::id)
+        .get_result(&mut conn)
+        .await
+        .expect("insert booking");
+    let review: i64 = diesel::insert_into(reviews::table)
+        .values((
+            reviews::booking_id.eq(booking),
+            reviews::listing_id.eq(listing_id),
+            reviews::author_id.eq(guest_id),
+            reviews::subject_id.eq(host_id),
+            reviews::direction.eq("guest_to_host"),
+            reviews::rating.eq(rating),
+            reviews::cleanliness.eq(Some(rating)),
+            reviews::accuracy.eq(Some(rating)),
+            reviews::check_in.eq(Some(rating)),
+            reviews::communication.eq(Some(rating)),
+            reviews::location.eq(Some(rating)),
+            reviews::value.eq(Some(rating)),
+            reviews::comment.eq(format!("A stay worth {rating} stars.")),
+        ))
+        .returning(reviews::id)
+        .get_result(&mut conn)
+        .await
+        .expect("insert review");
+    roost::reviews::service::publish_stay(&mut conn, booking)
+        .await
+        .expect("publish");
+    (booking, review)
+}

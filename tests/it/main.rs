@@ -3,6 +3,9 @@
 
 mod accounts;
 mod accounts_security;
+mod admin;
+mod admin_reviews;
+mod admin_users;
 mod bookings;
 mod bookings_concurrency;
 mod bookings_lifecycle;
