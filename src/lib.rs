@@ -2,6 +2,7 @@
 //! this library, which the integration tests drive too.
 
 pub mod accounts;
+pub mod api;
 pub mod app;
 pub mod bookings;
 pub mod cli;

@@ -3,6 +3,8 @@
 
 mod accounts;
 mod accounts_security;
+mod api;
+mod api_listings;
 mod bookings;
 mod bookings_concurrency;
 mod bookings_lifecycle;
