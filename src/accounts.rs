@@ -6,9 +6,12 @@
 //! `deletion` and `reauth`) the rules, each function checking its actor; `forms` parses raw
 //! input, `emails` and `tokens` the emailed links; `html` is the HTML door, with the signed-in
 //! user of a request and the extractors built on it (re-exported here: every page uses them);
-//! `admin` is the admin console's door to accounts (`/admin/users…`, see [`crate::admin`]).
+//! `admin` is the admin console's door to accounts (`/admin/users…`, see [`crate::admin`]),
+//! `api` the JSON door (the session), and `signin` starts a session for both the HTML and the
+//! JSON doors.
 
 pub mod admin;
+mod api;
 pub mod domain;
 pub mod emails;
 pub mod forms;
@@ -17,6 +20,7 @@ pub mod model;
 pub mod passwords;
 pub mod security_log;
 pub mod service;
+pub mod signin;
 pub mod tokens;
 
 // Paths from before the rules moved into `service`.
@@ -26,4 +30,9 @@ pub use html::current::{CurrentUser, SignedIn, client_ip, current_user, initial_
 
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     html::configure(cfg);
+}
+
+/// The JSON door's endpoints (`/api/v1/session`), mounted by [`crate::api`].
+pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::configure(cfg);
 }

@@ -180,6 +180,7 @@ fn metrics_server(source: MetricsSource, listener: TcpListener) -> std::io::Resu
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{path:.*}", web::get().to(assets::serve))
         .configure(crate::health::configure)
+        .configure(crate::api::configure)
         .configure(crate::home::configure)
         .route("/media/{key:.*}", web::get().to(crate::media::serve))
         .configure(crate::accounts::configure)

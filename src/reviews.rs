@@ -2,10 +2,12 @@
 //! reviews the guest, double blind; listing pages and profiles show the published ones.
 //!
 //! `model` holds the tables' vocabularies and queries, `service` the rules (each function
-//! checks its actor), `forms` the door-neutral parsing of the review form, `html` the pages, `admin` the admin
-//! console's door (`/admin/reviews…`: hide and restore).
+//! checks its actor), `forms` the door-neutral parsing of the review form, `html` the pages,
+//! `api` the JSON door (a listing's reviews), `admin` the admin console's door
+//! (`/admin/reviews…`: hide and restore).
 
 pub mod admin;
+mod api;
 mod emails;
 pub mod forms;
 mod html;
@@ -16,3 +18,8 @@ pub mod service;
 pub use jobs::{PublishDueReviews, SendReviewNotices};
 
 pub use html::configure;
+
+/// The JSON door's endpoints (`/api/v1/listings/{id}/reviews`), mounted by [`crate::api`].
+pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::configure(cfg);
+}

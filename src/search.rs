@@ -1,8 +1,9 @@
 //! Search: `/search` with its filters, and the listing cards that search, the home page and
 //! the wishlist share. [`forms`] parses what was typed, [`query`] is the search statement,
-//! [`service`] what search and the home page ask, `html` the HTML door.
+//! [`service`] what search and the home page ask, `html` the HTML door, [`api`] the JSON door.
 
 pub mod amenities;
+pub mod api;
 pub mod cards;
 pub mod forms;
 mod html;
@@ -20,4 +21,9 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::Data::new(amenities::AmenityCatalog::default()));
     html::configure(cfg);
+}
+
+/// The JSON door's endpoints (`/api/v1/listings`), mounted by [`crate::api`].
+pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::configure(cfg);
 }

@@ -10,8 +10,10 @@
 //!   rules a stay must meet and its price.
 //! - [`model`]: the queries (the page's details in one query, availability, the wishlist).
 //! - [`service`]: what the actor may see (published listings, or their own) and save.
-//! - `html`: the HTML door (`/listings/{id}`, its quote, `/wishlist`).
+//! - `html`: the HTML door (`/listings/{id}`, its quote, `/wishlist`); `api`: the JSON door
+//!   (`/api/v1/listings/{id}`, its availability and quote).
 
+mod api;
 pub mod forms;
 mod html;
 pub mod model;
@@ -23,4 +25,9 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     html::configure(cfg);
+}
+
+/// The JSON door's endpoints (`/api/v1/listings/{id}` and below), mounted by [`crate::api`].
+pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::configure(cfg);
 }

@@ -107,6 +107,23 @@ pub struct ListingCard {
     pub nights: i32,
     /// In the signed-in user's wishlist.
     pub saved: bool,
+    /// The raw values behind the labels, for the JSON API.
+    pub facts: CardFacts,
+}
+
+/// What a card's labels were made from: minor units, codes and counts (the JSON API's card).
+#[derive(Clone, Debug)]
+pub struct CardFacts {
+    pub city: String,
+    pub country: String,
+    pub property_type: String,
+    pub max_guests: i32,
+    pub bedrooms: i32,
+    pub nightly_price: i64,
+    pub currency: String,
+    /// The whole stay, when dates were given.
+    pub total_amount: Option<i64>,
+    pub rating_avg: Option<f64>,
 }
 
 /// Appends `value` in decimal.
@@ -174,11 +191,23 @@ impl ListingCard {
             monthly_discount_pct: row.monthly_discount_pct,
             currency: row.currency,
         };
-        let total = dates.map(|dates| {
-            let quote = pricing::quote(&rates, dates.nights(), &PricingPolicy::default());
-            money::format(quote.total_amount, &rates.currency)
+        let total_amount = dates.map(|dates| {
+            pricing::quote(&rates, dates.nights(), &PricingPolicy::default()).total_amount
         });
+        let total = total_amount.map(|amount| money::format(amount, &rates.currency));
+        let facts = CardFacts {
+            city: row.city.clone(),
+            country: row.country.clone(),
+            property_type: row.property_type.clone(),
+            max_guests: row.max_guests,
+            bedrooms: row.bedrooms,
+            nightly_price: row.nightly_price,
+            currency: rates.currency.clone(),
+            total_amount,
+            rating_avg: row.rating_avg.filter(|_| row.review_count > 0),
+        };
         ListingCard {
+            facts,
             id: row.id,
             summary: summary(&row.property_type, row.max_guests, row.bedrooms),
             place: place(row.city, row.country),

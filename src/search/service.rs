@@ -15,7 +15,7 @@ use super::{
 use crate::{
     db::DbPool,
     search::places::PlaceDirectory,
-    service::{Actor, FieldErrors, ServiceResult},
+    service::{Actor, FieldErrors, ServiceError, ServiceResult},
     stays::stay::earliest_today,
 };
 
@@ -39,15 +39,39 @@ pub struct Results {
 }
 
 /// Runs a search as typed: one statement for the page (see [`query::search`]), and one more
-/// for the hearts when the actor is signed in.
+/// for the hearts when the actor is signed in. A parameter that cannot be understood is
+/// dropped, with its message in [`Results::errors`] (the page shows it beside its field).
 pub async fn search(
     sources: &Sources<'_>,
     actor: &Actor,
     raw: &RawSearch,
 ) -> ServiceResult<Results> {
+    run(sources, actor, raw, false).await
+}
+
+/// The same search, for clients that must not get results for a question they did not ask
+/// (the JSON API): a parameter that cannot be understood is `Invalid`, naming it, and
+/// nothing runs.
+pub async fn search_exactly(
+    sources: &Sources<'_>,
+    actor: &Actor,
+    raw: &RawSearch,
+) -> ServiceResult<Results> {
+    run(sources, actor, raw, true).await
+}
+
+async fn run(
+    sources: &Sources<'_>,
+    actor: &Actor,
+    raw: &RawSearch,
+    exactly: bool,
+) -> ServiceResult<Results> {
     let amenities = sources.catalog.get(sources.pool).await?;
     let mut errors = FieldErrors::new();
     let filters = SearchFilters::parse(raw, &amenities, earliest_today(), &mut errors);
+    if exactly && !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
     let page = query::search(sources.search_pool, sources.pool, sources.places, &filters).await?;
     let mut cards: Vec<ListingCard> = page
         .rows

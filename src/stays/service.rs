@@ -119,3 +119,123 @@ pub async fn is_saved(
         Err(_) => Ok(false),
     }
 }
+
+/// A listing as the API shows it: the listing and what is around it (two queries).
+pub struct ListingDetails {
+    pub listing: Listing,
+    pub details: Details,
+}
+
+/// The listing with its photos, amenities, host and the actor's heart, if the actor may see it.
+pub async fn details(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+) -> ServiceResult<ListingDetails> {
+    let listing = visible(conn, actor, listing_id).await?;
+    let viewer = actor.user_id().map(UserId::get);
+    let details = model::around(conn, &listing, viewer).await?;
+    Ok(ListingDetails { listing, details })
+}
+
+/// Longest span of days whose availability one request may ask for.
+pub const MAX_AVAILABILITY_DAYS: i64 = 366;
+/// The span given when none is asked for.
+const DEFAULT_AVAILABILITY_DAYS: u64 = 90;
+
+/// Which nights of a span are taken, for a listing the actor may see.
+pub struct Availability {
+    pub listing: Listing,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Taken nights as `[start, end)` ranges, merged and clipped to `[from, to)`; why they are
+    /// taken (a booking, a host's block and its note) is nobody else's business.
+    pub taken: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// The availability of `[from, to)` (from today at the listing for 90 days when not given).
+pub async fn availability(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ServiceResult<Availability> {
+    let listing = visible(conn, actor, listing_id).await?;
+    let from = from.unwrap_or_else(|| listing.today());
+    let to = to.unwrap_or_else(|| {
+        from.checked_add_days(chrono::Days::new(DEFAULT_AVAILABILITY_DAYS))
+            .unwrap_or(from)
+    });
+    if to <= from {
+        return Err(ServiceError::invalid(
+            "to",
+            "The end must be after the start.",
+        ));
+    }
+    if (to - from).num_days() > MAX_AVAILABILITY_DAYS {
+        return Err(ServiceError::invalid(
+            "to",
+            format!("Ask for at most {MAX_AVAILABILITY_DAYS} days at a time."),
+        ));
+    }
+    let entries = calendar::entries_between(conn, listing.id, from, to).await?;
+    let mut taken: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for entry in entries {
+        let (start, end) = (entry.start.max(from), entry.end.min(to));
+        match taken.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => taken.push((start, end)),
+        }
+    }
+    Ok(Availability {
+        listing,
+        from,
+        to,
+        taken,
+    })
+}
+
+/// A stay and its price.
+pub struct Priced {
+    pub listing: Listing,
+    pub dates: StayDates,
+    pub guests: super::stay::Guests,
+    pub quote: crate::pricing::Quote,
+}
+
+/// The price of a stay at a listing the actor may see: both dates are required, guests
+/// default to one; a stay the listing's rules refuse (too short, taken, too many guests) is
+/// `Refused` with the quote's own sentence.
+pub async fn price(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+    stay: &StayQuery,
+) -> ServiceResult<Priced> {
+    let listing = visible(conn, actor, listing_id).await?;
+    let mut errors = crate::service::FieldErrors::new();
+    let dates = StayDates::parse_required(&stay.check_in, &stay.check_out, earliest_today())
+        .map_err(|problem| errors.add(problem.field, problem.message))
+        .ok();
+    let guests = super::stay::Guests::parse(&stay.guests)
+        .map_err(|problem| errors.add(problem.field, problem.message))
+        .ok()
+        .flatten()
+        .unwrap_or(super::stay::Guests::ONE);
+    errors.into_result()?;
+    let Some(dates) = dates else {
+        return Err(ServiceError::internal(anyhow::anyhow!(
+            "dates parsed without errors"
+        )));
+    };
+    match quote::quote_stay(conn, &listing, &dates, guests).await? {
+        Ok(quote) => Ok(Priced {
+            listing,
+            dates,
+            guests,
+            quote,
+        }),
+        Err(message) => Err(ServiceError::refused(message)),
+    }
+}

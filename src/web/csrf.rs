@@ -201,12 +201,14 @@ fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn rejected() -> Error {
-    AppError::Forbidden(
+fn rejected(path: &str) -> Error {
+    let message = if path.starts_with("/api/") {
+        "The X-CSRF-Token header is missing or wrong: send the token from GET /api/v1/session \
+         (or from POST /api/v1/session after signing in)."
+    } else {
         "This form has expired or was sent from another site. Go back, reload the page and try again."
-            .into(),
-    )
-    .into()
+    };
+    AppError::Forbidden(message.into()).into()
 }
 
 pub async fn protect(
@@ -248,7 +250,8 @@ pub async fn protect(
             .map(|(value, _)| value);
         if expected.is_none() && visitor.is_none() {
             tracing::warn!(path = %req.path(), "CSRF check failed: no token to compare with");
-            return Ok(req.error_response(rejected()).map_into_right_body());
+            let error = rejected(req.path());
+            return Ok(req.error_response(error).map_into_right_body());
         }
         let provided = match provided_token(&mut req).await {
             Ok(provided) => provided,
@@ -260,7 +263,8 @@ pub async fn protect(
         };
         if !matches(&expected) && !matches(&visitor) {
             tracing::warn!(path = %req.path(), "CSRF check failed: token missing or wrong");
-            return Ok(req.error_response(rejected()).map_into_right_body());
+            let error = rejected(req.path());
+            return Ok(req.error_response(error).map_into_right_body());
         }
     }
 

@@ -81,6 +81,10 @@ pub async fn render(
                 // "Please log in" is an error that answers with a redirect.
                 return Ok(response.map_into_left_body());
             }
+            if context.api && is_problem(&response) {
+                // The API door made its problem document already.
+                return Ok(response.map_into_left_body());
+            }
             let (status, message) = describe(error, response.status());
             let user = response
                 .request()
@@ -147,6 +151,15 @@ fn describe(error: &Error, status: StatusCode) -> (StatusCode, String) {
     (status, message)
 }
 
+/// Whether the response is already an RFC 9457 problem document.
+fn is_problem<B>(response: &ServiceResponse<B>) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with(crate::api::problem::CONTENT_TYPE))
+}
+
 /// Whether a session store failure was a database outage. actix-session wraps the store's
 /// errors in an `InternalError` that gives no access to its cause, but its alternate `Debug`
 /// form is the chain's own (`Other(DatabaseUnavailable("…"))`, where the plain form would
@@ -177,6 +190,14 @@ fn respond(
     status: StatusCode,
     message: &str,
 ) -> HttpResponse {
+    if context.api {
+        // Under /api/ every error is a problem document (with its Retry-After on 503).
+        let mut response = crate::api::Problem::for_status(status, message).response();
+        for (name, value) in security_headers_list() {
+            response.headers_mut().insert(name, value);
+        }
+        return response;
+    }
     let title = title_for(status);
     let mut builder = HttpResponse::build(status);
     security_headers::apply(&mut builder);
@@ -184,11 +205,6 @@ fn respond(
         builder.insert_header((header::RETRY_AFTER, "5"));
     }
     builder.insert_header((header::CACHE_CONTROL, "no-store"));
-    if context.api {
-        return builder.json(serde_json::json!({
-            "errors": [{ "status": status.as_u16(), "title": title, "detail": message }]
-        }));
-    }
     let request_id = context.request_id.as_str();
     let html = if context.htmx {
         ErrorFragment {
@@ -219,6 +235,18 @@ fn respond(
                 .body(message.to_string())
         }
     }
+}
+
+/// The security headers, as a list (for a response built outside the builder).
+fn security_headers_list() -> Vec<(header::HeaderName, header::HeaderValue)> {
+    let mut builder = HttpResponse::Ok();
+    security_headers::apply(&mut builder);
+    builder
+        .finish()
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ mod accounts_security;
 mod admin;
 mod admin_reviews;
 mod admin_users;
+mod api;
+mod api_listings;
 mod bookings;
 mod bookings_concurrency;
 mod bookings_lifecycle;

@@ -241,10 +241,14 @@ async fn a_signed_in_visitor_gets_the_503_page_while_the_database_is_down() {
     assert!(html.contains("We&#39;ll be right back"), "{html}");
     assert!(!html.contains("<html"), "a fragment for htmx");
 
-    let api = me.get("/api/v1/me").await;
+    // The API's answer is a problem document (RFC 9457) with Retry-After.
+    let api = me.get("/api/v1/me/wishlist").await;
     assert_eq!(api.status(), 503);
+    assert_eq!(api.headers()["retry-after"], "5");
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
     let json: serde_json::Value = api.json().await.expect("JSON for the API");
-    assert_eq!(json["errors"][0]["status"], 503);
+    assert_eq!(json["status"], 503);
+    assert_eq!(json["type"], "/api/problems/unavailable");
 
     cluster.restart().await.unwrap();
     let mut healed = false;

@@ -3,20 +3,19 @@
 
 use actix_identity::Identity;
 use actix_session::Session;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::{
-    accounts::{client_ip, forms::LoginForm, service},
-    errors::{AppError, AppResult},
+    accounts::{client_ip, forms::LoginForm, service, signin::start_session},
+    errors::AppResult,
     service::{ServiceError, UserId},
     web::{
-        AppState, csrf,
+        AppState,
         flash::{self, FlashKind},
         forms::{self, FormErrors},
         page::PageContext,
-        session_store::{IP_KEY, USER_AGENT_KEY},
     },
 };
 
@@ -62,25 +61,6 @@ async fn show(page: PageContext, query: web::Query<NextQuery>) -> AppResult<Http
     }
     .render()?;
     Ok(forms::html(StatusCode::OK, html))
-}
-
-/// Signs `user_id` in on this request: a new session id (no fixation), a new CSRF token, and
-/// the device details shown on the sessions page.
-fn start_session(req: &HttpRequest, session: &Session, user_id: UserId) -> AppResult<()> {
-    Identity::login(&req.extensions(), user_id.to_string())
-        .map_err(|error| AppError::internal(anyhow::anyhow!("login failed: {error}")))?;
-    csrf::rotate(session)?;
-    let agent: String = req
-        .headers()
-        .get("User-Agent")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect();
-    session.insert(USER_AGENT_KEY, agent)?;
-    session.insert(IP_KEY, client_ip(req))?;
-    Ok(())
 }
 
 async fn submit(

@@ -27,6 +27,10 @@ pub const SUSPENDED: &str =
 pub struct LoggedIn {
     pub user_id: UserId,
     pub name: String,
+    pub is_host: bool,
+    pub is_admin: bool,
+    pub email_verified: bool,
+    pub avatar_url: Option<String>,
 }
 
 /// Checks an address and password. Throttled per address of origin and per account (a spent
@@ -72,6 +76,10 @@ pub async fn log_in(
     security_log::record(conn, Event::LoginSucceeded, Some(user.id), Some(ip), "").await?;
     Ok(LoggedIn {
         user_id: UserId::new(user.id),
+        is_host: user.is_host,
+        is_admin: user.is_admin,
+        email_verified: user.email_verified_at.is_some(),
+        avatar_url: model::avatar_url(&user.avatar_key),
         name: user.name,
     })
 }

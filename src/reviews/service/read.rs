@@ -54,14 +54,29 @@ pub struct ListingReviews {
 }
 
 /// Page `page_number` (from 1) of the published reviews of a listing the actor may see (a
-/// published one, or their own).
+/// published one, or their own), [`PER_PAGE`] to a page.
 pub async fn listing_reviews(
     conn: &mut AsyncPgConnection,
     actor: &Actor,
     listing_id: ListingId,
     page_number: i64,
 ) -> ServiceResult<ListingReviews> {
+    listing_reviews_sized(conn, actor, listing_id, page_number, PER_PAGE).await
+}
+
+/// Most reviews one page may hold.
+pub const MAX_PER_PAGE: i64 = 100;
+
+/// The same, `per_page` to a page (1 to [`MAX_PER_PAGE`]).
+pub async fn listing_reviews_sized(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+    page_number: i64,
+    per_page: i64,
+) -> ServiceResult<ListingReviews> {
     let page_number = page_number.clamp(1, 10_000);
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let viewer = actor.member().ok().map(|member| member.id);
     let listing = listing_model::find_visible(conn, listing_id.get(), viewer.map(UserId::get))
         .await?
@@ -69,12 +84,12 @@ pub async fn listing_reviews(
     let mut reviews = model::of_listing(
         conn,
         ListingId::new(listing.id),
-        PER_PAGE,
-        (page_number - 1) * PER_PAGE,
+        per_page,
+        (page_number - 1) * per_page,
     )
     .await?;
-    let has_next = reviews.len() as i64 > PER_PAGE;
-    reviews.truncate(PER_PAGE as usize);
+    let has_next = reviews.len() as i64 > per_page;
+    reviews.truncate(per_page as usize);
     Ok(ListingReviews {
         is_host: viewer.map(UserId::get) == Some(listing.host_id),
         summary: summary(&listing),
