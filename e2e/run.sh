@@ -80,6 +80,7 @@ echo "== roost seed (fresh database in $data)"
 (cd "$data" && "$ROOST_BIN" seed) >"$data/seed.log" 2>&1 || { cat "$data/seed.log"; exit 1; }
 password_of() { awk -v who="$1" '$1 == who && $3 == "password:" { print $4 }' "$data/seed.log"; }
 export ROOST_E2E_GUEST_PASSWORD=$(password_of guest) ROOST_E2E_HOST_PASSWORD=$(password_of host)
+export ROOST_E2E_ADMIN_PASSWORD=$(password_of admin)
 grep -E '^Created' "$data/seed.log" || true
 
 echo "== roost serve on 127.0.0.1:$port"
