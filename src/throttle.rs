@@ -4,6 +4,7 @@
 //! uploads (per user: each costs a decode on the bounded image pool). A hit
 //! is one atomic upsert; the answer says whether the limit is exceeded and, if so, when to retry.
 
+use crate::service::UserId;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -103,7 +104,7 @@ pub async fn reset(conn: &mut AsyncPgConnection, key: &str) -> ServiceResult<()>
 /// connection (the hit counts, refused or not).
 pub async fn hit_upload(
     conn: &mut AsyncPgConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> ServiceResult<Result<(), u64>> {
     match hit(conn, &format!("upload:user:{user_id}"), UPLOADS_PER_USER).await {
         Ok(()) => Ok(Ok(())),

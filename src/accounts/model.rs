@@ -11,7 +11,7 @@ use crate::{schema::users, service::UserId};
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub password_hash: String,
@@ -35,7 +35,7 @@ impl User {
     }
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<User>> {
+pub async fn find(conn: &mut AsyncPgConnection, id: UserId) -> diesel::QueryResult<Option<User>> {
     users::table
         .find(id)
         .select(User::as_select())

@@ -4,7 +4,7 @@
 use diesel::ExpressionMethods;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::schema::security_events;
+use crate::{schema::security_events, service::UserId};
 
 crate::text_enum! {
     /// The kinds of security event (`security_events.kind`, which has no CHECK: the log keeps
@@ -35,11 +35,11 @@ crate::text_enum! {
 pub async fn record(
     conn: &mut AsyncPgConnection,
     event: Event,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     ip: Option<&str>,
     detail: &str,
 ) -> diesel::QueryResult<()> {
-    tracing::info!(target: "security", event = event.as_str(), user_id, ip, detail, "security event");
+    tracing::info!(target: "security", event = event.as_str(), user_id = user_id.map(UserId::get), ip, detail, "security event");
     diesel::insert_into(security_events::table)
         .values((
             security_events::kind.eq(event.as_str()),

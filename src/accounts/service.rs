@@ -32,7 +32,7 @@ use super::{
 };
 use crate::{
     schema::users,
-    service::{Actor, ServiceError, ServiceResult},
+    service::{Actor, ServiceError, ServiceResult, UserId},
     throttle,
 };
 
@@ -63,7 +63,7 @@ impl From<TokenError> for ServiceError {
 /// The actor's own account, as stored (for the pages that show or change it).
 pub(super) async fn own_user(conn: &mut AsyncPgConnection, actor: &Actor) -> ServiceResult<User> {
     let member = actor.member()?;
-    model::find(conn, member.id.get())
+    model::find(conn, member.id)
         .await?
         .ok_or(ServiceError::NotFound)
 }
@@ -87,7 +87,7 @@ pub async fn sign_up(
     // Hashed in both cases, so that both answers take as long.
     let password_hash = passwords::hash(password).await?;
     conn.transaction::<_, ServiceError, _>(async |conn| {
-        let created: Option<i64> = match model::find_by_email(conn, email.as_ref()).await? {
+        let created: Option<UserId> = match model::find_by_email(conn, email.as_ref()).await? {
             Some(_) => None,
             // A concurrent sign-up with the same address ends here too (no unique-violation
             // error, which would abort the transaction).
@@ -99,7 +99,7 @@ pub async fn sign_up(
                 ))
                 .on_conflict_do_nothing()
                 .returning(users::id)
-                .get_result::<i64>(conn)
+                .get_result::<UserId>(conn)
                 .await
                 .optional()?,
         };

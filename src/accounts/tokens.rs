@@ -10,7 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::schema::account_tokens;
+use crate::{schema::account_tokens, service::UserId};
 
 crate::text_enum! {
     /// What an emailed link does (`account_tokens.purpose`).
@@ -61,7 +61,7 @@ fn digest(raw: &str) -> Vec<u8> {
 /// link ends the older unused ones of its kind, so only the latest email works.
 pub async fn issue(
     conn: &mut AsyncPgConnection,
-    user_id: i64,
+    user_id: UserId,
     purpose: Purpose,
     email: &str,
 ) -> diesel::QueryResult<String> {
@@ -88,7 +88,7 @@ pub async fn issue(
 
 /// What a usable token is for.
 pub struct Consumed {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub purpose: Purpose,
 }
@@ -100,7 +100,7 @@ pub async fn check(
     purposes: &[Purpose],
 ) -> diesel::QueryResult<Result<Consumed, TokenError>> {
     type Row = (
-        i64,
+        UserId,
         String,
         String,
         DateTime<Utc>,
@@ -173,7 +173,7 @@ pub async fn consume(
 /// Ends every unused token of `purposes` of the user. Returns how many.
 pub async fn revoke(
     conn: &mut AsyncPgConnection,
-    user_id: i64,
+    user_id: UserId,
     purposes: &[Purpose],
 ) -> diesel::QueryResult<usize> {
     let names: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();

@@ -58,7 +58,7 @@ pub async fn confirm(
     password: &str,
     ip: Option<&str>,
 ) -> ServiceResult<Confirmation> {
-    let user = model::find(conn, admin.id().get())
+    let user = model::find(conn, admin.id())
         .await?
         .ok_or(ServiceError::NotFound)?;
     reauth::confirm_password(conn, &user, password, ip, "password").await?;

@@ -9,7 +9,12 @@ mod texts;
 
 use self::texts::{To, messages};
 use super::{domain::Status, model::Booking};
-use crate::{email, listings::model::Listing, schema::users, service::ServiceError};
+use crate::{
+    email,
+    listings::model::Listing,
+    schema::users,
+    service::{ServiceError, UserId},
+};
 
 #[derive(Template)]
 #[template(path = "emails/booking_update.txt")]
@@ -55,17 +60,17 @@ pub struct Context<'a> {
 /// Loads the guest and the host of a booking (one query).
 pub async fn parties(
     conn: &mut AsyncPgConnection,
-    guest_id: i64,
-    host_id: i64,
+    guest_id: UserId,
+    host_id: UserId,
 ) -> Result<(Person, Person), ServiceError> {
     let rows: Vec<(i64, String, String)> = users::table
-        .filter(users::id.eq_any(vec![guest_id, host_id]))
+        .filter(users::id.eq_any(vec![guest_id.get(), host_id.get()]))
         .select((users::id, users::name, users::email))
         .load(conn)
         .await?;
-    let person = |id: i64| {
+    let person = |id: UserId| {
         rows.iter()
-            .find(|(row_id, _, _)| *row_id == id)
+            .find(|(row_id, _, _)| *row_id == id.get())
             .map(|(id, name, email)| Person {
                 id: *id,
                 name: name.clone(),

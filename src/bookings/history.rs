@@ -1,6 +1,7 @@
 //! The state history of a booking: every change of status, who made it (`None`: Roost itself,
 //! a job or a payment event) and when, plus notes such as the refund it caused.
 
+use crate::service::{BookingId, UserId};
 use std::borrow::Borrow;
 
 use chrono::{DateTime, Utc};
@@ -33,10 +34,10 @@ impl BookingEvent {
     }
 
     /// Who acted, as the guest or host sees it.
-    pub fn who(&self, guest_id: impl Borrow<i64>) -> &'static str {
+    pub fn who(&self, guest_id: impl Borrow<UserId>) -> &'static str {
         match self.actor_id {
             None => "Roost",
-            Some(id) if id == *guest_id.borrow() => "Guest",
+            Some(id) if id == guest_id.borrow().get() => "Guest",
             Some(_) => "Host",
         }
     }
@@ -45,7 +46,7 @@ impl BookingEvent {
 /// The state history of a booking, oldest first.
 pub async fn events(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
+    booking_id: BookingId,
 ) -> diesel::QueryResult<Vec<BookingEvent>> {
     booking_events::table
         .filter(booking_events::booking_id.eq(booking_id))
@@ -58,10 +59,10 @@ pub async fn events(
 /// Records a state change; returns its id.
 pub async fn record_event(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
+    booking_id: BookingId,
     from: Option<Status>,
     to: Status,
-    actor: Option<i64>,
+    actor: Option<UserId>,
     note: &str,
 ) -> diesel::QueryResult<i64> {
     diesel::insert_into(booking_events::table)

@@ -5,6 +5,7 @@
 //! Each job looks for the bookings due and moves them one by one through the state machine,
 //! whose conditional updates make a second run (or a concurrent one) change nothing twice.
 
+use crate::service::BookingId;
 use chrono::{Duration, Utc};
 use diesel::{
     ExpressionMethods, QueryDsl, QueryResult, SelectableHelper,
@@ -42,7 +43,7 @@ impl Job for ExpireHolds {
 
     async fn run(self, ctx: JobContext) -> anyhow::Result<()> {
         let mut conn = db::connection(&ctx.pool).await?;
-        let due: Vec<i64> = bookings::table
+        let due: Vec<BookingId> = bookings::table
             .filter(bookings::status.eq_any(domain::names(Change::Expire.allowed_from())))
             .filter(bookings::hold_expires_at.lt(now))
             .order(bookings::hold_expires_at.asc())
@@ -61,7 +62,7 @@ impl Job for ExpireHolds {
             )
             .await;
             match outcome {
-                Ok(_) => tracing::info!(booking = id, "booking hold expired"),
+                Ok(_) => tracing::info!(booking = id.get(), "booking hold expired"),
                 Err(error) if transitions::is_refusal(&error) => {}
                 Err(error) => return Err(error.into()),
             }
@@ -79,7 +80,7 @@ impl Job for ExpireHolds {
 async fn expire_change(
     conn: &mut AsyncPgConnection,
     change_id: i64,
-    booking_id: i64,
+    booking_id: BookingId,
     moment: chrono::DateTime<Utc>,
 ) -> anyhow::Result<()> {
     conn.transaction::<_, ServiceError, _>(async |conn| {
@@ -98,7 +99,7 @@ async fn expire_change(
             let note = "The change of dates was not paid in time; the stay keeps its dates";
             history::record_event(conn, booking_id, Some(status), status, None, note).await?;
             tracing::info!(
-                booking = booking_id,
+                booking = booking_id.get(),
                 change = change_id,
                 "date change expired"
             );

@@ -10,6 +10,7 @@
 //! than what is left of a charge. Callers hold the booking's row lock while allocating, so two
 //! refunds of one booking cannot both spend the same money.
 
+use crate::service::BookingId;
 use chrono::{DateTime, Utc};
 use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl, Queryable, QueryableByName, Selectable,
@@ -125,7 +126,10 @@ impl Totals {
     }
 }
 
-pub async fn totals(conn: &mut AsyncPgConnection, booking_id: i64) -> diesel::QueryResult<Totals> {
+pub async fn totals(
+    conn: &mut AsyncPgConnection,
+    booking_id: BookingId,
+) -> diesel::QueryResult<Totals> {
     diesel::sql_query(
         "SELECT \
            coalesce(sum(amount) FILTER (WHERE kind = 'charge' AND status = 'succeeded'), 0)::bigint AS charged, \
@@ -141,7 +145,7 @@ pub async fn totals(conn: &mut AsyncPgConnection, booking_id: i64) -> diesel::Qu
 /// A booking's ledger, oldest first.
 pub async fn for_booking(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
+    booking_id: BookingId,
 ) -> diesel::QueryResult<Vec<Payment>> {
     payments::table
         .filter(payments::booking_id.eq(booking_id))
@@ -306,7 +310,7 @@ pub struct IssueRefund {
 /// Returns the amount refunded (less than `amount` when less was paid).
 pub async fn refund(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
+    booking_id: BookingId,
     currency: &str,
     amount: i64,
     only_charge: Option<i64>,
@@ -338,7 +342,7 @@ pub async fn refund(
         let row = insert(
             conn,
             NewRow {
-                booking_id,
+                booking_id: booking_id.get(),
                 kind: REFUND,
                 provider: &charge.provider,
                 provider_ref: None,

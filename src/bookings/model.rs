@@ -19,14 +19,15 @@ use super::{
 use crate::{
     money,
     schema::{bookings, listings, users},
+    service::{BookingId, ListingId, UserId},
 };
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = bookings, check_for_backend(diesel::pg::Pg))]
 pub struct Booking {
-    pub id: i64,
-    pub listing_id: i64,
-    pub guest_id: i64,
+    pub id: BookingId,
+    pub listing_id: ListingId,
+    pub guest_id: UserId,
     pub check_in: NaiveDate,
     pub check_out: NaiveDate,
     pub guests: i32,
@@ -198,7 +199,10 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<
 }
 
 /// The row, locked until the transaction ends (every state change starts here).
-pub async fn lock(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Booking>> {
+pub async fn lock(
+    conn: &mut AsyncPgConnection,
+    id: BookingId,
+) -> diesel::QueryResult<Option<Booking>> {
     bookings::table
         .find(id)
         .select(Booking::as_select())
@@ -212,7 +216,7 @@ pub async fn lock(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<
 /// viewer is its guest: `booking.guest_id`).
 pub async fn find_trip(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: BookingId,
 ) -> diesel::QueryResult<Option<BookingSummary>> {
     bookings::table
         .inner_join(listings::table.inner_join(users::table))
@@ -329,10 +333,10 @@ pub async fn reservations(
 /// Frees the booking's dates on the listing's calendar.
 pub async fn release_dates(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
+    booking_id: BookingId,
 ) -> diesel::QueryResult<usize> {
     diesel::sql_query("DELETE FROM calendar_entries WHERE booking_id = $1")
-        .bind::<diesel::sql_types::BigInt, _>(booking_id)
+        .bind::<diesel::sql_types::BigInt, _>(booking_id.get())
         .execute(conn)
         .await
 }
@@ -355,7 +359,7 @@ pub async fn host_listings(
 /// request, since each such booking hid some host's nights for free.
 pub async fn recently_dropped(
     conn: &mut AsyncPgConnection,
-    guest_id: i64,
+    guest_id: UserId,
 ) -> diesel::QueryResult<i64> {
     bookings::table
         .filter(bookings::guest_id.eq(guest_id))

@@ -8,6 +8,7 @@
 //! Every function here runs inside the caller's transaction, which holds the booking's row
 //! lock (and takes the listing's before touching the calendar: one lock order).
 
+use crate::service::BookingId;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper,
@@ -91,7 +92,7 @@ impl PendingChange {
 /// The booking's change that waits for payment, if any.
 pub async fn find_pending(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
+    booking_id: BookingId,
 ) -> diesel::QueryResult<Option<PendingChange>> {
     booking_changes::table
         .filter(booking_changes::booking_id.eq(booking_id))
@@ -182,7 +183,7 @@ pub async fn close(
 /// booking has none).
 pub async fn withdraw_any(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
+    booking_id: BookingId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Option<PendingChange>> {
     let pending = find_pending(conn, booking_id).await?;
@@ -246,7 +247,7 @@ pub async fn apply(
 /// ledger covers the new price (the database checks it at commit).
 pub async fn move_booking(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
+    booking_id: BookingId,
     check_in: NaiveDate,
     check_out: NaiveDate,
     price: &PriceLines,
@@ -279,7 +280,7 @@ pub async fn overdue(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
     limit: i64,
-) -> diesel::QueryResult<Vec<(i64, i64)>> {
+) -> diesel::QueryResult<Vec<(i64, BookingId)>> {
     booking_changes::table
         .filter(booking_changes::status.eq(PENDING))
         .filter(booking_changes::hold_expires_at.le(now))

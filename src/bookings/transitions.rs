@@ -11,6 +11,7 @@
 //! pending_payment | requested | accepted | confirmed ──▶ cancelled_by_guest | cancelled_by_host
 //! ```
 
+use crate::service::{BookingId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -131,9 +132,9 @@ pub fn guest_refund(booking: &Booking, listing: &Listing, now: DateTime<Utc>) ->
 pub async fn apply(
     conn: &mut AsyncPgConnection,
     base_url: &str,
-    id: i64,
+    id: BookingId,
     change: Change,
-    actor: Option<i64>,
+    actor: Option<UserId>,
     now: DateTime<Utc>,
 ) -> ServiceResult<Applied> {
     conn.transaction::<_, ServiceError, _>(async |conn| {

@@ -1,5 +1,6 @@
 //! The amenity catalogue (seeded by the migration) and the amenities of each listing.
 
+use crate::service::ListingId;
 use diesel::{
     ExpressionMethods, IntoSql, QueryDsl, Queryable, Selectable, SelectableHelper, sql_types,
 };
@@ -27,7 +28,7 @@ pub async fn all(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Vec<Amenit
 /// The amenities of one listing, in display order (one query).
 pub async fn of_listing(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> diesel::QueryResult<Vec<Amenity>> {
     amenities::table
         .inner_join(listing_amenities::table)

@@ -7,6 +7,7 @@
 //! is what keeps entries of a listing from overlapping; [`block`] reports it as
 //! [`BlockError::Overlap`].
 
+use crate::service::ListingId;
 use std::ops::{Bound, Range};
 
 use chrono::{Days, NaiveDate};
@@ -122,7 +123,7 @@ macro_rules! entry_columns {
 /// The entries of a listing that take any night in `[from, to)`, by start date (one query).
 pub async fn entries_between(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> diesel::QueryResult<Vec<CalendarEntry>> {
@@ -142,7 +143,7 @@ pub async fn entries_between(
 /// The host's blocks that end after `from`, soonest first, at most `limit` (one query).
 pub async fn blocks_from(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
     from: NaiveDate,
     limit: i64,
 ) -> diesel::QueryResult<Vec<CalendarEntry>> {
@@ -176,7 +177,7 @@ pub enum BlockError {
 /// the guest's user row, then the booking row, then the listing row.
 pub async fn lock_listing(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> diesel::QueryResult<()> {
     listings::table
         .find(listing_id)
@@ -191,7 +192,7 @@ pub async fn lock_listing(
 /// caller has checked the dates (see [`super::forms::block_dates`]) and that the listing is the host's.
 pub async fn block(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
     dates: Range<NaiveDate>,
     note: &str,
 ) -> Result<i64, BlockError> {
@@ -225,7 +226,7 @@ pub async fn block(
 /// entry, or a booking, which only the bookings feature may release).
 pub async fn unblock(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
     entry_id: i64,
 ) -> diesel::QueryResult<bool> {
     let deleted = diesel::delete(

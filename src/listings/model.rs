@@ -11,6 +11,7 @@ use crate::{
     money,
     pricing::Rates,
     schema::{listing_photos, listings},
+    service::{ListingId, UserId},
 };
 
 crate::text_enum! {
@@ -163,8 +164,8 @@ pub fn policy_explanation(value: &str) -> &'static str {
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = listings, check_for_backend(diesel::pg::Pg))]
 pub struct Listing {
-    pub id: i64,
-    pub host_id: i64,
+    pub id: ListingId,
+    pub host_id: UserId,
     pub status: ListingStatus,
     pub title: String,
     pub description: String,
@@ -262,7 +263,10 @@ impl Listing {
     }
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Listing>> {
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    id: ListingId,
+) -> diesel::QueryResult<Option<Listing>> {
     listings::table
         .find(id)
         .select(Listing::as_select())
@@ -275,8 +279,8 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<
 /// host (`None` otherwise, which handlers answer with 404 so that ids cannot be probed).
 pub async fn find_visible(
     conn: &mut AsyncPgConnection,
-    id: i64,
-    viewer: Option<i64>,
+    id: ListingId,
+    viewer: Option<UserId>,
 ) -> diesel::QueryResult<Option<Listing>> {
     Ok(find(conn, id)
         .await?
@@ -286,8 +290,8 @@ pub async fn find_visible(
 /// A listing owned by `host_id` (`None` for anyone else's, whatever the id).
 pub async fn find_owned(
     conn: &mut AsyncPgConnection,
-    id: i64,
-    host_id: i64,
+    id: ListingId,
+    host_id: UserId,
 ) -> diesel::QueryResult<Option<Listing>> {
     Ok(find(conn, id)
         .await?

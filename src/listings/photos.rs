@@ -1,6 +1,7 @@
 //! Listing photos: rows of `listing_photos` and their queries. The files themselves live in the
 //! storage under server-chosen keys; see [`crate::listings::uploads`] for how they get there.
 
+use crate::service::ListingId;
 use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper,
 };
@@ -50,7 +51,7 @@ pub struct NewPhoto {
 /// The photos of a listing in their order (one query).
 pub async fn for_listing(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> diesel::QueryResult<Vec<Photo>> {
     listing_photos::table
         .filter(listing_photos::listing_id.eq(listing_id))

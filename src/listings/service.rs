@@ -19,7 +19,7 @@ use super::{
 use crate::{
     schema::{listing_photos, listings},
     search::places::PlaceDirectory,
-    service::{Actor, ListingId, ServiceError, ServiceResult, UserId},
+    service::{Actor, ListingId, ServiceError, ServiceResult},
 };
 
 /// Why a listing cannot be published yet.
@@ -101,10 +101,10 @@ pub async fn owned(
     listing_id: ListingId,
 ) -> ServiceResult<Listing> {
     actor.host()?;
-    let listing = model::find(conn, listing_id.get())
+    let listing = model::find(conn, listing_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    actor.owner(UserId::new(listing.host_id))?;
+    actor.owner(listing.host_id)?;
     Ok(listing)
 }
 

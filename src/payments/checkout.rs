@@ -22,7 +22,7 @@ use crate::{
         service::payable,
     },
     db::{self, DbPool},
-    service::{Actor, BookingId, ServiceError, ServiceResult, UserId},
+    service::{Actor, BookingId, ServiceError, ServiceResult},
 };
 
 /// Said when the card was declined.
@@ -56,14 +56,14 @@ pub async fn start(
     now: DateTime<Utc>,
 ) -> ServiceResult<Started> {
     actor.member()?;
-    let booking_id = id.get();
+    let booking_id = id;
     let mut conn = db::connection(pool).await?;
     let (booking, payment) = conn
         .transaction::<_, ServiceError, _>(async |conn| {
             let booking = model::lock(conn, booking_id)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
-            actor.owner(UserId::new(booking.guest_id))?;
+            actor.owner(booking.guest_id)?;
             let totals = ledger::totals(conn, booking_id).await?;
             let pending = pending_change::find_pending(conn, booking_id).await?;
             let due = payable(&booking, pending.as_ref(), &totals, now)?;
@@ -84,7 +84,7 @@ pub async fn start(
                 None => ledger::insert(
                     conn,
                     NewRow {
-                        booking_id,
+                        booking_id: booking_id.get(),
                         kind: CHARGE,
                         provider: gateway.provider(),
                         provider_ref: None,
@@ -104,11 +104,11 @@ pub async fn start(
         .await?;
     drop(conn);
     let request = ChargeRequest {
-        booking_id,
+        booking_id: booking_id.get(),
         payment_id: payment.id,
         amount: payment.amount,
         currency: payment.currency.clone(),
-        idempotency_key: gateway::charge_key(booking_id, payment.id),
+        idempotency_key: gateway::charge_key(booking_id.get(), payment.id),
     };
     let created = gateway.create_charge(&request).await;
     let mut conn = db::connection(pool).await?;

@@ -19,7 +19,7 @@ use crate::{
         service::record_move,
         transitions::{self, Change},
     },
-    service::ServiceError,
+    service::{BookingId, ServiceError},
 };
 
 fn text<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
@@ -202,7 +202,7 @@ pub(super) async fn charge_succeeded(
     let Some(booking_id) = booking_of(conn, provider, intent).await? else {
         return Ok(Outcome::Ignored);
     };
-    let Some(booking) = model::lock(conn, booking_id).await? else {
+    let Some(booking) = model::lock(conn, BookingId::new(booking_id)).await? else {
         return Ok(Outcome::Ignored);
     };
     let charge = match find_charge(conn, provider, intent).await? {
@@ -217,7 +217,7 @@ pub(super) async fn charge_succeeded(
         match transitions::apply(conn, base_url, booking.id, Change::Confirm, None, now).await {
             Ok(_) => {}
             Err(refusal) if transitions::is_refusal(&refusal) => tracing::warn!(
-                booking = booking.id,
+                booking = booking.id.get(),
                 %refusal,
                 "a payment did not confirm its booking"
             ),
@@ -298,7 +298,7 @@ pub(super) async fn refund_update(
                 )));
             }
             // The booking's lock first (one lock order), then what is left of the charge.
-            model::lock(conn, charge.booking_id).await?;
+            model::lock(conn, BookingId::new(charge.booking_id)).await?;
             let left = ledger::left_to_refund(conn, charge.id).await?;
             if amount > left {
                 return Ok(Outcome::Refused(format!(

@@ -77,7 +77,7 @@ async fn listing_reviews(
     let mut response = HttpResponse::Ok();
     paging::add_links(&mut response, &req, &page);
     Ok(response.json(ReviewsAnswer {
-        listing_id: shown.listing.id,
+        listing_id: shown.listing.id.get(),
         count: shown.summary.count,
         reviews: shown
             .reviews

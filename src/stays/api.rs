@@ -107,7 +107,7 @@ impl From<ListingDetails> for ListingAnswer {
         let n = listing.review_count;
         let currency = listing.currency.clone();
         ListingAnswer {
-            id: listing.id,
+            id: listing.id.get(),
             status: listing.status.as_str().to_string(),
             property_type: listing.property_type.as_str().to_string(),
             cancellation_policy: listing.cancellation_policy.as_str().to_string(),
@@ -267,7 +267,7 @@ async fn availability(
     let shown =
         service::availability(&mut conn, &actor, ListingId::new(id.into_inner()), from, to).await?;
     Ok(HttpResponse::Ok().json(AvailabilityAnswer {
-        listing_id: shown.listing.id,
+        listing_id: shown.listing.id.get(),
         timezone: shown.listing.timezone,
         from: shown.from,
         to: shown.to,
@@ -333,7 +333,7 @@ async fn quote(
     } = service::price(&mut conn, &actor, ListingId::new(id.into_inner()), &stay).await?;
     let money = |amount: i64| Money::new(amount, &quote.currency);
     Ok(HttpResponse::Ok().json(QuoteAnswer {
-        listing_id: listing.id,
+        listing_id: listing.id.get(),
         check_in: dates.check_in(),
         check_out: dates.check_out(),
         guests: guests.get(),

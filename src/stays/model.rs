@@ -3,6 +3,7 @@
 //! stay, and the wishlist. (The calendar's entries come from
 //! `listings::calendar::entries_between`.)
 
+use crate::service::{ListingId, UserId};
 use chrono::{DateTime, Utc};
 use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl, Queryable,
@@ -96,8 +97,8 @@ pub async fn around(
     viewer: Option<i64>,
 ) -> diesel::QueryResult<Details> {
     let mut sql = SqlBuilder::default();
-    let id = sql.param(Bind::BigInt(listing.id));
-    let host = sql.param(Bind::BigInt(listing.host_id));
+    let id = sql.param(Bind::BigInt(listing.id.get()));
+    let host = sql.param(Bind::BigInt(listing.host_id.get()));
     // No viewer matches no wishlist row (ids start at 1).
     let viewer = sql.param(Bind::BigInt(viewer.unwrap_or(0)));
     sql.text(format!(
@@ -139,12 +140,12 @@ pub async fn around(
 /// a cached statement, prepared once per connection: it runs on every quote).
 pub async fn is_free(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
+    listing_id: ListingId,
     dates: &StayDates,
 ) -> diesel::QueryResult<bool> {
     let mut sql = SqlBuilder::default();
     let (listing, from, to) = (
-        sql.param(Bind::BigInt(listing_id)),
+        sql.param(Bind::BigInt(listing_id.get())),
         sql.param(Bind::Date(dates.check_in())),
         sql.param(Bind::Date(dates.check_out())),
     );
@@ -176,8 +177,8 @@ pub async fn is_saved(
 /// Saves the listing, or removes it when it was saved; returns whether it is saved now.
 pub async fn toggle(
     conn: &mut AsyncPgConnection,
-    user_id: i64,
-    listing_id: i64,
+    user_id: UserId,
+    listing_id: ListingId,
 ) -> diesel::QueryResult<bool> {
     let removed = diesel::delete(wishlist_items::table.find((user_id, listing_id)))
         .execute(conn)

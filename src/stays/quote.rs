@@ -130,7 +130,7 @@ pub async fn answer(
     listing: &Listing,
     stay: &StayQuery,
 ) -> diesel::QueryResult<QuoteView> {
-    let id = listing.id;
+    let id = listing.id.get();
     let dates = match StayDates::parse(&stay.check_in, &stay.check_out, earliest_today()) {
         Ok(Some(dates)) => dates,
         Ok(None) => {

@@ -26,10 +26,10 @@ pub async fn visible(
     actor: &Actor,
     listing_id: ListingId,
 ) -> ServiceResult<Listing> {
-    let listing = listings_model::find(conn, listing_id.get())
+    let listing = listings_model::find(conn, listing_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if listing.is_published() || actor.owner(UserId::new(listing.host_id)).is_ok() {
+    if listing.is_published() || actor.owner(listing.host_id).is_ok() {
         Ok(listing)
     } else {
         Err(ServiceError::NotFound)
@@ -67,7 +67,7 @@ pub async fn listing_page(
         .ok()
         .flatten()
         .map(|dates| dates.check_in()..dates.check_out());
-    let own = viewer == Some(listing.host_id);
+    let own = actor.user_id() == Some(listing.host_id);
     Ok(ListingPage {
         months: month_grid::guest_months(today, &occupied, selected),
         own,
@@ -98,7 +98,7 @@ pub async fn toggle_saved(
 ) -> ServiceResult<(Listing, bool)> {
     let member = actor.member()?;
     let listing = visible(conn, actor, listing_id).await?;
-    let saved = model::toggle(conn, member.id.get(), listing.id).await?;
+    let saved = model::toggle(conn, member.id, listing.id).await?;
     Ok((listing, saved))
 }
 

@@ -91,7 +91,7 @@ fn form_with(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'s
 
 async fn listing_row(app: &TestApp, id: i64) -> roost::listings::model::Listing {
     let mut conn = app.pool.get().await.unwrap();
-    roost::listings::model::find(&mut conn, id)
+    roost::listings::model::find(&mut conn, roost::service::ListingId::new(id))
         .await
         .unwrap()
         .expect("listing exists")
@@ -224,7 +224,7 @@ async fn a_host_creates_a_listing_with_every_field_and_edits_it() {
     assert_eq!(created.status(), 303);
     let id = id_from_photos_location(&created);
     let listing = listing_row(&app, id).await;
-    assert_eq!(listing.host_id, host_id);
+    assert_eq!(listing.host_id.get(), host_id);
     assert_eq!(listing.status, "draft", "a new listing is a draft");
     assert_eq!(listing.title, "Stone cottage in the hills");
     assert_eq!(listing.property_type, "cottage");

@@ -48,7 +48,7 @@ async fn stay(instant_book: bool) -> Stay {
     Stay {
         app,
         listing,
-        booking: BookingId::new(booking.id),
+        booking: booking.id,
         host,
         guest,
     }
@@ -186,7 +186,12 @@ async fn nobody_but_the_guest_reads_a_trip_or_its_balance() {
         );
         let listed = service::trips(&mut conn, actor, "upcoming").await;
         if let Ok(trips) = listed {
-            assert!(trips.trips.iter().all(|t| t.booking.id != booking.get()));
+            assert!(
+                trips
+                    .trips
+                    .iter()
+                    .all(|t| t.booking.id.get() != booking.get())
+            );
         }
     }
     assert!(service::trip(&mut conn, &guest, booking, now).await.is_ok());

@@ -183,7 +183,7 @@ async fn nobody_but_the_owner_edits_publishes_or_unlists_a_listing() {
     let w = world("unlisted").await;
     let strangers = fixtures::strangers(&w.app).await;
     let before = snapshot(&w.app, w.listing.get()).await;
-    let row = model::find(&mut w.app.pool.get().await.unwrap(), w.listing.get())
+    let row = model::find(&mut w.app.pool.get().await.unwrap(), w.listing)
         .await
         .unwrap()
         .unwrap();
@@ -213,7 +213,7 @@ async fn nobody_but_the_owner_edits_publishes_or_unlists_a_listing() {
         .await
         .expect("the owner publishes");
     assert_eq!(
-        model::find(&mut conn, w.listing.get())
+        model::find(&mut conn, w.listing)
             .await
             .unwrap()
             .unwrap()
@@ -226,10 +226,7 @@ async fn nobody_but_the_owner_edits_publishes_or_unlists_a_listing() {
 async fn only_active_hosts_create_listings_and_see_host_lists() {
     let w = world("draft").await;
     let mut conn = w.app.pool.get().await.unwrap();
-    let row = model::find(&mut conn, w.listing.get())
-        .await
-        .unwrap()
-        .unwrap();
+    let row = model::find(&mut conn, w.listing).await.unwrap().unwrap();
     let input = input_titled(&row, "Another one");
     let places = PlaceDirectory::default();
     let count = || async {

@@ -18,7 +18,7 @@ use crate::{
     schema::{
         account_tokens, bookings, listings, sessions, throttle_buckets, users, wishlist_items,
     },
-    service::{Actor, ServiceError, ServiceResult},
+    service::{Actor, ServiceError, ServiceResult, UserId},
     storage::Storage,
 };
 
@@ -80,7 +80,7 @@ impl Blocker {
 
 /// The actor's stays and reservations that keep their account from being deleted.
 pub async fn blockers(conn: &mut AsyncPgConnection, actor: &Actor) -> ServiceResult<Vec<Blocker>> {
-    let user_id = actor.member()?.id.get();
+    let user_id = actor.member()?.id;
     Ok(blockers_of(conn, user_id).await?)
 }
 
@@ -88,7 +88,7 @@ pub async fn blockers(conn: &mut AsyncPgConnection, actor: &Actor) -> ServiceRes
 /// with yesterday (UTC) so that no time zone sees a stay that is still going on as over.
 async fn blockers_of(
     conn: &mut AsyncPgConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> diesel::QueryResult<Vec<Blocker>> {
     type Row = (i64, i64, String, NaiveDate, NaiveDate, String);
     let rows: Vec<Row> = bookings::table
@@ -117,7 +117,7 @@ async fn blockers_of(
         .map(
             |(booking_id, guest_id, listing_title, check_in, check_out, status)| Blocker {
                 booking_id,
-                side: if guest_id == user_id {
+                side: if guest_id == user_id.get() {
                     Side::Guest
                 } else {
                     Side::Host

@@ -75,7 +75,7 @@ pub async fn log_in(
     throttle::reset(conn, &account_key).await?;
     security_log::record(conn, Event::LoginSucceeded, Some(user.id), Some(ip), "").await?;
     Ok(LoggedIn {
-        user_id: UserId::new(user.id),
+        user_id: user.id,
         is_host: user.is_host,
         is_admin: user.is_admin,
         email_verified: user.email_verified_at.is_some(),
@@ -86,6 +86,6 @@ pub async fn log_in(
 
 /// Records the end of a session of `user_id` (the door purges the session itself).
 pub async fn log_out(conn: &mut AsyncPgConnection, user_id: UserId, ip: &str) -> ServiceResult<()> {
-    security_log::record(conn, Event::Logout, Some(user_id.get()), Some(ip), "").await?;
+    security_log::record(conn, Event::Logout, Some(user_id), Some(ip), "").await?;
     Ok(())
 }

@@ -75,7 +75,7 @@ pub async fn set_avatar(
 ) -> ServiceResult<()> {
     let user_id = actor.member()?.id;
     let mut conn = crate::db::connection(pool).await?;
-    let admitted = throttle::hit_upload(&mut conn, user_id.get()).await?;
+    let admitted = throttle::hit_upload(&mut conn, user_id).await?;
     // Not held while the image is decoded.
     drop(conn);
     if let Err(retry_after_secs) = admitted {

@@ -12,7 +12,7 @@ use crate::{
         tokens,
     },
     schema::sessions,
-    service::{Actor, ServiceError, ServiceResult},
+    service::{Actor, ServiceError, ServiceResult, UserId},
 };
 
 /// A session as listed to its owner.
@@ -109,7 +109,7 @@ pub async fn end_other_sessions(
     keep: Option<&str>,
     ip: Option<&str>,
 ) -> ServiceResult<usize> {
-    let user_id = actor.member()?.id.get();
+    let user_id = actor.member()?.id;
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let ended = end_sessions(conn, user_id, keep).await?;
         tokens::revoke(conn, user_id, &ADDRESS_LINKS).await?;
@@ -134,7 +134,7 @@ pub async fn end_one_session(
     public_id: &str,
     ip: Option<&str>,
 ) -> ServiceResult<()> {
-    let user_id = actor.member()?.id.get();
+    let user_id = actor.member()?.id;
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let ended = diesel::delete(
             sessions::table
@@ -164,7 +164,7 @@ pub async fn end_one_session(
 /// many. For the services' own use (password changes and resets, undo, deletion).
 pub async fn end_sessions(
     conn: &mut AsyncPgConnection,
-    user_id: i64,
+    user_id: UserId,
     keep: Option<&str>,
 ) -> diesel::QueryResult<usize> {
     let mine = sessions::table.filter(sessions::user_id.eq(user_id));

@@ -6,6 +6,8 @@
 //! gets contested dates: of concurrent bookings only one can commit, the others get
 //! `Conflict(`[`TAKEN`]`)`. The guest's idempotency key makes a double submit one booking.
 
+use crate::service::BookingId;
+use crate::service::UserId;
 use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -57,8 +59,8 @@ pub fn stay_dates(
 /// Inserts the calendar entry that holds a booking's dates (the exclusion constraint guards it).
 pub async fn hold_dates(
     conn: &mut AsyncPgConnection,
-    listing_id: i64,
-    booking_id: i64,
+    listing_id: ListingId,
+    booking_id: BookingId,
     stay: StayDates,
 ) -> diesel::QueryResult<usize> {
     use diesel::sql_types::{BigInt, Date};
@@ -87,8 +89,8 @@ pub async fn book(
     now: DateTime<Utc>,
 ) -> ServiceResult<Booking> {
     let member = actor.member()?;
-    let guest_id = member.id.get();
-    let listing = crate::listings::model::find_visible(conn, listing_id.get(), Some(guest_id))
+    let guest_id = member.id;
+    let listing = crate::listings::model::find_visible(conn, listing_id, Some(guest_id))
         .await?
         .ok_or(ServiceError::NotFound)?;
     if listing.host_id == guest_id {
@@ -134,7 +136,7 @@ pub async fn book(
 /// A booking about to be made, checked and priced.
 struct NewBooking<'a> {
     listing: &'a Listing,
-    guest_id: i64,
+    guest_id: UserId,
     stay: StayDates,
     guests: i32,
     status: Status,
@@ -160,12 +162,15 @@ struct Holds {
 
 /// The guest's unpaid holds so far (the caller holds the guest's row lock, so two bookings of
 /// one guest are counted one after the other).
-async fn unpaid_holds(conn: &mut AsyncPgConnection, guest_id: i64) -> diesel::QueryResult<Holds> {
+async fn unpaid_holds(
+    conn: &mut AsyncPgConnection,
+    guest_id: UserId,
+) -> diesel::QueryResult<Holds> {
     diesel::sql_query(
         "SELECT count(*) AS holds, coalesce(sum(nights), 0)::bigint AS nights FROM bookings \
          WHERE guest_id = $1 AND status IN ('pending_payment', 'requested', 'accepted')",
     )
-    .bind::<diesel::sql_types::BigInt, _>(guest_id)
+    .bind::<diesel::sql_types::BigInt, _>(guest_id.get())
     .get_result(conn)
     .await
 }

@@ -3,6 +3,7 @@
 //! the refund the policy gives now. Only the booking's guest: anyone else gets `NotFound`
 //! (checked under the booking's lock, in the transaction that changes it).
 
+use crate::service::UserId;
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
@@ -71,7 +72,7 @@ pub async fn change_dates(
     actor.member()?;
     db::retry_on_contention(async || {
         conn.transaction::<_, ServiceError, _>(async |conn| {
-            change_dates_once(conn, base_url, actor, id.get(), check_in, check_out, now).await
+            change_dates_once(conn, base_url, actor, id, check_in, check_out, now).await
         })
         .await
     })
@@ -82,13 +83,13 @@ async fn change_dates_once(
     conn: &mut AsyncPgConnection,
     base_url: &str,
     actor: &Actor,
-    id: i64,
+    id: BookingId,
     check_in: &str,
     check_out: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<DatesChanged> {
     let booking = model::lock(conn, id).await?.ok_or(ServiceError::NotFound)?;
-    let guest_id = actor.owner(guest_of(&booking))?.id.get();
+    let guest_id = actor.owner(guest_of(&booking))?.id;
     if !can_change(booking.status()) {
         return Err(ServiceError::invalid("form", ONLY_CONFIRMED));
     }
@@ -166,7 +167,7 @@ pub async fn record_move(
     before: &Booking,
     after: &Booking,
     listing: &crate::listings::model::Listing,
-    actor: Option<i64>,
+    actor: Option<UserId>,
 ) -> ServiceResult<()> {
     let note = format!(
         "Dates changed from {} to {}; new total {}",
@@ -194,7 +195,7 @@ pub async fn record_move(
 
 /// The guest's id of `booking` (the owner of a trip).
 fn guest_of(booking: &Booking) -> crate::service::UserId {
-    crate::service::UserId::new(booking.guest_id)
+    booking.guest_id
 }
 
 /// What cancelling a trip now would give back.
@@ -249,7 +250,7 @@ pub async fn cancel(
 ) -> ServiceResult<Applied> {
     let guest_id = actor.member()?.id;
     conn.transaction::<_, ServiceError, _>(async |conn| {
-        model::lock(conn, id.get()).await?;
+        model::lock(conn, id).await?;
         let preview = cancel_preview(conn, actor, id, now).await?;
         if expected_refund.is_some_and(|expected| expected != preview.refund_total) {
             return Err(ServiceError::conflict(REFUND_CHANGED));
@@ -257,9 +258,9 @@ pub async fn cancel(
         transitions::apply(
             conn,
             base_url,
-            id.get(),
+            id,
             Change::CancelByGuest,
-            Some(guest_id.get()),
+            Some(guest_id),
             now,
         )
         .await

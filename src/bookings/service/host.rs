@@ -159,16 +159,16 @@ pub async fn reservation(
     now: DateTime<Utc>,
 ) -> ServiceResult<Reservation> {
     let trip = own_reservation(conn, actor, id).await?;
-    let host_id = actor.member()?.id.get();
-    let events = history::events(conn, id.get()).await?;
-    let payments = ledger::for_booking(conn, id.get()).await?;
+    let host_id = actor.member()?.id;
+    let events = history::events(conn, id).await?;
+    let payments = ledger::for_booking(conn, id).await?;
     let status = trip.booking.status();
     let guest_dropped = if status.awaits_payment() || status == Status::Requested {
         Some(model::recently_dropped(conn, trip.booking.guest_id).await?)
     } else {
         None
     };
-    let can_review = review_open(conn, id.get(), host_id, Side::Host, status, now).await?;
+    let can_review = review_open(conn, id, host_id, Side::Host, status, now).await?;
     Ok(Reservation {
         actions: HostAction::allowed(status),
         trip,
@@ -191,14 +191,6 @@ pub async fn act(
     now: DateTime<Utc>,
 ) -> ServiceResult<Applied> {
     own_reservation(conn, actor, id).await?;
-    let host_id = actor.member()?.id.get();
-    transitions::apply(
-        conn,
-        base_url,
-        id.get(),
-        action.change(),
-        Some(host_id),
-        now,
-    )
-    .await
+    let host_id = actor.member()?.id;
+    transitions::apply(conn, base_url, id, action.change(), Some(host_id), now).await
 }

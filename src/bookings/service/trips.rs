@@ -116,10 +116,10 @@ pub async fn own_trip(
     id: BookingId,
 ) -> ServiceResult<BookingSummary> {
     actor.member()?;
-    let trip = model::find_trip(conn, id.get())
+    let trip = model::find_trip(conn, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    actor.owner(UserId::new(trip.booking.guest_id))?;
+    actor.owner(trip.booking.guest_id)?;
     Ok(trip)
 }
 
@@ -141,8 +141,8 @@ pub async fn balance(
     now: DateTime<Utc>,
 ) -> ServiceResult<Balance> {
     let trip = own_trip(conn, actor, id).await?;
-    let totals = ledger::totals(conn, id.get()).await?;
-    let change = pending_change::find_pending(conn, id.get()).await?;
+    let totals = ledger::totals(conn, id).await?;
+    let change = pending_change::find_pending(conn, id).await?;
     let due = payable(&trip.booking, change.as_ref(), &totals, now)?;
     Ok(Balance { trip, due, change })
 }
@@ -172,14 +172,14 @@ pub async fn trip(
     now: DateTime<Utc>,
 ) -> ServiceResult<Trip> {
     let trip = own_trip(conn, actor, id).await?;
-    let events = history::events(conn, id.get()).await?;
-    let payments = ledger::for_booking(conn, id.get()).await?;
+    let events = history::events(conn, id).await?;
+    let payments = ledger::for_booking(conn, id).await?;
     let status = trip.booking.status();
-    let change = pending_change::find_pending(conn, id.get()).await?;
-    let totals = ledger::totals(conn, id.get()).await?;
+    let change = pending_change::find_pending(conn, id).await?;
+    let totals = ledger::totals(conn, id).await?;
     let due = payable(&trip.booking, change.as_ref(), &totals, now).ok();
     let guest_id = trip.booking.guest_id;
-    let can_review = review_open(conn, id.get(), guest_id, Side::Guest, status, now).await?;
+    let can_review = review_open(conn, id, guest_id, Side::Guest, status, now).await?;
     Ok(Trip {
         trip,
         status,
@@ -209,8 +209,8 @@ pub async fn change_form(
 /// the database for such stays). Shared with the host's reservation.
 pub(super) async fn review_open(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
-    user_id: i64,
+    booking_id: BookingId,
+    user_id: UserId,
     side: Side,
     status: Status,
     now: DateTime<Utc>,

@@ -1,6 +1,7 @@
 //! Who may review which stay, and when: the guest of the booking or the host of its listing,
 //! after check-out, inside the window, once.
 
+use crate::service::UserId;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 
@@ -99,18 +100,18 @@ pub fn may_review(
 /// reservation pages, which offer the link only when this is `Ok`; new callers use [`open`].
 pub async fn open_review(
     conn: &mut AsyncPgConnection,
-    booking_id: i64,
-    user_id: i64,
+    booking_id: BookingId,
+    user_id: UserId,
     side: Side,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Option<Result<Stay, Refusal>>> {
-    let Some(stay) = load_stay(conn, booking_id).await? else {
+    let Some(stay) = load_stay(conn, booking_id.get()).await? else {
         return Ok(None);
     };
-    if let Err(refusal) = may_review(&stay, user_id, side, now) {
+    if let Err(refusal) = may_review(&stay, user_id.get(), side, now) {
         return Ok(Some(Err(refusal)));
     }
-    if model::written(conn, BookingId::new(booking_id), side.direction()).await? {
+    if model::written(conn, booking_id, side.direction()).await? {
         return Ok(Some(Err(Refusal::AlreadyReviewed)));
     }
     Ok(Some(Ok(stay)))
@@ -127,7 +128,7 @@ pub async fn open(
     now: DateTime<Utc>,
 ) -> ServiceResult<Stay> {
     let member = actor.member()?;
-    match open_review(conn, booking_id.get(), member.id.get(), side, now).await? {
+    match open_review(conn, booking_id, member.id, side, now).await? {
         None => Err(ServiceError::NotFound),
         Some(Err(refusal)) => Err(refusal.into()),
         Some(Ok(stay)) => Ok(stay),

@@ -78,20 +78,15 @@ pub async fn listing_reviews_sized(
     let page_number = page_number.clamp(1, 10_000);
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let viewer = actor.member().ok().map(|member| member.id);
-    let listing = listing_model::find_visible(conn, listing_id.get(), viewer.map(UserId::get))
+    let listing = listing_model::find_visible(conn, listing_id, viewer)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let mut reviews = model::of_listing(
-        conn,
-        ListingId::new(listing.id),
-        per_page,
-        (page_number - 1) * per_page,
-    )
-    .await?;
+    let mut reviews =
+        model::of_listing(conn, listing.id, per_page, (page_number - 1) * per_page).await?;
     let has_next = reviews.len() as i64 > per_page;
     reviews.truncate(per_page as usize);
     Ok(ListingReviews {
-        is_host: viewer.map(UserId::get) == Some(listing.host_id),
+        is_host: viewer == Some(listing.host_id),
         summary: summary(&listing),
         listing,
         reviews,
@@ -111,7 +106,7 @@ pub struct Profile {
 
 /// The public profile of `user_id` (public data only; suspended accounts have none).
 pub async fn profile(conn: &mut AsyncPgConnection, user_id: UserId) -> ServiceResult<Profile> {
-    let user = users_model::find(conn, user_id.get())
+    let user = users_model::find(conn, user_id)
         .await?
         .filter(|user| !user.is_suspended())
         .ok_or(ServiceError::NotFound)?;

@@ -22,7 +22,7 @@ fn plural(count: i32, one: &str, many: &str) -> String {
 
 impl ListingView {
     pub fn id(&self) -> i64 {
-        self.listing.id
+        self.listing.id.get()
     }
 
     pub fn title(&self) -> &str {

@@ -168,7 +168,7 @@ pub async fn suspend(
             .set((users::suspended_at.eq(Some(now)), users::updated_at.eq(now)))
             .execute(conn)
             .await?;
-        let ended = end_sessions(conn, user.id, None).await?;
+        let ended = end_sessions(conn, target, None).await?;
         audit::record(
             conn,
             admin,
