@@ -7,6 +7,8 @@ mod admin;
 mod admin_reviews;
 mod admin_users;
 mod api;
+mod api_account;
+mod api_guest;
 mod api_listings;
 mod bookings;
 mod bookings_concurrency;
