@@ -307,3 +307,31 @@ async fn hosting_needs_a_confirmed_address_and_deleting_needs_the_password() {
     let (status, _) = sign_in(&app, "uma@example.com", fixtures::PASSWORD).await;
     assert_eq!(status, 422);
 }
+
+#[tokio::test]
+async fn an_address_change_needs_the_password_and_the_new_address_confirms_it() {
+    let app = TestApp::spawn().await;
+    fixtures::user(&app, "vera@example.com", false).await;
+    let vera = Client::signed_in(&app, "vera@example.com").await;
+    let wrong = json!({"new_email": "vera.new@example.com", "email_password": "not mine"});
+    let (_, body) = problem(
+        vera.send("POST", "/api/v1/me/email", Some(wrong)).await,
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "email_password", "{body}");
+
+    let right = json!({"new_email": "vera.new@example.com", "email_password": fixtures::PASSWORD});
+    json_of(
+        vera.send("POST", "/api/v1/me/email", Some(right)).await,
+        202,
+    )
+    .await;
+    let me = json_of(vera.get("/api/v1/me").await, 200).await;
+    assert_eq!(
+        me["email"], "vera@example.com",
+        "nothing moves before the link"
+    );
+    let moved = confirm_address(&app, &vera, "vera.new@example.com").await;
+    assert_eq!(moved["email"], "vera.new@example.com", "{moved}");
+}

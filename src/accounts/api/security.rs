@@ -1,16 +1,22 @@
-//! The signed-in user's password and sessions, over the security pages' services:
-//! `PUT /api/v1/me/password`, `GET /api/v1/me/sessions`, `DELETE /api/v1/me/sessions` (every
+//! The signed-in user's password, address and sessions, over the account and security pages'
+//! services: `PUT /api/v1/me/password`, `POST /api/v1/me/email` (a change of address, confirmed
+//! from the new address), `GET /api/v1/me/sessions`, `DELETE /api/v1/me/sessions` (every
 //! other session) and `DELETE /api/v1/me/sessions/{id}` (one). Another person's session is
 //! never found.
 
 use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::Notice;
 use crate::{
-    accounts::{client_ip, domain::NewPassword, service},
+    accounts::{
+        client_ip,
+        domain::{EmailAddress, NewPassword},
+        email_change, service,
+    },
     api::{ApiResult, Json, Problem},
     service::{Actor, ServiceError},
     web::{AppState, session_store::PUBLIC_ID_KEY},
@@ -75,6 +81,64 @@ async fn change_password(
     // A new session id for this client too, as on the page.
     session.renew();
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The new address and the current password, as the account page names them.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailChangeRequest {
+    #[schema(example = "ana.lima@example.com")]
+    pub new_email: String,
+    pub email_password: String,
+}
+
+/// Move the account to a new address, given the current password (throttled like signing in).
+/// A link goes to the new address and the account moves once it is opened (or its token posted
+/// to `POST /email-verification`); the old address is told, with an undo link. The answer is
+/// the same whether or not another account has the new address.
+#[utoipa::path(
+    operation_id = "me_email_change",
+    tag = "account",
+    request_body = EmailChangeRequest,
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 202, description = "A confirmation link is on its way to the new address", body = Notice),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "CSRF token missing or wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password, an address that is not one or is already yours, or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords; see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/me/email")]
+async fn change_email(
+    req: HttpRequest,
+    actor: Actor,
+    state: web::Data<AppState>,
+    body: Json<EmailChangeRequest>,
+) -> ApiResult<HttpResponse> {
+    let EmailChangeRequest {
+        new_email,
+        email_password,
+    } = body.into_inner();
+    let new_email = EmailAddress::parse(&new_email)
+        .map_err(|message| ServiceError::invalid("new_email", message))?;
+    let mut conn = crate::db::connection(&state.pool).await?;
+    email_change::request(
+        &mut conn,
+        &actor,
+        &email_password,
+        &new_email,
+        &state.config.base_url,
+        Some(&client_ip(&req)),
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(Notice {
+        detail: format!(
+            "We sent a confirmation link to {new_email}. Your address changes once you open it."
+        ),
+    }))
 }
 
 /// A signed-in session of the user.
@@ -194,6 +258,7 @@ async fn end_session(
 
 pub(super) fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(change_password)
+        .service(change_email)
         .service(sessions)
         .service(end_other_sessions)
         .service(end_session);
