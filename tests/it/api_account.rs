@@ -89,6 +89,18 @@ async fn the_profile_and_avatar_change_through_the_api_and_other_fields_are_refu
     )
     .await;
     assert_eq!(body["errors"][0]["field"], "name", "{body}");
+    let (_, body) = problem(
+        client
+            .send(
+                "PATCH",
+                "/api/v1/me",
+                Some(json!({"bio": "nul \u{0} here"})),
+            )
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "bio", "{body}");
     let me = json_of(client.get("/api/v1/me").await, 200).await;
     assert_eq!(
         (me["name"].as_str(), me["is_host"].as_bool()),
@@ -200,6 +212,8 @@ async fn ending_one_session_or_all_others_really_ends_them() {
     let first = format!("/api/v1/me/sessions/{}", others[0]);
     assert_eq!(here.send("DELETE", &first, None).await.status(), 204);
     problem(here.send("DELETE", &first, None).await, 404).await;
+    let odd = "/api/v1/me/sessions/a%00b";
+    problem(here.send("DELETE", odd, None).await, 404).await;
     let still: Vec<bool> = vec![signed_in(&phone).await, signed_in(&laptop).await];
     assert_eq!(still.iter().filter(|alive| **alive).count(), 1, "{still:?}");
 
