@@ -279,6 +279,15 @@ async fn a_booking_refuses_fields_it_does_not_take_and_taken_dates_are_409() {
         .collect();
     assert!(fields.contains(&"check_in"), "{wrong}");
 
+    let long_key = "k".repeat(101);
+    let (_, body) = problem(book(&guest, &long_key, stay(listing, 10, 2)).await, 422).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("idempotency key"),
+        "{body}"
+    );
     json_of(book(&guest, "first", stay(listing, 10, 2)).await, 201).await;
     let other = Client::signed_in(&app, "otto@example.com").await;
     problem(book(&other, "second", stay(listing, 11, 2)).await, 409).await;
