@@ -347,3 +347,45 @@ async fn new_dates_through_the_api_give_the_price_difference() {
     assert_eq!(trip["nights"], 4, "{trip}");
     assert!(trip["balance_due"].is_null() && trip["pending_change"].is_null());
 }
+
+#[tokio::test]
+async fn every_account_and_booking_operation_documents_its_refusals() {
+    let app = TestApp::spawn().await;
+    let client = Client::visitor(&app).await;
+    let document = json_of(client.get("/api/v1/openapi.json").await, 200).await;
+    let paths = document["paths"].as_object().expect("paths");
+    let mut checked = 0;
+    for (path, operations) in paths {
+        let mine = [
+            "/api/v1/bookings",
+            "/api/v1/me",
+            "/api/v1/users",
+            "/api/v1/password-",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+        if !mine || path == "/api/v1/me/wishlist" {
+            continue;
+        }
+        for (method, operation) in operations.as_object().expect("operations") {
+            let responses = operation["responses"].as_object().expect("responses");
+            let has = |status: &str| responses.contains_key(status);
+            let signed_in =
+                !path.starts_with("/api/v1/users") && !path.starts_with("/api/v1/password-");
+            if signed_in {
+                assert!(has("401"), "{method} {path}: no 401");
+            }
+            if method != "get" {
+                assert!(has("403"), "{method} {path}: no 403 (CSRF)");
+            }
+            if operation.get("requestBody").is_some() {
+                assert!(has("415") && has("422"), "{method} {path}: no 415/422");
+            }
+            if path.contains("{id}") && path.starts_with("/api/v1/bookings") {
+                assert!(has("404"), "{method} {path}: no 404");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} operations");
+}
