@@ -389,3 +389,20 @@ async fn every_account_and_booking_operation_documents_its_refusals() {
     }
     assert!(checked >= 20, "only {checked} operations");
 }
+
+#[tokio::test]
+async fn a_created_booking_links_to_reading_paying_and_cancelling_it() {
+    let app = TestApp::spawn().await;
+    let client = Client::visitor(&app).await;
+    let document = json_of(client.get("/api/v1/openapi.json").await, 200).await;
+    let links = &document["paths"]["/api/v1/bookings"]["post"]["responses"]["201"]["links"];
+    for (name, operation) in [
+        ("show", "booking_show"),
+        ("pay", "booking_pay"),
+        ("cancel_preview", "booking_cancel_preview"),
+        ("cancel", "booking_cancel"),
+    ] {
+        assert_eq!(links[name]["operationId"], operation, "{links}");
+        assert_eq!(links[name]["parameters"]["id"], "$response.body#/id");
+    }
+}

@@ -58,7 +58,17 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<String> {
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "Booked (or the booking this key made before)", body = BookingFacts,
-            headers(("Location" = String, description = "The booking"))),
+            headers(("Location" = String, description = "The booking")),
+            links(
+                ("show" = (operation_id = "booking_show", parameters(("id" = "$response.body#/id")),
+                    description = "The booking")),
+                ("pay" = (operation_id = "booking_pay", parameters(("id" = "$response.body#/id")),
+                    description = "Pay what is due")),
+                ("cancel_preview" = (operation_id = "booking_cancel_preview", parameters(("id" = "$response.body#/id")),
+                    description = "The refund if cancelled now")),
+                ("cancel" = (operation_id = "booking_cancel", parameters(("id" = "$response.body#/id")),
+                    description = "Cancel it")),
+            )),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Email address not confirmed, your own listing, or CSRF token missing or wrong", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such listing (or not published)", body = Problem, content_type = "application/problem+json"),
