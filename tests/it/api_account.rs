@@ -349,3 +349,38 @@ async fn an_address_change_needs_the_password_and_the_new_address_confirms_it() 
     let moved = confirm_address(&app, &vera, "vera.new@example.com").await;
     assert_eq!(moved["email"], "vera.new@example.com", "{moved}");
 }
+
+#[tokio::test]
+async fn sign_ups_answer_alike_for_a_known_address_and_are_throttled_like_the_page() {
+    let app = TestApp::spawn().await;
+    fixtures::user(&app, "wim@example.com", false).await;
+    let visitor = Client::visitor(&app).await;
+    let known = json!({"name": "Wim", "email": "wim@example.com", "password": fixtures::PASSWORD});
+    let new = json!({"name": "Xia", "email": "xia@example.com", "password": fixtures::PASSWORD});
+    let a = json_of(
+        visitor.send("POST", "/api/v1/users", Some(known)).await,
+        202,
+    )
+    .await;
+    let b = json_of(visitor.send("POST", "/api/v1/users", Some(new)).await, 202).await;
+    assert_eq!(
+        a["detail"].as_str().map(|d| d.replace("wim@", "xia@")),
+        b["detail"].as_str().map(str::to_string),
+        "the same answer"
+    );
+    let (subject, _) = app.last_email_to("wim@example.com").await.expect("a note");
+    assert!(subject.contains("sign up"), "{subject}");
+
+    let mut throttled = None;
+    for n in 0..10 {
+        let body = json!({"name": "Y", "email": format!("y{n}@example.com"), "password": fixtures::PASSWORD});
+        let response = visitor.send("POST", "/api/v1/users", Some(body)).await;
+        if response.status() == 429 {
+            throttled = Some(response);
+            break;
+        }
+        assert_eq!(response.status(), 202);
+    }
+    let (headers, _) = problem(throttled.expect("throttled within ten sign-ups"), 429).await;
+    assert!(headers.contains_key("retry-after"));
+}
