@@ -22,6 +22,7 @@ pub mod security_log;
 pub mod service;
 pub mod signin;
 pub mod tokens;
+pub mod upload;
 
 // Paths from before the rules moved into `service`.
 pub use service::{deletion, email_change, reauth};

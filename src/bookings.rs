@@ -17,6 +17,7 @@
 //! applies the provider's verified events to bookings through [`transitions`]. So nothing here
 //! waits on a provider, and a provider's code can change without touching a booking rule.
 
+pub mod api;
 pub mod domain;
 pub mod emails;
 pub mod forms;
@@ -32,3 +33,8 @@ pub mod transitions;
 
 pub use html::configure;
 pub use jobs::{AdvanceStays, ExpireHolds, SendCheckInReminders};
+
+/// The JSON door's endpoints (`/api/v1/bookings…`), mounted by [`crate::api`].
+pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::configure(cfg);
+}

@@ -16,6 +16,7 @@
 //! [`IssueRefund`] job's data) and payments does what needs a provider: creating charges,
 //! sending refunds (`impl Job for IssueRefund`), and applying the provider's verified events.
 
+mod api;
 pub mod checkout;
 pub mod events;
 pub mod forms;
@@ -31,3 +32,8 @@ pub mod stripe;
 pub use crate::bookings::ledger;
 pub use html::configure;
 pub use jobs::IssueRefund;
+
+/// The JSON door's endpoint (`POST /api/v1/bookings/{id}/payments`), mounted by [`crate::api`].
+pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::configure(cfg);
+}

@@ -54,6 +54,14 @@ impl Bio {
 
     pub fn parse(raw: &str) -> Result<Self, String> {
         let bio = raw.trim();
+        // Line breaks and tabs are text; other control characters are not (and NUL cannot be
+        // stored at all).
+        if bio
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err("The text contains characters that are not allowed.".into());
+        }
         if bio.chars().count() > Self::MAX_CHARS {
             return Err(format!("Use at most {} characters.", Self::MAX_CHARS));
         }
@@ -231,6 +239,17 @@ mod tests {
             "any unicode, up to 128"
         );
         assert!(NewPassword::parse("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn a_bio_keeps_its_lines_but_no_other_control_characters() {
+        assert_eq!(
+            Bio::parse(" Walks.\nBakeries.\t ").unwrap().as_ref(),
+            "Walks.\nBakeries."
+        );
+        assert!(Bio::parse("nul \u{0} here").is_err());
+        assert!(Bio::parse("bell \u{7}").is_err());
+        assert!(Bio::parse(&"b".repeat(Bio::MAX_CHARS + 1)).is_err());
     }
 
     #[test]

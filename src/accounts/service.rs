@@ -18,7 +18,7 @@ use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 pub use login::{LoggedIn, log_in, log_out};
-pub use profile::{account, set_avatar, update_profile};
+pub use profile::{account, patch_profile, set_avatar, update_profile};
 pub use sessions::{SessionInfo, end_one_session, end_other_sessions, end_sessions, sessions};
 
 use super::{

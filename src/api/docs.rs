@@ -42,6 +42,8 @@ use crate::web::assets;
         (name = "session", description = "Signing in and out"),
         (name = "listings", description = "Searching and reading listings"),
         (name = "wishlist", description = "The signed-in user's saved stays"),
+        (name = "account", description = "Signing up, the emailed links, the signed-in user's account, password and sessions"),
+        (name = "bookings", description = "The signed-in guest's bookings: booking, trips, paying, changing dates, cancelling"),
     )
 )]
 struct ApiDoc;

@@ -78,7 +78,13 @@ pub fn idempotency_key(raw: &str) -> Result<String, String> {
         return Ok(uuid::Uuid::new_v4().to_string());
     }
     if key.len() > 100 || key.chars().any(char::is_control) {
-        return Err("The form was damaged; reload the page and try again.".into());
+        // Said to the page (whose hidden key someone altered) and to an API client (whose
+        // `Idempotency-Key` header it is) alike.
+        return Err(
+            "The booking's idempotency key can't be used: it must be at most 100 characters, \
+             without control characters. Reload the page, or send another key."
+                .into(),
+        );
     }
     Ok(key.to_string())
 }

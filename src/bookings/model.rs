@@ -185,6 +185,8 @@ pub struct BookingSummary {
     pub booking: Booking,
     pub listing_title: String,
     pub listing_city: String,
+    /// The listing's IANA time zone: the stay's dates are days there.
+    pub listing_timezone: String,
     /// The other party: the host on a trip, the guest on a reservation.
     pub counterpart: String,
 }
@@ -225,6 +227,7 @@ pub async fn find_trip(
             Booking::as_select(),
             listings::title,
             listings::city,
+            listings::timezone,
             users::name,
         ))
         .first(conn)
@@ -238,7 +241,7 @@ pub async fn find_reservation(
     conn: &mut AsyncPgConnection,
     id: i64,
 ) -> diesel::QueryResult<Option<(BookingSummary, i64)>> {
-    let row: Option<(Booking, String, String, String, i64)> = bookings::table
+    let row: Option<(Booking, String, String, String, String, i64)> = bookings::table
         .inner_join(listings::table)
         .inner_join(users::table.on(users::id.eq(bookings::guest_id)))
         .filter(bookings::id.eq(id))
@@ -246,6 +249,7 @@ pub async fn find_reservation(
             Booking::as_select(),
             listings::title,
             listings::city,
+            listings::timezone,
             users::name,
             listings::host_id,
         ))
@@ -253,12 +257,13 @@ pub async fn find_reservation(
         .await
         .optional()?;
     Ok(row.map(
-        |(booking, listing_title, listing_city, counterpart, host_id)| {
+        |(booking, listing_title, listing_city, listing_timezone, counterpart, host_id)| {
             (
                 BookingSummary {
                     booking,
                     listing_title,
                     listing_city,
+                    listing_timezone,
                     counterpart,
                 },
                 host_id,
@@ -268,14 +273,16 @@ pub async fn find_reservation(
 }
 
 /// Longest lists shown at once.
-const LIST_LIMIT: i64 = 200;
+pub const LIST_LIMIT: i64 = 200;
 
-/// A guest's trips in the given states; upcoming ones first by date, others newest first.
+/// A guest's trips in the given states, `limit` of them after skipping `offset`; upcoming
+/// ones first by date, others newest first.
 pub async fn trips(
     conn: &mut AsyncPgConnection,
     guest_id: i64,
     statuses: &[Status],
     soonest_first: bool,
+    (offset, limit): (i64, i64),
 ) -> diesel::QueryResult<Vec<BookingSummary>> {
     let query = bookings::table
         .inner_join(listings::table.inner_join(users::table))
@@ -285,9 +292,11 @@ pub async fn trips(
             Booking::as_select(),
             listings::title,
             listings::city,
+            listings::timezone,
             users::name,
         ))
-        .limit(LIST_LIMIT);
+        .offset(offset)
+        .limit(limit);
     if soonest_first {
         query
             .order((bookings::check_in.asc(), bookings::id.asc()))
@@ -316,6 +325,7 @@ pub async fn reservations(
             Booking::as_select(),
             listings::title,
             listings::city,
+            listings::timezone,
             users::name,
         ))
         .order((bookings::check_in.desc(), bookings::id.desc()))

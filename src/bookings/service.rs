@@ -28,5 +28,5 @@ pub use earnings::earnings;
 pub use host::{HostAction, Reservation, Reservations, act, reservation, reservations};
 pub use trips::{
     Balance, HOLD_EXPIRED, NOTHING_DUE, Trip, Trips, balance, change_form, own_trip, payable, trip,
-    trips,
+    trips, trips_page,
 };

@@ -63,6 +63,26 @@ impl Client {
     }
 }
 
+/// The `token` of an emailed link such as `/verify-email?token=…`.
+pub fn token_of(link: &str) -> String {
+    link.split("token=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap_or_else(|| panic!("no token in {link}"))
+        .to_string()
+}
+
+/// Confirms `email` through the API with the token of the newest confirmation email to it;
+/// returns the account as confirmed.
+pub async fn confirm_address(app: &TestApp, client: &Client, email: &str) -> Value {
+    let link = app.link_in_email(email, "/verify-email").await;
+    let body = json!({"token": token_of(&link)});
+    let response = client
+        .send("POST", "/api/v1/email-verification", Some(body))
+        .await;
+    json_of(response, 200).await
+}
+
 /// The JSON body of a response with the expected status.
 pub async fn json_of(response: Response, status: u16) -> Value {
     let got = response.status();

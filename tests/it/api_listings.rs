@@ -369,8 +369,6 @@ async fn the_openapi_document_is_valid_openapi_3_1_and_swagger_ui_runs_under_the
             "{target} does not resolve"
         );
     }
-    validate_with_python(&document);
-
     let page = client.get("/api/docs").await;
     let csp = page.headers()["content-security-policy"]
         .to_str()
@@ -407,6 +405,9 @@ async fn the_openapi_document_is_valid_openapi_3_1_and_swagger_ui_runs_under_the
         home.contains("href=\"/api/docs\""),
         "the footer links the API docs"
     );
+    // Last: it blocks this thread for as long as Python takes, and a kept-alive connection
+    // idle for longer is closed by the server just as the next request would reuse it.
+    validate_with_python(&document);
 }
 
 /// Runs Python's `openapi-spec-validator` on the document when it is installed.

@@ -5,7 +5,6 @@ use actix_multipart::Multipart;
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use futures_util::StreamExt;
 use serde::Deserialize;
 
 use crate::{
@@ -122,37 +121,6 @@ async fn update_profile(
     }
 }
 
-/// Reads the `avatar` part of a multipart body, refusing more than the size limit.
-async fn read_avatar(mut payload: Multipart) -> Result<Option<Vec<u8>>, images::ImageError> {
-    let mut file: Option<Vec<u8>> = None;
-    let mut too_large = false;
-    while let Some(Ok(mut field)) = payload.next().await {
-        let wanted = field.name() == Some("avatar") && file.is_none() && !too_large;
-        let mut bytes = Vec::new();
-        let mut drained = 0usize;
-        while let Some(chunk) = field.next().await {
-            let Ok(chunk) = chunk else { break };
-            if wanted && bytes.len() + chunk.len() <= images::MAX_UPLOAD_BYTES {
-                bytes.extend_from_slice(&chunk);
-            } else {
-                too_large |= wanted;
-                // Read on (bounded) so the browser receives our answer rather than a reset.
-                drained += chunk.len();
-                if drained > 8 * images::MAX_UPLOAD_BYTES {
-                    break;
-                }
-            }
-        }
-        if wanted && !too_large && !bytes.is_empty() {
-            file = Some(bytes);
-        }
-    }
-    if too_large {
-        return Err(images::ImageError::TooLarge);
-    }
-    Ok(file)
-}
-
 /// The avatar refusals the account page shows beside the field, with the status (and
 /// `Retry-After`) of the matching image problem; anything else is an error page.
 fn avatar_problem(error: &ServiceError) -> Option<(images::ImageError, String)> {
@@ -185,7 +153,7 @@ async fn upload_avatar(
 ) -> AppResult<HttpResponse> {
     // The body is read (bounded) before anything is refused, so that the browser receives the
     // answer rather than a reset connection.
-    let upload = read_avatar(payload)
+    let upload = crate::accounts::upload::read_avatar(payload)
         .await
         .and_then(|file| file.ok_or(images::ImageError::NotAnImage));
     let actor = current.actor();

@@ -9,7 +9,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::own_user;
 use crate::{
-    accounts::{forms::Profile, model::User},
+    accounts::{
+        forms::{Profile, ProfileForm},
+        model::User,
+    },
     db::DbPool,
     images::{self, ImageError, pool::ImagePool},
     schema::users,
@@ -39,6 +42,24 @@ pub async fn update_profile(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Changes the fields of the actor's profile that are given (`None` keeps the stored value),
+/// with the profile form's rules; returns the account as stored after.
+pub async fn patch_profile(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    name: Option<&str>,
+    bio: Option<&str>,
+) -> ServiceResult<User> {
+    let user = own_user(conn, actor).await?;
+    let form = ProfileForm {
+        name: name.map_or_else(|| user.name.clone(), str::to_string),
+        bio: bio.map_or_else(|| user.bio.clone(), str::to_string),
+    };
+    let profile = form.parse().map_err(ServiceError::Invalid)?;
+    update_profile(conn, actor, &profile).await?;
+    own_user(conn, actor).await
 }
 
 /// The avatar field's name, where its messages go.

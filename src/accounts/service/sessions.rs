@@ -135,6 +135,10 @@ pub async fn end_one_session(
     ip: Option<&str>,
 ) -> ServiceResult<()> {
     let user_id = actor.member()?.id;
+    // No session has such an id (and the database could not even compare a NUL).
+    if public_id.len() > 128 || public_id.contains('\0') {
+        return Err(ServiceError::NotFound);
+    }
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let ended = diesel::delete(
             sessions::table

@@ -121,7 +121,9 @@ async fn submit(
     .await;
     drop(conn);
     let (status, errors) = match changed {
-        Ok(DatesChanged::Moved { booking, refunded }) => {
+        Ok(DatesChanged::Moved {
+            booking, refunded, ..
+        }) => {
             let message = if refunded > 0 {
                 format!(
                     "Your stay now runs {}; {} will be refunded.",

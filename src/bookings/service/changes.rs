@@ -45,8 +45,12 @@ pub fn can_change(status: Status) -> bool {
 #[derive(Debug)]
 pub enum DatesChanged {
     /// The stay moved at once: what was paid covers the new price; `refunded` (the surplus)
-    /// goes back to the guest.
-    Moved { booking: Booking, refunded: i64 },
+    /// goes back to the guest. `previous_total` is the price before the move.
+    Moved {
+        booking: Booking,
+        refunded: i64,
+        previous_total: i64,
+    },
     /// The new dates cost more than what was paid. The stay keeps its dates and price until
     /// `due` is paid; the nights the new dates add are held until `change.hold_expires_at`.
     AwaitingPayment {
@@ -157,6 +161,7 @@ async fn change_dates_once(
     Ok(DatesChanged::Moved {
         booking: updated,
         refunded,
+        previous_total: booking.total_amount,
     })
 }
 

@@ -50,6 +50,13 @@ const TABS: [(&str, &str, &[Status], bool); 3] = [
     ),
 ];
 
+/// Every tab: (value, label).
+fn tab_list() -> Vec<(&'static str, &'static str)> {
+    TABS.iter()
+        .map(|(value, label, ..)| (*value, *label))
+        .collect()
+}
+
 /// One tab of the acting guest's trips.
 #[derive(Debug)]
 pub struct Trips {
@@ -60,7 +67,7 @@ pub struct Trips {
     pub trips: Vec<BookingSummary>,
 }
 
-/// The acting guest's trips in `tab`.
+/// The acting guest's trips in `tab` (the page's first [`model::LIST_LIMIT`]).
 pub async fn trips(conn: &mut AsyncPgConnection, actor: &Actor, tab: &str) -> ServiceResult<Trips> {
     let guest = actor.member()?;
     let (tab, _, statuses, soonest_first) = TABS
@@ -68,15 +75,63 @@ pub async fn trips(conn: &mut AsyncPgConnection, actor: &Actor, tab: &str) -> Se
         .find(|(value, ..)| *value == tab)
         .copied()
         .unwrap_or(TABS[0]);
-    let trips = model::trips(conn, guest.id.get(), statuses, soonest_first).await?;
+    let trips = model::trips(
+        conn,
+        guest.id.get(),
+        statuses,
+        soonest_first,
+        (0, model::LIST_LIMIT),
+    )
+    .await?;
     Ok(Trips {
         tab,
-        tabs: TABS
-            .iter()
-            .map(|(value, label, ..)| (*value, *label))
-            .collect(),
+        tabs: tab_list(),
         trips,
     })
+}
+
+/// One page of the acting guest's trips in `tab` (`upcoming` when empty; an unknown tab is
+/// `Invalid` on `tab`): `per_page` of them from page `page` (from 1), and whether another page
+/// follows.
+pub async fn trips_page(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    tab: &str,
+    page: i64,
+    per_page: i64,
+) -> ServiceResult<(Trips, bool)> {
+    let guest = actor.member()?;
+    let tab = match tab.trim() {
+        "" => TABS[0].0,
+        tab => tab,
+    };
+    let Some((tab, _, statuses, soonest_first)) =
+        TABS.iter().find(|(value, ..)| *value == tab).copied()
+    else {
+        return Err(ServiceError::invalid(
+            "tab",
+            "Choose upcoming, past or cancelled.",
+        ));
+    };
+    let offset = (page.max(1) - 1) * per_page;
+    let mut trips = model::trips(
+        conn,
+        guest.id.get(),
+        statuses,
+        soonest_first,
+        (offset, per_page + 1),
+    )
+    .await?;
+    let has_next = trips.len() as i64 > per_page;
+    trips.truncate(usize::try_from(per_page).unwrap_or(0));
+    Ok((
+        Trips {
+            tab,
+            tabs: tab_list(),
+            trips,
+        },
+        has_next,
+    ))
 }
 
 /// What the guest owes on `booking` now, if it can be paid: the booking's price while it
