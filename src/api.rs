@@ -59,7 +59,9 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(crate::accounts::configure_api)
         .configure(crate::search::configure_api)
         .configure(crate::stays::configure_api)
-        .configure(crate::reviews::configure_api);
+        .configure(crate::reviews::configure_api)
+        .configure(crate::listings::configure_api)
+        .configure(crate::bookings::configure_host_api);
 }
 
 /// Mounts the API: `/api/v1` (each unmatched request a 404 or 405 problem), the document and

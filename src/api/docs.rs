@@ -42,6 +42,8 @@ use crate::web::assets;
         (name = "session", description = "Signing in and out"),
         (name = "listings", description = "Searching and reading listings"),
         (name = "wishlist", description = "The signed-in user's saved stays"),
+        (name = "host", description = "A host's listings, photos, calendar, reservations and earnings"),
+        (name = "reviews", description = "Writing reviews and replying to them"),
     )
 )]
 struct ApiDoc;
