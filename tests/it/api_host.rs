@@ -633,3 +633,89 @@ async fn fields_that_are_not_the_forms_are_refused_and_named() {
         assert!(fields.contains(&required), "{required} in {body}");
     }
 }
+
+#[tokio::test]
+async fn odd_values_are_named_never_a_server_error() {
+    let app = TestApp::spawn().await;
+    let host_id = fixtures::user(&app, "hana@example.com", true).await;
+    let listing = fixtures::listing(&app, host_id, fixtures::ListingSpec::default()).await;
+    let host = Client::signed_in(&app, "hana@example.com").await;
+    let url = format!("/api/v1/host/listings/{listing}");
+    for (field, value) in [
+        ("nightly_price", json!(i64::MAX)),
+        ("nightly_price", json!(-1)),
+        ("cleaning_fee", json!(i64::MIN)),
+        ("max_guests", json!(2.5)),
+        ("max_guests", json!(u64::MAX)),
+        ("bathrooms", json!(1e300)),
+        ("latitude", json!(1e300)),
+        ("title", json!("A\u{0}B")),
+        ("timezone", json!("Mars/Olympus")),
+        ("currency", json!("XXX")),
+        ("amenities", json!(["Not a slug"])),
+    ] {
+        let (_, body) = problem(
+            host.send("PATCH", &url, Some(json!({ field: value })))
+                .await,
+            422,
+        )
+        .await;
+        assert!(fields_of(&body).contains(&field), "{field}: {body}");
+    }
+    // `null` clears the coordinates, absent keeps them.
+    let placed = json_of(
+        host.send(
+            "PATCH",
+            &url,
+            Some(json!({"latitude": 52.37, "longitude": 4.89})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(placed["latitude"], 52.37);
+    let kept = json_of(
+        host.send("PATCH", &url, Some(json!({"title": "Renamed"})))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(kept["longitude"], 4.89);
+    let cleared = json_of(
+        host.send(
+            "PATCH",
+            &url,
+            Some(json!({"latitude": null, "longitude": null})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(cleared["latitude"].is_null(), "{cleared}");
+
+    let blocks = format!("{url}/blocks");
+    for body in [
+        json!({"start": "2027-02-30", "end": date(3)}),
+        json!({"start": date(3), "end": date(4), "note": "a\u{0}b"}),
+    ] {
+        problem(host.send("POST", &blocks, Some(body)).await, 422).await;
+    }
+    for path in [
+        format!("{url}/blocks/99999999999999999999"),
+        "/api/v1/host/reservations/-1".to_string(),
+        "/api/v1/host/listings/0/photos".to_string(),
+    ] {
+        problem(host.get(&path).await, 404).await;
+    }
+    let (_, body) = problem(
+        host.send(
+            "POST",
+            "/api/v1/reviews/1/reply",
+            Some(json!({"reply": "nul \u{0} inside"})),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields_of(&body), ["reply"]);
+}
