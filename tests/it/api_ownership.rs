@@ -1,7 +1,8 @@
 //! The ownership matrix of the host's API: every URL of a host's objects (the listing, its
-//! photos, its blocks, a reservation and each of its actions), with every method, tried by
-//! another host, a guest, the reservation's own guest and a visitor: a 404 (401 for the
-//! visitor) as a problem document, never the object, and nothing changed.
+//! photos, its blocks, a reservation and each of its actions, the review of its guest
+//! included), with every method, tried by another host, a guest, the reservation's own guest
+//! and a visitor: a 404 (401 for the visitor) as a problem document, never the object, and
+//! nothing changed.
 
 use serde_json::{Value, json};
 
@@ -112,6 +113,11 @@ async fn nobody_but_the_host_reaches_their_listing_photos_blocks_or_reservations
         ("POST", format!("{reservation}/check-in"), Body::Empty),
         ("POST", format!("{reservation}/check-out"), Body::Empty),
         ("POST", format!("{reservation}/cancel"), Body::Empty),
+        (
+            "POST",
+            format!("{reservation}/review"),
+            Body::Json(json!({"rating": 1, "comment": "Never stayed here."})),
+        ),
     ];
 
     let strangers = [
@@ -130,8 +136,14 @@ async fn nobody_but_the_host_reaches_their_listing_photos_blocks_or_reservations
         ("a visitor", Client::visitor(&app).await),
     ];
     for (who, client) in &strangers {
-        let expected = if *who == "a visitor" { 401 } else { 404 };
         for (method, path, body) in &requests {
+            // The stay's guest knows the stay: the host's review form tells them it is not
+            // their side (403), as the pages do; for everyone else it does not exist.
+            let expected = match (*who, path.ends_with("/review")) {
+                ("a visitor", _) => 401,
+                ("the reservation's guest", true) => 403,
+                _ => 404,
+            };
             let response = match body {
                 Body::Empty => client.send(method, path, None).await,
                 Body::Json(value) => client.send(method, path, Some(value.clone())).await,
