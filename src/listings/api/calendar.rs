@@ -106,7 +106,11 @@ async fn list(
     request_body = HostBlockRequest,
     responses(
         (status = 201, description = "Blocked", body = HostBlock,
-            headers(("Location" = String, description = "The new block"))),
+            headers(("Location" = String, description = "The new block")),
+            links(
+                ("read" = (operation_id = "host_block_show", parameters(("id" = "$response.body#/listing_id"), ("block_id" = "$response.body#/id")))),
+                ("release" = (operation_id = "host_block_delete", parameters(("id" = "$response.body#/listing_id"), ("block_id" = "$response.body#/id")))),
+            )),
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong; not a host with a confirmed address; suspended", body = Problem, content_type = "application/problem+json"),

@@ -359,7 +359,13 @@ async fn answer(
     request_body = HostListingRequest,
     responses(
         (status = 201, description = "Created as a draft", body = HostListingAnswer,
-            headers(("Location" = String, description = "The new listing"))),
+            headers(("Location" = String, description = "The new listing")),
+            links(
+                ("read" = (operation_id = "host_listing_show", parameters(("id" = "$response.body#/id")))),
+                ("update" = (operation_id = "host_listing_update", parameters(("id" = "$response.body#/id")))),
+                ("publish" = (operation_id = "host_listing_publish", parameters(("id" = "$response.body#/id")))),
+                ("block" = (operation_id = "host_block_create", parameters(("id" = "$response.body#/id")))),
+            )),
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong; not a host with a confirmed address; suspended", body = Problem, content_type = "application/problem+json"),
