@@ -57,8 +57,7 @@ pub struct HostPhotosAnswer {
     pub listing_id: i64,
     pub cover_photo_id: Option<i64>,
     pub photos: Vec<HostPhoto>,
-    /// After an upload: the ids of the photos it added, in their order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// After an upload: the ids of the photos it added, in their order (else empty).
     pub added: Vec<i64>,
 }
 
