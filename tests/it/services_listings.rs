@@ -213,6 +213,8 @@ async fn nobody_but_the_owner_edits_publishes_or_unlists_a_listing() {
         assert_refused(who, "form_data", result.map(|_| ()));
         let result = service::owned(&mut conn, &actor, w.listing).await;
         assert_refused(who, "owned", result.map(|_| ()));
+        let result = service::host_view(&mut conn, &actor, w.listing).await;
+        assert_refused(who, "host_view", result.map(|_| ()));
     }
     assert_eq!(snapshot(&w.app, w.listing.get()).await, before);
 
@@ -312,6 +314,14 @@ async fn nobody_but_the_owner_adds_moves_covers_or_deletes_photos() {
         assert_refused(who, "set cover", result);
         let result = photos::delete(&mut conn, &storage, &actor, w.listing, w.photo).await;
         assert_refused(who, "delete", result);
+        let reversed: Vec<PhotoId> = before
+            .photos
+            .iter()
+            .rev()
+            .map(|p| PhotoId::new(p.0))
+            .collect();
+        let result = photos::reorder(&mut conn, &actor, w.listing, &reversed).await;
+        assert_refused(who, "reorder", result);
     }
     assert_eq!(snapshot(&w.app, w.listing.get()).await, before);
 
@@ -320,6 +330,23 @@ async fn nobody_but_the_owner_adds_moves_covers_or_deletes_photos() {
     photos::set_cover(&mut conn, &w.owner, w.listing, second)
         .await
         .expect("the owner sets the cover");
+    let reversed: Vec<PhotoId> = before
+        .photos
+        .iter()
+        .rev()
+        .map(|p| PhotoId::new(p.0))
+        .collect();
+    photos::reorder(&mut conn, &w.owner, w.listing, &reversed)
+        .await
+        .expect("the owner reorders");
+    let order: Vec<PhotoId> = photos::page(&mut conn, &w.owner, w.listing)
+        .await
+        .expect("the owner's photos")
+        .1
+        .iter()
+        .map(|photo| PhotoId::new(photo.id))
+        .collect();
+    assert_eq!(order, reversed);
     let files = Ok(vec![UploadedFile {
         name: "beach.png".into(),
         bytes: png(),
@@ -346,6 +373,10 @@ async fn nobody_but_the_owner_sees_or_changes_the_calendar() {
         assert_refused(who, "block", result.map(|_| ()));
         let result = calendar::unblock(&mut conn, &actor, w.listing, w.block).await;
         assert_refused(who, "unblock", result.map(|_| ()));
+        let result = calendar::blocks(&mut conn, &actor, w.listing).await;
+        assert_refused(who, "blocks", result.map(|_| ()));
+        let result = calendar::find_block(&mut conn, &actor, w.listing, w.block).await;
+        assert_refused(who, "find_block", result.map(|_| ()));
     }
     assert_eq!(snapshot(&w.app, w.listing.get()).await, before);
 
