@@ -13,6 +13,7 @@ pub mod fallback;
 pub mod json;
 pub mod paging;
 pub mod problem;
+pub mod responses;
 
 use actix_web::{HttpRequest, http::header, web};
 use serde::Serialize;

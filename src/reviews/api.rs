@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::service::{self, NewReview, Side};
 use crate::{
-    api::{ApiResult, Json, PageInfo, Paging, Problem, paging},
+    api::{ApiResult, Json, PageInfo, Paging, Problem, paging, responses::BodyProblems},
     service::{Actor, BookingId, ListingId, ReviewId},
     web::AppState,
 };
@@ -175,14 +175,12 @@ async fn write(
     params(("id" = i64, Path, description = "The booking's id")),
     request_body = GuestReviewRequest,
     responses(
+        BodyProblems,
         (status = 201, description = "Written", body = ReviewWritten),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong; you are the host of this stay, not its guest; suspended", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already reviewed", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A rating or the comment is wrong, a field is unknown, or the stay cannot be reviewed now (cancelled, before check-out, after the window)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -221,14 +219,12 @@ async fn review_stay(
     params(("id" = i64, Path, description = "The reservation's (booking's) id")),
     request_body = HostReviewRequest,
     responses(
+        BodyProblems,
         (status = 201, description = "Written", body = ReviewWritten),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong; you are the guest of this stay, not its host; suspended", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already reviewed", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The rating or the comment is wrong, a field is unknown, or the stay cannot be reviewed now (cancelled, before check-out, after the window)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -274,14 +270,12 @@ pub struct ReplyAnswer {
     params(("id" = i64, Path, description = "The review's id")),
     request_body = ReplyRequest,
     responses(
+        BodyProblems,
         (status = 200, description = "The reply is published", body = ReplyAnswer),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong, or the account is suspended", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such review of a listing of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already replied", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reply is empty or too long, a field is unknown, or the review is not published yet", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::{listing_url, private};
 use crate::{
-    api::{ApiResult, Json, Problem},
+    api::{ApiResult, Json, Problem, responses::BodyProblems},
     listings::{calendar::CalendarEntry, service::calendar as calendar_service},
     service::{Actor, CalendarEntryId, ListingId},
     web::AppState,
@@ -105,19 +105,17 @@ async fn list(
     params(("id" = i64, Path, description = "The listing's id")),
     request_body = HostBlockRequest,
     responses(
+        BodyProblems,
         (status = 201, description = "Blocked", body = HostBlock,
             headers(("Location" = String, description = "The new block")),
             links(
                 ("read" = (operation_id = "host_block_show", parameters(("id" = "$response.body#/listing_id"), ("block_id" = "$response.body#/id")))),
                 ("release" = (operation_id = "host_block_delete", parameters(("id" = "$response.body#/listing_id"), ("block_id" = "$response.body#/id")))),
             )),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong; not a host with a confirmed address; suspended", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such listing of yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A booking or another block holds some of the nights", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A date or the note is wrong, or a field is unknown: see `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::{listing_url, media_url, photos::HostPhoto, private};
 use crate::{
-    api::{ApiResult, Json, Money, PageInfo, Paging, Problem, paging},
+    api::{ApiResult, Json, Money, PageInfo, Paging, Problem, paging, responses::BodyProblems},
     listings::{
         forms::{ListingForm, ListingInput},
         model::HostListing,
@@ -358,6 +358,7 @@ async fn answer(
     security(("session" = [], "csrf" = [])),
     request_body = HostListingRequest,
     responses(
+        BodyProblems,
         (status = 201, description = "Created as a draft", body = HostListingAnswer,
             headers(("Location" = String, description = "The new listing")),
             links(
@@ -366,11 +367,8 @@ async fn answer(
                 ("publish" = (operation_id = "host_listing_publish", parameters(("id" = "$response.body#/id")))),
                 ("block" = (operation_id = "host_block_create", parameters(("id" = "$response.body#/id")))),
             )),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong; not a host with a confirmed address; suspended", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields are wrong, missing or not accepted here (`host_id`, `status`, …): see `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -421,13 +419,11 @@ async fn show(
     params(("id" = i64, Path, description = "The listing's id")),
     request_body = HostListingRequest,
     responses(
+        BodyProblems,
         (status = 200, description = "Saved", body = HostListingAnswer),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong; not a host with a confirmed address; suspended", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such listing of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Fields are wrong or not accepted here (`host_id`, `status`, …): see `errors`", body = Problem, content_type = "application/problem+json"),
     )
 )]

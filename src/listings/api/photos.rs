@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::{listing_url, media_url, private};
 use crate::{
-    api::{ApiError, ApiResult, Json, Problem},
+    api::{ApiError, ApiResult, Json, Problem, responses::BodyProblems},
     listings::{multipart, photos::Photo, service::photos as photo_service},
     service::{Actor, ListingId, PhotoId},
     web::AppState,
@@ -203,13 +203,11 @@ pub struct HostPhotoOrder {
     params(("id" = i64, Path, description = "The listing's id")),
     request_body = HostPhotoOrder,
     responses(
+        BodyProblems,
         (status = 200, description = "Reordered", body = HostPhotosAnswer),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "CSRF token missing or wrong; not a host with a confirmed address; suspended", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such listing of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`photo_ids` does not name every photo of the listing once, or a field is unknown", body = Problem, content_type = "application/problem+json"),
     )
 )]
