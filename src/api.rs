@@ -15,6 +15,7 @@ pub mod json;
 pub mod paging;
 pub mod problem;
 pub mod query;
+pub mod responses;
 
 use actix_web::{HttpRequest, http::header, web};
 use serde::Serialize;
@@ -63,7 +64,9 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::stays::configure_api)
         .configure(crate::reviews::configure_api)
         .configure(crate::bookings::configure_api)
-        .configure(crate::payments::configure_api);
+        .configure(crate::payments::configure_api)
+        .configure(crate::listings::configure_api)
+        .configure(crate::bookings::configure_host_api);
 }
 
 /// Mounts the API: `/api/v1` (each unmatched request a 404 or 405 problem), the document and

@@ -7,7 +7,8 @@
 //! rules, each function taking the acting party), [`transitions`] (the state machine),
 //! [`pending_change`] (a change of dates waiting for payment), [`policy`] (the refund rules,
 //! pure), [`history`], [`emails`], the jobs ([`ExpireHolds`], [`AdvanceStays`],
-//! [`SendCheckInReminders`]) and `html` (the HTML door).
+//! [`SendCheckInReminders`]), `html` (the HTML door) and `api_host` (the JSON door of the host's
+//! side).
 //!
 //! **Bookings never imports payments; payments depends on bookings.** A booking decides what
 //! is due ([`service::payable`]) and what goes back (cancellations, shorter stays), and records
@@ -18,6 +19,7 @@
 //! waits on a provider, and a provider's code can change without touching a booking rule.
 
 pub mod api;
+mod api_host;
 pub mod domain;
 pub mod emails;
 pub mod forms;
@@ -32,6 +34,12 @@ pub mod service;
 pub mod transitions;
 
 pub use html::configure;
+
+/// The JSON door's host endpoints (`/api/v1/host/reservations…`, `/api/v1/host/earnings`),
+/// mounted by [`crate::api`].
+pub fn configure_host_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api_host::configure(cfg);
+}
 pub use jobs::{AdvanceStays, ExpireHolds, SendCheckInReminders};
 
 /// The JSON door's endpoints (`/api/v1/bookings…`), mounted by [`crate::api`].

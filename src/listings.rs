@@ -11,14 +11,17 @@
 //! - [`service`]: the rules, each taking the acting party and checking it (a verified host, and
 //!   the listing theirs); [`service::photos`] with the photo pipeline of [`uploads`] (bytes in),
 //!   [`service::calendar`].
-//! - `html`: the HTML door, the `/host…` pages (`html/host/*.rs`).
+//! - `html`: the HTML door, the `/host…` pages (`html/host/*.rs`); `api`: the JSON door,
+//!   `/api/v1/host/listings…` (`api/*.rs`); [`multipart`] reads uploaded photos for both.
 
 pub mod amenities;
+mod api;
 pub mod calendar;
 pub mod forms;
 mod html;
 pub mod model;
 pub mod month_grid;
+mod multipart;
 pub mod photos;
 pub mod service;
 pub mod uploads;
@@ -29,4 +32,9 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     html::configure(cfg);
+}
+
+/// The JSON door's endpoints (`/api/v1/host/listings…`), mounted by [`crate::api`].
+pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    api::configure(cfg);
 }

@@ -3,7 +3,7 @@
 //!
 //! `model` holds the tables' vocabularies and queries, `service` the rules (each function
 //! checks its actor), `forms` the door-neutral parsing of the review form, `html` the pages,
-//! `api` the JSON door (a listing's reviews), `admin` the admin console's door
+//! `api` the JSON door (a listing's reviews; writing reviews and replies), `admin` the admin console's door
 //! (`/admin/reviews…`: hide and restore).
 
 pub mod admin;
@@ -19,7 +19,8 @@ pub use jobs::{PublishDueReviews, SendReviewNotices};
 
 pub use html::configure;
 
-/// The JSON door's endpoints (`/api/v1/listings/{id}/reviews`), mounted by [`crate::api`].
+/// The JSON door's endpoints (`/api/v1/listings/{id}/reviews`, the review writes), mounted by
+/// [`crate::api`].
 pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     api::configure(cfg);
 }

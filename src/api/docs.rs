@@ -44,6 +44,8 @@ use crate::web::assets;
         (name = "wishlist", description = "The signed-in user's saved stays"),
         (name = "account", description = "Signing up, the emailed links, the signed-in user's account, password and sessions"),
         (name = "bookings", description = "The signed-in guest's bookings: booking, trips, paying, changing dates, cancelling"),
+        (name = "host", description = "A host's listings, photos, calendar, reservations and earnings"),
+        (name = "reviews", description = "Writing reviews and replying to them"),
     )
 )]
 struct ApiDoc;

@@ -310,12 +310,25 @@ pub async fn trips(
     }
 }
 
-/// The reservations of a host's listings, optionally of one status and one listing.
+/// Which of a host's reservations to list: each filter left `None` lets all through.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReservationFilter {
+    pub status: Option<Status>,
+    pub listing: Option<ListingId>,
+    /// Stays with a night on or after this day (check-out after it).
+    pub from: Option<NaiveDate>,
+    /// Stays with a night before this day (check-in before it).
+    pub to: Option<NaiveDate>,
+}
+
+/// The reservations of a host's listings that pass `filter`, latest check-in first: at most
+/// `limit` from `offset` (at most the pages' longest list when `limit` is `None`).
 pub async fn reservations(
     conn: &mut AsyncPgConnection,
     host_id: i64,
-    status: Option<Status>,
-    listing_id: Option<i64>,
+    filter: &ReservationFilter,
+    offset: i64,
+    limit: Option<i64>,
 ) -> diesel::QueryResult<Vec<BookingSummary>> {
     let mut query = bookings::table
         .inner_join(listings::table)
@@ -329,13 +342,20 @@ pub async fn reservations(
             users::name,
         ))
         .order((bookings::check_in.desc(), bookings::id.desc()))
-        .limit(LIST_LIMIT)
+        .offset(offset)
+        .limit(limit.unwrap_or(LIST_LIMIT))
         .into_boxed();
-    if let Some(status) = status {
+    if let Some(status) = filter.status {
         query = query.filter(bookings::status.eq(status.as_str()));
     }
-    if let Some(listing_id) = listing_id {
+    if let Some(listing_id) = filter.listing {
         query = query.filter(bookings::listing_id.eq(listing_id));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(bookings::check_out.gt(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(bookings::check_in.lt(to));
     }
     query.load(conn).await
 }

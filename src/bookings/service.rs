@@ -25,7 +25,9 @@ pub use changes::{
     cancel_preview, change_dates, record_move,
 };
 pub use earnings::earnings;
-pub use host::{HostAction, Reservation, Reservations, act, reservation, reservations};
+pub use host::{
+    HostAction, Reservation, Reservations, act, reservation, reservations, reservations_page,
+};
 pub use trips::{
     Balance, HOLD_EXPIRED, NOTHING_DUE, Trip, Trips, balance, change_form, own_trip, payable, trip,
     trips, trips_page,

@@ -11,7 +11,7 @@ use crate::service::ListingId;
 use std::ops::{Bound, Range};
 
 use chrono::{Days, NaiveDate};
-use diesel::{ExpressionMethods, PgRangeExpressionMethods, QueryDsl};
+use diesel::{ExpressionMethods, OptionalExtension, PgRangeExpressionMethods, QueryDsl};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::schema::{calendar_entries, listings};
@@ -157,6 +157,23 @@ pub async fn blocks_from(
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(entry).collect())
+}
+
+/// A host's block of that listing (`None` for a booking's entry or another listing's).
+pub async fn find_block(
+    conn: &mut AsyncPgConnection,
+    listing_id: ListingId,
+    entry_id: i64,
+) -> diesel::QueryResult<Option<CalendarEntry>> {
+    let row: Option<EntryRow> = calendar_entries::table
+        .filter(calendar_entries::id.eq(entry_id))
+        .filter(calendar_entries::listing_id.eq(listing_id))
+        .filter(calendar_entries::kind.eq(BLOCKED))
+        .select(entry_columns!())
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(row.map(entry))
 }
 
 #[derive(Debug, thiserror::Error)]

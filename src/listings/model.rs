@@ -354,13 +354,24 @@ pub async fn for_host(
     conn: &mut AsyncPgConnection,
     host_id: i64,
 ) -> diesel::QueryResult<Vec<HostListing>> {
+    for_host_page(conn, host_id, 0, HOST_LISTINGS_LIMIT).await
+}
+
+/// At most `limit` listings of a host from `offset`, newest first, as [`for_host`].
+pub async fn for_host_page(
+    conn: &mut AsyncPgConnection,
+    host_id: i64,
+    offset: i64,
+    limit: i64,
+) -> diesel::QueryResult<Vec<HostListing>> {
     listings::table
         .left_join(
             listing_photos::table.on(listing_photos::id.nullable().eq(listings::cover_photo_id)),
         )
         .filter(listings::host_id.eq(host_id))
         .order(listings::id.desc())
-        .limit(HOST_LISTINGS_LIMIT)
+        .offset(offset)
+        .limit(limit)
         .select((
             listings::id,
             listings::status,

@@ -93,18 +93,20 @@ impl<'a> From<&'a ListingInput> for ListingRow<'a> {
     }
 }
 
-/// The actor's own listing: a verified host, and the listing theirs. Another host's listing,
-/// or none, is `NotFound`; a member who is not a host is `NotAllowed`; a visitor must sign in.
+/// The actor's own listing: a verified host, and the listing theirs. Anyone else's listing,
+/// or none, is `NotFound` — for guests as for other hosts, so that ids cannot be probed; a
+/// visitor must sign in; the owner is `NotAllowed` while they are not a verified host.
 pub async fn owned(
     conn: &mut AsyncPgConnection,
     actor: &Actor,
     listing_id: ListingId,
 ) -> ServiceResult<Listing> {
-    actor.host()?;
+    actor.member()?;
     let listing = model::find(conn, listing_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     actor.owner(listing.host_id)?;
+    actor.host()?;
     Ok(listing)
 }
 
@@ -122,10 +124,12 @@ pub async fn form_data(
     actor: &Actor,
     listing_id: Option<ListingId>,
 ) -> ServiceResult<FormData> {
-    actor.host()?;
     let listing = match listing_id {
         Some(id) => Some(owned(conn, actor, id).await?),
-        None => None,
+        None => {
+            actor.host()?;
+            None
+        }
     };
     let catalogue = amenities::all(conn).await?;
     let amenities = match &listing {
@@ -143,6 +147,34 @@ pub async fn form_data(
     })
 }
 
+/// One of the actor's listings as its host edits it: every field, its photos in order and
+/// the slugs of its amenities (three queries).
+pub struct HostView {
+    pub listing: Listing,
+    pub photos: Vec<crate::listings::photos::Photo>,
+    pub amenities: Vec<String>,
+}
+
+/// The actor's own listing with its photos and amenities (see [`owned`]).
+pub async fn host_view(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+) -> ServiceResult<HostView> {
+    let listing = owned(conn, actor, listing_id).await?;
+    let photos = crate::listings::photos::for_listing(conn, listing.id).await?;
+    let amenities = amenities::of_listing(conn, listing.id)
+        .await?
+        .into_iter()
+        .map(|amenity| amenity.slug)
+        .collect();
+    Ok(HostView {
+        listing,
+        photos,
+        amenities,
+    })
+}
+
 /// The actor's listings, newest first (hosts only).
 pub async fn host_listings(
     conn: &mut AsyncPgConnection,
@@ -150,6 +182,20 @@ pub async fn host_listings(
 ) -> ServiceResult<Vec<HostListing>> {
     let host = actor.host()?;
     Ok(model::for_host(conn, host.id.get()).await?)
+}
+
+/// A page of the actor's listings, newest first (hosts only), and whether more follow.
+pub async fn host_listings_page(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    offset: i64,
+    per_page: i64,
+) -> ServiceResult<(Vec<HostListing>, bool)> {
+    let host = actor.host()?;
+    let mut listings = model::for_host_page(conn, host.id.get(), offset, per_page + 1).await?;
+    let has_next = listings.len() as i64 > per_page;
+    listings.truncate(per_page as usize);
+    Ok((listings, has_next))
 }
 
 /// What `/host` shows a member: their listings once they host, else how to become a host.

@@ -1,15 +1,19 @@
 //! The API door of reviews: a listing's published reviews, paginated
-//! (`GET /api/v1/listings/{id}/reviews`), through the same service as the listing page.
+//! (`GET /api/v1/listings/{id}/reviews`), through the same service as the listing page; and
+//! writing them, through the review pages' services: the guest's review of a stay
+//! (`POST /api/v1/bookings/{id}/review`), the host's review of the guest
+//! (`POST /api/v1/host/reservations/{id}/review`) and the host's reply to a published review
+//! (`POST /api/v1/reviews/{id}/reply`).
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::service;
+use super::service::{self, NewReview, Side};
 use crate::{
-    api::{ApiResult, PageInfo, Paging, Problem, paging},
-    service::{Actor, ListingId},
+    api::{ApiResult, Json, PageInfo, Paging, Problem, paging, responses::BodyProblems},
+    service::{Actor, BookingId, ListingId, ReviewId},
     web::AppState,
 };
 
@@ -96,6 +100,207 @@ async fn listing_reviews(
     }))
 }
 
+/// The guest's review of a stay, as the review form names its fields: ratings from 1 to 5.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "rating": 5, "cleanliness": 5, "accuracy": 4, "check_in": 5, "communication": 5,
+    "location": 4, "value": 5, "comment": "Quiet, bright and exactly as shown."
+}))]
+pub struct GuestReviewRequest {
+    /// Overall.
+    pub rating: i64,
+    pub cleanliness: i64,
+    pub accuracy: i64,
+    pub check_in: i64,
+    pub communication: i64,
+    pub location: i64,
+    pub value: i64,
+    /// 1 to 5000 characters.
+    pub comment: String,
+}
+
+/// The host's review of a guest: one rating from 1 to 5 and a comment.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"rating": 5, "comment": "Left the place spotless."}))]
+pub struct HostReviewRequest {
+    pub rating: i64,
+    /// 1 to 5000 characters.
+    pub comment: String,
+}
+
+/// A review written.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewWritten {
+    pub booking_id: i64,
+    /// `guest` (of the stay) or `host` (of the guest).
+    pub side: String,
+    /// Both sides have written theirs, so both are published now; otherwise the review is
+    /// published when the other side has written too, or when the 14-day window closes.
+    pub published: bool,
+}
+
+/// A star rating as the service reads it (anything out of `i16` is out of 1 to 5 anyway).
+fn stars(value: i64) -> i16 {
+    i16::try_from(value).unwrap_or(0)
+}
+
+async fn write(
+    state: &AppState,
+    actor: &Actor,
+    booking_id: BookingId,
+    side: Side,
+    review: NewReview,
+) -> ApiResult<HttpResponse> {
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let published = service::submit(&mut conn, actor, booking_id, side, &review).await?;
+    Ok(HttpResponse::Created().json(ReviewWritten {
+        booking_id: booking_id.get(),
+        side: match side {
+            Side::Guest => "guest",
+            Side::Host => "host",
+        }
+        .into(),
+        published,
+    }))
+}
+
+/// The guest's review of their stay (the listing and its host), after check-out and within
+/// 14 days; double blind.
+#[utoipa::path(
+    operation_id = "review_of_stay_create",
+    tag = "reviews",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The booking's id")),
+    request_body = GuestReviewRequest,
+    responses(
+        BodyProblems,
+        (status = 201, description = "Written", body = ReviewWritten),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "CSRF token missing or wrong; you are the host of this stay, not its guest; suspended", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already reviewed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A rating or the comment is wrong, a field is unknown, or the stay cannot be reviewed now (cancelled, before check-out, after the window)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/bookings/{id}/review")]
+async fn review_stay(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<BookingId>,
+    body: Json<GuestReviewRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let review = NewReview {
+        rating: stars(body.rating),
+        categories: Some(
+            [
+                body.cleanliness,
+                body.accuracy,
+                body.check_in,
+                body.communication,
+                body.location,
+                body.value,
+            ]
+            .map(stars),
+        ),
+        comment: body.comment,
+    };
+    write(&state, &actor, id.into_inner(), Side::Guest, review).await
+}
+
+/// The host's review of the guest of a stay at their listing, after check-out and within 14
+/// days; double blind.
+#[utoipa::path(
+    operation_id = "review_of_guest_create",
+    tag = "reviews",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The reservation's (booking's) id")),
+    request_body = HostReviewRequest,
+    responses(
+        BodyProblems,
+        (status = 201, description = "Written", body = ReviewWritten),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "CSRF token missing or wrong; you are the guest of this stay, not its host; suspended", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already reviewed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The rating or the comment is wrong, a field is unknown, or the stay cannot be reviewed now (cancelled, before check-out, after the window)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/host/reservations/{id}/review")]
+async fn review_guest(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<BookingId>,
+    body: Json<HostReviewRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let review = NewReview {
+        rating: stars(body.rating),
+        categories: None,
+        comment: body.comment,
+    };
+    write(&state, &actor, id.into_inner(), Side::Host, review).await
+}
+
+/// The host's public reply to a review.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reply": "Thank you, come back soon!"}))]
+pub struct ReplyRequest {
+    /// 1 to 2000 characters.
+    pub reply: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReplyAnswer {
+    pub review_id: i64,
+    pub listing_id: i64,
+    pub reply: String,
+    /// Where the review and its reply are shown.
+    pub reviews_url: String,
+}
+
+/// The host's one public reply to a published guest review of their listing.
+#[utoipa::path(
+    operation_id = "review_reply",
+    tag = "reviews",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The review's id")),
+    request_body = ReplyRequest,
+    responses(
+        BodyProblems,
+        (status = 200, description = "The reply is published", body = ReplyAnswer),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "CSRF token missing or wrong, or the account is suspended", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such review of a listing of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already replied", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reply is empty or too long, a field is unknown, or the review is not published yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reviews/{id}/reply")]
+async fn reply(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<ReviewId>,
+    body: Json<ReplyRequest>,
+) -> ApiResult<HttpResponse> {
+    let review_id = id.into_inner();
+    let text = body.into_inner().reply;
+    let mut conn = crate::db::connection(&state.pool).await?;
+    let listing_id = service::reply(&mut conn, &actor, review_id, &text).await?;
+    Ok(HttpResponse::Ok().json(ReplyAnswer {
+        review_id: review_id.get(),
+        listing_id: listing_id.get(),
+        reply: text.trim().to_string(),
+        reviews_url: format!("/api/v1/listings/{listing_id}/reviews"),
+    }))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(listing_reviews);
+    cfg.service(listing_reviews)
+        .service(review_stay)
+        .service(review_guest)
+        .service(reply);
 }

@@ -846,15 +846,17 @@ async fn a_user_who_is_not_a_host_is_sent_to_the_host_page() {
     let id = fixtures::listing(&app, host_id, ListingSpec::default()).await;
     let (_, guest) = fixtures::signed_in(&app, "guest@x.com", false).await;
 
+    for path in ["/host/listings", "/host/listings/new"] {
+        let response = guest.get(path).await;
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(location(&response), "/host", "{path}");
+    }
+    // Someone else's listing does not exist for them, as for any other host.
     for path in [
-        "/host/listings".to_string(),
-        "/host/listings/new".to_string(),
         format!("/host/listings/{id}/edit"),
         format!("/host/listings/{id}/calendar"),
     ] {
-        let response = guest.get(&path).await;
-        assert_eq!(response.status(), 303, "{path}");
-        assert_eq!(location(&response), "/host", "{path}");
+        assert_eq!(guest.get(&path).await.status(), 404, "{path}");
     }
     let created = guest
         .submit("/account", "/host/listings", &full_form())

@@ -220,11 +220,13 @@ async fn every_refusal_is_answered_with_a_clear_message() {
     let w = completed_stay().await;
     let path = format!("/trips/{}/review", w.booking);
 
-    // Somebody who was not part of the stay.
+    // Somebody who was not part of the stay: for them it does not exist.
     let stranger = fixtures::signed_in(&w.app, "other@example.com", false)
         .await
         .1;
-    let response = stranger.get(&path).await;
+    assert_eq!(stranger.get(&path).await.status(), 404);
+    // The host through the guest's form.
+    let response = w.host.get(&path).await;
     assert_eq!(response.status(), 403);
     assert!(
         response
@@ -233,8 +235,6 @@ async fn every_refusal_is_answered_with_a_clear_message() {
             .unwrap()
             .contains("only review a stay you were part of")
     );
-    // The host through the guest's form.
-    assert_eq!(w.host.get(&path).await.status(), 403);
 
     // Ratings out of range keep the input and say why next to the field.
     let bad = post(&w.guest, &path, &guest_review("0", "Kept text")).await;

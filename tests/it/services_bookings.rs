@@ -285,6 +285,12 @@ async fn only_the_host_of_the_listing_reads_and_acts_on_a_reservation() {
         if let Ok(found) = service::reservations(&mut conn, actor, None, None).await {
             assert!(found.reservations.is_empty(), "{who} sees no reservation");
         }
+        let filter = roost::bookings::model::ReservationFilter::default();
+        if let Ok((page, more)) =
+            service::reservations_page(&mut conn, actor, &filter, 0, 100).await
+        {
+            assert!(page.is_empty() && !more, "{who} sees no reservation");
+        }
         if let Ok(months) = service::earnings(&mut conn, actor).await {
             assert!(months.is_empty(), "{who} sees no earnings");
         }

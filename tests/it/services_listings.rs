@@ -152,12 +152,24 @@ async fn world(status: &str) -> World {
     }
 }
 
-/// The refusal each stranger must get on someone else's listing.
+/// The refusal each stranger must get on someone else's listing: as if it did not exist, for
+/// guests as for hosts.
 fn assert_refused<T: std::fmt::Debug>(who: &str, what: &str, result: ServiceResult<T>) {
     match (who, &result) {
         ("visitor", Err(ServiceError::SignInRequired))
-        | ("another guest", Err(ServiceError::NotAllowed(_)))
+        | ("another guest", Err(ServiceError::NotFound))
         | ("another host", Err(ServiceError::NotFound))
+        | ("a suspended user", Err(ServiceError::NotAllowed(_))) => {}
+        _ => panic!("{what} by {who}: expected the refusal, got {result:?}"),
+    }
+}
+
+/// The refusal each stranger who is not an active host must get for a host's action on no
+/// listing in particular (creating one, listing one's own).
+fn assert_refused_as_no_host<T: std::fmt::Debug>(who: &str, what: &str, result: ServiceResult<T>) {
+    match (who, &result) {
+        ("visitor", Err(ServiceError::SignInRequired))
+        | ("another guest", Err(ServiceError::NotAllowed(_)))
         | ("a suspended user", Err(ServiceError::NotAllowed(_))) => {}
         _ => panic!("{what} by {who}: expected the refusal, got {result:?}"),
     }
@@ -201,6 +213,8 @@ async fn nobody_but_the_owner_edits_publishes_or_unlists_a_listing() {
         assert_refused(who, "form_data", result.map(|_| ()));
         let result = service::owned(&mut conn, &actor, w.listing).await;
         assert_refused(who, "owned", result.map(|_| ()));
+        let result = service::host_view(&mut conn, &actor, w.listing).await;
+        assert_refused(who, "host_view", result.map(|_| ()));
     }
     assert_eq!(snapshot(&w.app, w.listing.get()).await, before);
 
@@ -249,8 +263,8 @@ async fn only_active_hosts_create_listings_and_see_host_lists() {
                 assert!(theirs.iter().all(|l| l.id != w.listing.get()));
             }
             _ => {
-                assert_refused(who, "create", created);
-                assert_refused(who, "host_listings", lists);
+                assert_refused_as_no_host(who, "create", created);
+                assert_refused_as_no_host(who, "host_listings", lists);
             }
         }
         let dashboard = service::dashboard(&mut conn, &actor).await;
@@ -300,6 +314,14 @@ async fn nobody_but_the_owner_adds_moves_covers_or_deletes_photos() {
         assert_refused(who, "set cover", result);
         let result = photos::delete(&mut conn, &storage, &actor, w.listing, w.photo).await;
         assert_refused(who, "delete", result);
+        let reversed: Vec<PhotoId> = before
+            .photos
+            .iter()
+            .rev()
+            .map(|p| PhotoId::new(p.0))
+            .collect();
+        let result = photos::reorder(&mut conn, &actor, w.listing, &reversed).await;
+        assert_refused(who, "reorder", result);
     }
     assert_eq!(snapshot(&w.app, w.listing.get()).await, before);
 
@@ -308,6 +330,23 @@ async fn nobody_but_the_owner_adds_moves_covers_or_deletes_photos() {
     photos::set_cover(&mut conn, &w.owner, w.listing, second)
         .await
         .expect("the owner sets the cover");
+    let reversed: Vec<PhotoId> = before
+        .photos
+        .iter()
+        .rev()
+        .map(|p| PhotoId::new(p.0))
+        .collect();
+    photos::reorder(&mut conn, &w.owner, w.listing, &reversed)
+        .await
+        .expect("the owner reorders");
+    let order: Vec<PhotoId> = photos::page(&mut conn, &w.owner, w.listing)
+        .await
+        .expect("the owner's photos")
+        .1
+        .iter()
+        .map(|photo| PhotoId::new(photo.id))
+        .collect();
+    assert_eq!(order, reversed);
     let files = Ok(vec![UploadedFile {
         name: "beach.png".into(),
         bytes: png(),
@@ -315,7 +354,7 @@ async fn nobody_but_the_owner_adds_moves_covers_or_deletes_photos() {
     let added = photos::upload(&w.app.pool, &images, &storage, &w.owner, w.listing, files)
         .await
         .expect("the owner uploads");
-    assert_eq!(added, 1);
+    assert_eq!(added.len(), 1);
     assert_ne!(snapshot(&w.app, w.listing.get()).await, before);
 }
 
@@ -334,6 +373,10 @@ async fn nobody_but_the_owner_sees_or_changes_the_calendar() {
         assert_refused(who, "block", result.map(|_| ()));
         let result = calendar::unblock(&mut conn, &actor, w.listing, w.block).await;
         assert_refused(who, "unblock", result.map(|_| ()));
+        let result = calendar::blocks(&mut conn, &actor, w.listing).await;
+        assert_refused(who, "blocks", result.map(|_| ()));
+        let result = calendar::find_block(&mut conn, &actor, w.listing, w.block).await;
+        assert_refused(who, "find_block", result.map(|_| ()));
     }
     assert_eq!(snapshot(&w.app, w.listing.get()).await, before);
 

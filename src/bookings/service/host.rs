@@ -12,7 +12,7 @@ use crate::{
     bookings::{
         domain::Status,
         history::{self, BookingEvent},
-        model::{self, BookingSummary},
+        model::{self, BookingSummary, ReservationFilter},
         transitions::{self, Applied, Change},
     },
     reviews::service::Side,
@@ -113,12 +113,33 @@ pub async fn reservations(
     listing: Option<ListingId>,
 ) -> ServiceResult<Reservations> {
     let host = actor.member()?.id.get();
-    let reservations = model::reservations(conn, host, status, listing.map(ListingId::get)).await?;
+    let filter = ReservationFilter {
+        status,
+        listing,
+        ..ReservationFilter::default()
+    };
+    let reservations = model::reservations(conn, host, &filter, 0, None).await?;
     let listings = model::host_listings(conn, host).await?;
     Ok(Reservations {
         reservations,
         listings,
     })
+}
+
+/// A page of the reservations of the acting member's listings that pass `filter`, latest
+/// check-in first, and whether more follow (none for a member without listings).
+pub async fn reservations_page(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    filter: &ReservationFilter,
+    offset: i64,
+    per_page: i64,
+) -> ServiceResult<(Vec<BookingSummary>, bool)> {
+    let host = actor.member()?.id.get();
+    let mut page = model::reservations(conn, host, filter, offset, Some(per_page + 1)).await?;
+    let has_next = page.len() as i64 > per_page;
+    page.truncate(per_page as usize);
+    Ok((page, has_next))
 }
 
 /// One reservation as its host sees it.

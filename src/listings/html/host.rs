@@ -7,7 +7,6 @@
 mod calendar;
 mod dashboard;
 mod listings;
-mod multipart;
 mod photos;
 
 use actix_web::{HttpRequest, error::InternalError, web};

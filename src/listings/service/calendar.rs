@@ -56,10 +56,11 @@ pub async fn window(
     })
 }
 
-/// Dates blocked: the listing and the request as checked.
+/// Dates blocked: the listing, the request as checked and the block's id.
 pub struct Blocked {
     pub listing: Listing,
     pub request: BlockRequest,
+    pub id: CalendarEntryId,
 }
 
 /// Closes nights of the actor's listing, from the form as typed (dates `YYYY-MM-DD`, checked
@@ -82,10 +83,40 @@ pub async fn block(
         ServiceError::Invalid(errors)
     })?;
     match calendar::block(conn, listing.id, request.dates.clone(), &request.note).await {
-        Ok(_) => Ok(Blocked { listing, request }),
+        Ok(id) => Ok(Blocked {
+            listing,
+            request,
+            id: CalendarEntryId::new(id),
+        }),
         Err(BlockError::Overlap) => Err(ServiceError::conflict(OVERLAP)),
         Err(BlockError::Database(error)) => Err(error.into()),
     }
+}
+
+/// The upcoming blocks of the actor's listing (ending after today where the listing is),
+/// soonest first, at most [`BLOCKS_LISTED`].
+pub async fn blocks(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+) -> ServiceResult<(Listing, Vec<CalendarEntry>)> {
+    let listing = owned(conn, actor, listing_id).await?;
+    let blocks = calendar::blocks_from(conn, listing.id, listing.today(), BLOCKS_LISTED).await?;
+    Ok((listing, blocks))
+}
+
+/// One block of the actor's listing, past or upcoming (`NotFound` for a booking's nights,
+/// another listing's entry or none).
+pub async fn find_block(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+    entry_id: CalendarEntryId,
+) -> ServiceResult<CalendarEntry> {
+    let listing = owned(conn, actor, listing_id).await?;
+    calendar::find_block(conn, listing.id, entry_id.get())
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Releases a block of the actor's listing (`NotFound` for a booking, another listing's entry

@@ -1,10 +1,10 @@
 //! Photo rules and transactions, each for the actor's own listing only (see [`super::owned`]):
-//! uploading photos from their bytes (the first becomes the cover), moving a photo up or down,
-//! choosing the cover, deleting. Each change runs in one transaction with the listing's row
+//! uploading photos from their bytes (the first becomes the cover), moving a photo up or down
+//! or putting them all in a new order, choosing the cover, deleting. Each change runs in one transaction with the listing's row
 //! locked, so counts, positions and the cover stay consistent.
 
 use diesel::{
-    ExpressionMethods, Insertable, OptionalExtension, QueryDsl,
+    ExpressionMethods, Insertable, OptionalExtension, QueryDsl, SelectableHelper,
     dsl::{count_star, max},
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -110,7 +110,8 @@ fn refusal(error: UploadError) -> ServiceError {
 /// Adds photos to the actor's own listing from the files the door read (`files`: the bytes, or
 /// why the door could not read them, which still counts against the upload limit). The upload
 /// counts against the host's limit, then each file is decoded and re-encoded on the image pool,
-/// stored, and appended in one transaction; it is all or nothing. Returns how many were added.
+/// stored, and appended in one transaction; it is all or nothing. Returns the photos added, in
+/// their order.
 pub async fn upload(
     pool: &DbPool,
     images: &ImagePool,
@@ -118,7 +119,7 @@ pub async fn upload(
     actor: &Actor,
     listing_id: ListingId,
     files: Result<Vec<UploadedFile>, UploadError>,
-) -> ServiceResult<usize> {
+) -> ServiceResult<Vec<Photo>> {
     let mut conn = crate::db::connection(pool).await?;
     let listing = owned(&mut conn, actor, listing_id).await?;
     let admitted = throttle::hit_upload(&mut conn, listing.host_id).await?;
@@ -134,7 +135,6 @@ pub async fn upload(
     if files.len() > room {
         return Err(refusal(UploadError::Refused(too_many(room))));
     }
-    let count = files.len();
     let processed = uploads::process(images, files).await?.map_err(refusal)?;
     let new = uploads::store(storage, processed).await?;
     let mut conn = match crate::db::connection(pool).await {
@@ -145,7 +145,7 @@ pub async fn upload(
         }
     };
     match add(&mut conn, listing_id, &new).await {
-        Ok(()) => Ok(count),
+        Ok(added) => Ok(added),
         Err(error) => {
             uploads::remove(storage, &new).await;
             Err(error)
@@ -154,12 +154,12 @@ pub async fn upload(
 }
 
 /// Appends stored photos to the listing, in their order; the first becomes the cover when
-/// the listing has none. The caller has checked the listing is the actor's.
+/// the listing has none. The caller has checked the listing is the actor's. Returns the rows.
 async fn add(
     conn: &mut AsyncPgConnection,
     listing_id: ListingId,
     new: &[NewPhoto],
-) -> ServiceResult<()> {
+) -> ServiceResult<Vec<Photo>> {
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let (_, cover) = lock(conn, listing_id).await?;
         let (count, last): (i64, Option<i32>) = listing_photos::table
@@ -184,16 +184,16 @@ async fn add(
                 position,
             })
             .collect();
-        let inserted: Vec<(i64, i32)> = diesel::insert_into(listing_photos::table)
+        let mut inserted: Vec<Photo> = diesel::insert_into(listing_photos::table)
             .values(&rows)
-            .returning((listing_photos::id, listing_photos::position))
+            .returning(Photo::as_returning())
             .get_results(conn)
             .await?;
-        let first = inserted.iter().min_by_key(|(_, position)| *position);
-        if let (None, Some((first, _))) = (cover, first) {
-            set_cover_row(conn, listing_id, Some(*first)).await?;
+        inserted.sort_by_key(|photo| photo.position);
+        if let (None, Some(first)) = (cover, inserted.as_slice().first()) {
+            set_cover_row(conn, listing_id, Some(first.id)).await?;
         }
-        Ok(())
+        Ok(inserted)
     })
     .await
 }
@@ -244,6 +244,48 @@ pub async fn move_photo(
             if *position != wanted {
                 diesel::update(listing_photos::table.find(id))
                     .set(listing_photos::position.eq(wanted))
+                    .execute(conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Why an order of photos is refused (on the field `photo_ids`).
+pub const NOT_AN_ORDER: &str = "List every photo of the listing once, in the order you want.";
+
+/// Puts the photos of the actor's listing in the order of `order`, which must name each of
+/// them once (`Invalid` on `photo_ids` otherwise); positions become 0, 1, 2…
+pub async fn reorder(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+    order: &[PhotoId],
+) -> ServiceResult<()> {
+    owned(conn, actor, listing_id).await?;
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        lock(conn, listing_id).await?;
+        let mut current: Vec<(i64, i32)> = listing_photos::table
+            .filter(listing_photos::listing_id.eq(listing_id))
+            .select((listing_photos::id, listing_photos::position))
+            .load(conn)
+            .await?;
+        current.sort_unstable();
+        let mut wanted: Vec<i64> = order.iter().map(|id| id.get()).collect();
+        wanted.sort_unstable();
+        if wanted.len() != current.len() || wanted.iter().zip(&current).any(|(a, (b, _))| a != b) {
+            return Err(ServiceError::invalid("photo_ids", NOT_AN_ORDER));
+        }
+        for (position, id) in (0..).zip(order) {
+            let id = id.get();
+            let unchanged = current
+                .binary_search_by_key(&id, |(photo, _)| *photo)
+                .is_ok_and(|index| current[index].1 == position);
+            if !unchanged {
+                diesel::update(listing_photos::table.find(id))
+                    .set(listing_photos::position.eq(position))
                     .execute(conn)
                     .await?;
             }

@@ -57,7 +57,8 @@ impl From<Refusal> for ServiceError {
     fn from(refusal: Refusal) -> Self {
         let message = refusal.to_string();
         match refusal {
-            // Not NotFound: the booking's people know each other, and the page says why.
+            // The other party of the stay (strangers never get here: `open_review`): the
+            // booking's people know each other, and the page says why.
             Refusal::NotYourStay => ServiceError::NotAllowed(message),
             Refusal::AlreadyReviewed => ServiceError::Conflict(message),
             Refusal::Cancelled | Refusal::TooEarly(_) | Refusal::TooLate(_) => {
@@ -96,7 +97,8 @@ pub fn may_review(
 }
 
 /// Whether `user_id` may write their review of the booking from `side` now: [`may_review`],
-/// and not written yet. `None` when there is no such booking. Kept for the trip and
+/// and not written yet. `None` when there is no such booking, or when `user_id` is neither its
+/// guest nor its listing's host (for them it does not exist, so that ids cannot be probed). Kept for the trip and
 /// reservation pages, which offer the link only when this is `Ok`; new callers use [`open`].
 pub async fn open_review(
     conn: &mut AsyncPgConnection,
@@ -108,6 +110,9 @@ pub async fn open_review(
     let Some(stay) = load_stay(conn, booking_id.get()).await? else {
         return Ok(None);
     };
+    if stay.guest_id != user_id.get() && stay.host_id != user_id.get() {
+        return Ok(None);
+    }
     if let Err(refusal) = may_review(&stay, user_id.get(), side, now) {
         return Ok(Some(Err(refusal)));
     }
@@ -119,7 +124,8 @@ pub async fn open_review(
 
 /// The stay `actor` may review now from `side`: a verified, active member who is the guest of
 /// the booking (guest side) or the host of its listing (host side), inside the window, not yet
-/// reviewed. No such booking is `NotFound`; every other refusal says why.
+/// reviewed. No such booking, or one the actor has no part in, is `NotFound`; every other
+/// refusal (the other side's form, too early, …) says why.
 pub async fn open(
     conn: &mut AsyncPgConnection,
     actor: &Actor,

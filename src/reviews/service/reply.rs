@@ -34,6 +34,12 @@ pub async fn reply(
     text: &str,
 ) -> ServiceResult<ListingId> {
     let text = text.trim();
+    if super::write::has_control_characters(text) {
+        return Err(ServiceError::invalid(
+            "reply",
+            "This contains characters that are not allowed.",
+        ));
+    }
     if text.is_empty() || text.chars().count() > MAX_REPLY_CHARS {
         return Err(ServiceError::invalid(
             "reply",

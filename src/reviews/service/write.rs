@@ -59,6 +59,8 @@ impl NewReview {
         let comment = self.comment.trim();
         if comment.is_empty() {
             errors.add("comment", "Write a few words about the stay.");
+        } else if has_control_characters(comment) {
+            errors.add("comment", "This contains characters that are not allowed.");
         } else if comment.chars().count() > MAX_COMMENT_CHARS {
             errors.add(
                 "comment",
@@ -67,6 +69,13 @@ impl NewReview {
         }
         errors.into_result()
     }
+}
+
+/// Whether text holds control characters other than line breaks and tabs (which no keyboard
+/// types, and which the database refuses in the case of NUL).
+pub(super) fn has_control_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// Stores `actor`'s review of the booking from `side`, after every rule of [`open`] and the

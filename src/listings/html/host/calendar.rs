@@ -225,7 +225,9 @@ async fn block(
         month => month.to_string(),
     };
     match blocked {
-        Ok(Blocked { listing, request }) => {
+        Ok(Blocked {
+            listing, request, ..
+        }) => {
             let month = month_of_dates(request.dates.start);
             let summary = format!("{} are blocked.", request.describe());
             if is_htmx(&req) {

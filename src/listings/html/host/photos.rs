@@ -8,12 +8,13 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{connection, door, multipart};
+use super::{connection, door};
 use crate::{
     errors::AppError,
     images::ImageError,
     listings::{
         model::Listing,
+        multipart,
         photos::Photo,
         service::photos::{self as photo_service, Direction},
     },
@@ -149,7 +150,7 @@ async fn upload(
     )
     .await;
     let count = match uploaded {
-        Ok(count) => count,
+        Ok(added) => added.len(),
         Err(error) => {
             let Some((problem, message)) = upload_refusal(&error) else {
                 return Err(door(&req)(error));

@@ -1,6 +1,7 @@
-//! Reading the photos of a multipart upload (field `photos`): the HTML door's part of the
-//! photo pipeline. Each file is limited to [`images::MAX_UPLOAD_BYTES`] while it streams in;
-//! the bytes then go to [`crate::listings::service::photos::upload`].
+//! Reading the photos of a multipart upload (field `photos`): the doors' part of the photo
+//! pipeline, the same for the pages and the JSON API. Each file is limited to
+//! [`images::MAX_UPLOAD_BYTES`] while it streams in, and at most [`MAX_FILES`] are taken; the
+//! bytes then go to [`crate::listings::service::photos::upload`].
 
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
