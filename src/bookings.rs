@@ -7,7 +7,8 @@
 //! rules, each function taking the acting party), [`transitions`] (the state machine),
 //! [`pending_change`] (a change of dates waiting for payment), [`policy`] (the refund rules,
 //! pure), [`history`], [`emails`], the jobs ([`ExpireHolds`], [`AdvanceStays`],
-//! [`SendCheckInReminders`]) and `html` (the HTML door).
+//! [`SendCheckInReminders`]) `html` (the HTML door) and
+//! [`admin`] (the admin console's door).
 //!
 //! **Bookings never imports payments; payments depends on bookings.** A booking decides what
 //! is due ([`service::payable`]) and what goes back (cancellations, shorter stays), and records
@@ -17,6 +18,7 @@
 //! applies the provider's verified events to bookings through [`transitions`]. So nothing here
 //! waits on a provider, and a provider's code can change without touching a booking rule.
 
+pub mod admin;
 pub mod domain;
 pub mod emails;
 pub mod forms;

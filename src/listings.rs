@@ -11,8 +11,10 @@
 //! - [`service`]: the rules, each taking the acting party and checking it (a verified host, and
 //!   the listing theirs); [`service::photos`] with the photo pipeline of [`uploads`] (bytes in),
 //!   [`service::calendar`].
-//! - `html`: the HTML door, the `/host…` pages (`html/host/*.rs`).
+//! - `html`: the HTML door, the `/host…` pages (`html/host/*.rs`); [`admin`]: the admin
+//!   console's door, over [`service::admin`].
 
+pub mod admin;
 pub mod amenities;
 pub mod calendar;
 pub mod forms;
