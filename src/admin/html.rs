@@ -54,6 +54,19 @@ pub fn confirm_first(back: &str) -> HttpResponse {
     ))
 }
 
+/// The status of an action's page shown again with the message of a rule that refused the
+/// action (`None`: not a refusal, and the error pages answer as usual).
+pub fn refusal_status(error: &crate::service::ServiceError) -> Option<actix_web::http::StatusCode> {
+    use crate::service::ServiceError;
+    use actix_web::http::StatusCode;
+    match error {
+        ServiceError::Conflict(_) => Some(StatusCode::CONFLICT),
+        ServiceError::NotAllowed(_) => Some(StatusCode::FORBIDDEN),
+        ServiceError::Refused(_) => Some(StatusCode::UNPROCESSABLE_ENTITY),
+        _ => None,
+    }
+}
+
 /// `?key=value&…` of the non-empty pairs (for pagination and sort links that keep a list's
 /// filters).
 pub fn query_string(pairs: &[(&str, String)]) -> String {

@@ -95,14 +95,28 @@ async fn the_platform_cancels_a_paid_booking_with_a_full_refund_through_the_ledg
         ]
     );
     let (subject, text) = app.last_email_to("gina@example.com").await.expect("email");
-    assert!(subject.contains("cancelled"), "{subject}");
+    assert!(
+        subject.starts_with("Roost cancelled your stay"),
+        "{subject}"
+    );
     assert!(text.contains("€307.80"), "{text}");
-    let (subject, _) = app.last_email_to("hugo@example.com").await.expect("email");
-    assert!(subject.contains("cancelled"), "{subject}");
+    let (subject, text) = app.last_email_to("hugo@example.com").await.expect("email");
+    assert!(
+        subject.starts_with("Roost cancelled a reservation"),
+        "{subject}"
+    );
+    assert!(text.contains("refunded in full"), "{text}");
 
     let after = browser.get(&page).await.text().await.expect("page");
     assert!(after.contains("booking.cancel") && after.contains("listing is a scam"));
-    assert!(after.contains("Cancelled by the host"));
+    assert!(
+        after.contains("Cancelled by the host"),
+        "the host cancellation's state"
+    );
+    assert!(
+        after.contains("Cancelled by Roost. Refund of €307.80"),
+        "the state history"
+    );
     assert!(
         !after.contains("Cancel with a full refund"),
         "no second cancellation"

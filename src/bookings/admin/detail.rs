@@ -120,15 +120,12 @@ pub async fn cancel(
             flash::push(&session, FlashKind::Success, done);
             Ok(forms::see_other(&here))
         }
-        Err(error @ (ServiceError::Refused(_) | ServiceError::Conflict(_))) => {
-            let status = if matches!(error, ServiceError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let outcome = kept(Some(error.to_string()), FormErrors::new());
-            render(page, &state, &admin, id, status, outcome).await
-        }
-        Err(other) => Err(other.into()),
+        Err(error) => match shell::refusal_status(&error) {
+            Some(status) => {
+                let outcome = kept(Some(error.to_string()), FormErrors::new());
+                render(page, &state, &admin, id, status, outcome).await
+            }
+            None => Err(error.into()),
+        },
     }
 }

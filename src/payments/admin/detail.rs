@@ -130,15 +130,12 @@ pub async fn refund(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render(page, &state, &admin, id, status, kept(None, errors)).await
         }
-        Err(error @ (ServiceError::Refused(_) | ServiceError::Conflict(_))) => {
-            let status = if matches!(error, ServiceError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let outcome = kept(Some(error.to_string()), FormErrors::new());
-            render(page, &state, &admin, id, status, outcome).await
-        }
-        Err(other) => Err(other.into()),
+        Err(error) => match shell::refusal_status(&error) {
+            Some(status) => {
+                let outcome = kept(Some(error.to_string()), FormErrors::new());
+                render(page, &state, &admin, id, status, outcome).await
+            }
+            None => Err(error.into()),
+        },
     }
 }

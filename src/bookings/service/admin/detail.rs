@@ -40,7 +40,7 @@ pub struct BookingDetail {
 impl BookingDetail {
     /// Whether the platform may cancel it now (the host cancellation's states).
     pub fn can_cancel(&self) -> bool {
-        Change::CancelByHost
+        Change::CancelByPlatform
             .allowed_from()
             .contains(&self.booking.status())
     }
@@ -104,8 +104,9 @@ pub async fn detail(
     })
 }
 
-/// Cancels booking `id` as the platform: the host cancellation's transition (the dates are
-/// released, everything paid is refunded through the ledger, guest and host are emailed),
+/// Cancels booking `id` as the platform: the state machine's `CancelByPlatform`, which is
+/// the host cancellation's (the same states, `cancelled_by_host`, the dates released,
+/// everything paid refunded through the ledger) with emails saying that Roost cancelled,
 /// recorded in the state history as Roost's and in the audit log as the admin's, in one
 /// transaction. A booking past the states a host may cancel from is a `Conflict`.
 pub async fn cancel(
@@ -117,8 +118,15 @@ pub async fn cancel(
 ) -> ServiceResult<Applied> {
     let admin = sudo.admin();
     conn.transaction::<_, ServiceError, _>(async |conn| {
-        let applied =
-            transitions::apply(conn, base_url, id, Change::CancelByHost, None, Utc::now()).await?;
+        let applied = transitions::apply(
+            conn,
+            base_url,
+            id,
+            Change::CancelByPlatform,
+            None,
+            Utc::now(),
+        )
+        .await?;
         audit::record(
             conn,
             admin,

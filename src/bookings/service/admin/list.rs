@@ -45,17 +45,13 @@ impl BookingFilters {
 
 crate::text_enum! {
     /// The columns the list sorts by.
+    #[derive(Default)]
     pub enum BookingSort {
+        #[default]
         Id = "id",
         CheckIn = "check_in",
         Created = "created_at",
         Total = "total",
-    }
-}
-
-impl Default for BookingSort {
-    fn default() -> Self {
-        BookingSort::Id
     }
 }
 

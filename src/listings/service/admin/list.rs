@@ -39,17 +39,13 @@ impl ListingFilters {
 
 crate::text_enum! {
     /// The columns the list sorts by.
+    #[derive(Default)]
     pub enum ListingSort {
+        #[default]
         Id = "id",
         Title = "title",
         City = "city",
         Created = "created_at",
-    }
-}
-
-impl Default for ListingSort {
-    fn default() -> Self {
-        ListingSort::Id
     }
 }
 
