@@ -104,9 +104,13 @@ impl Weekly {
             .map(|week| week.format("%b %-d").to_string())
     }
 
-    /// The charts: bookings and gross value per currency, occupancy, sign-ups (SVG).
-    pub fn charts(&self) -> Vec<String> {
+    /// The charts, (title, SVG): bookings and gross value per currency, occupancy, sign-ups.
+    pub fn charts(&self) -> Vec<(String, String)> {
         use super::charts::{Bar, bar_chart};
+        let chart = |title: String, bars: &[Bar]| {
+            let svg = bar_chart(&title, bars);
+            (title, svg)
+        };
         let mut charts = Vec::new();
         for (currency, weeks) in &self.by_currency {
             let bars: Vec<Bar> = self
@@ -118,8 +122,8 @@ impl Weekly {
                     shown: count.to_string(),
                 })
                 .collect();
-            charts.push(bar_chart(
-                &format!("Bookings made per week in {currency}"),
+            charts.push(chart(
+                format!("Bookings made per week in {currency}"),
                 &bars,
             ));
             let bars: Vec<Bar> = self
@@ -131,8 +135,8 @@ impl Weekly {
                     shown: crate::money::format(*gross, currency),
                 })
                 .collect();
-            charts.push(bar_chart(
-                &format!("Gross booking value per week in {currency}"),
+            charts.push(chart(
+                format!("Gross booking value per week in {currency}"),
                 &bars,
             ));
         }
@@ -152,7 +156,7 @@ impl Weekly {
                 }
             })
             .collect();
-        charts.push(bar_chart("Occupancy per week", &bars));
+        charts.push(chart("Occupancy per week".into(), &bars));
         let bars: Vec<Bar> = self
             .labels()
             .zip(&self.sign_ups)
@@ -162,7 +166,7 @@ impl Weekly {
                 shown: count.to_string(),
             })
             .collect();
-        charts.push(bar_chart("Sign-ups per week", &bars));
+        charts.push(chart("Sign-ups per week".into(), &bars));
         charts
     }
 }

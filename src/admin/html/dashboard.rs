@@ -19,8 +19,8 @@ struct DashboardPage {
     page: PageContext,
     section: &'static str,
     today: Today,
-    /// SVG charts, drawn by `admin::charts` from numbers only.
-    charts: Vec<String>,
+    /// (title, SVG chart drawn by `admin::charts` from numbers only).
+    charts: Vec<(String, String)>,
 }
 
 pub async fn show(
