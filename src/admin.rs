@@ -2,12 +2,14 @@
 //! 404 page for every `/admin` URL.
 //!
 //! Where things live, and why. Each feature's admin pages are a door of that feature, beside
-//! its HTML door (`accounts/admin.rs` for users, `reviews/admin.rs` for reviews), calling that feature's admin services
+//! its HTML door (`accounts/admin.rs` for users, `reviews/admin.rs` for reviews, `bookings/admin.rs`
+//! for bookings), calling that feature's admin services
 //! (`accounts/service/admin.rs`): a rule about accounts stays in accounts, whichever door
 //! uses it. What belongs to no feature is here, the console's shell: the route registry and
 //! the gate ([`configure`], [`routes`]), the audit log ([`audit`]), sudo mode ([`sudo`]), list
-//! paging and CSV ([`paging`], [`csv`]) and the shell's own pages (`html/`: dashboard, audit
-//! log, password confirmation).
+//! paging and CSV ([`paging`], [`csv`]), the job queue's admin service ([`jobs`]: the queue
+//! is no feature's) and the shell's own pages (`html/`: dashboard, audit log, jobs, password
+//! confirmation).
 //!
 //! Every admin service function takes an [`Admin`](crate::service::Admin) proof (only
 //! `Actor::admin` makes one), destructive ones a [`sudo::Sudo`] (an admin who confirmed their
@@ -15,9 +17,11 @@
 //! the change.
 
 pub mod audit;
+pub mod charts;
 pub mod csv;
 pub mod dashboard;
 pub mod html;
+pub mod jobs;
 pub mod paging;
 pub mod sudo;
 
@@ -98,6 +102,18 @@ const DOORS: &[Door] = &[
     Door {
         routes: crate::reviews::admin::ROUTES,
         configure: crate::reviews::admin::configure,
+    },
+    Door {
+        routes: crate::listings::admin::ROUTES,
+        configure: crate::listings::admin::configure,
+    },
+    Door {
+        routes: crate::bookings::admin::ROUTES,
+        configure: crate::bookings::admin::configure,
+    },
+    Door {
+        routes: crate::payments::admin::ROUTES,
+        configure: crate::payments::admin::configure,
     },
 ];
 

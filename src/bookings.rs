@@ -7,8 +7,8 @@
 //! rules, each function taking the acting party), [`transitions`] (the state machine),
 //! [`pending_change`] (a change of dates waiting for payment), [`policy`] (the refund rules,
 //! pure), [`history`], [`emails`], the jobs ([`ExpireHolds`], [`AdvanceStays`],
-//! [`SendCheckInReminders`]), `html` (the HTML door) and `api_host` (the JSON door of the host's
-//! side).
+//! [`SendCheckInReminders`]), `html` (the HTML door), `api` and `api_host` (the JSON doors of
+//! the guest's and the host's side) and [`admin`] (the admin console's door).
 //!
 //! **Bookings never imports payments; payments depends on bookings.** A booking decides what
 //! is due ([`service::payable`]) and what goes back (cancellations, shorter stays), and records
@@ -18,6 +18,7 @@
 //! applies the provider's verified events to bookings through [`transitions`]. So nothing here
 //! waits on a provider, and a provider's code can change without touching a booking rule.
 
+pub mod admin;
 pub mod api;
 mod api_host;
 pub mod domain;

@@ -12,8 +12,10 @@
 //!   the listing theirs); [`service::photos`] with the photo pipeline of [`uploads`] (bytes in),
 //!   [`service::calendar`].
 //! - `html`: the HTML door, the `/host…` pages (`html/host/*.rs`); `api`: the JSON door,
-//!   `/api/v1/host/listings…` (`api/*.rs`); [`multipart`] reads uploaded photos for both.
+//!   `/api/v1/host/listings…` (`api/*.rs`); [`multipart`] reads uploaded photos for both;
+//!   [`admin`]: the admin console's door, over [`service::admin`].
 
+pub mod admin;
 pub mod amenities;
 mod api;
 pub mod calendar;

@@ -6,7 +6,8 @@
 //! acting party), [`checkout`] (starting a charge, paying with a sandbox card), [`events`] and
 //! `reconcile` (verifying, storing and applying events), [`gateway`], [`sandbox`], [`stripe`],
 //! [`signature`] (`Stripe-Signature`), the [`IssueRefund`] job, and `html` (the HTML door). The
-//! rows themselves are the booking's [`ledger`] (re-exported from bookings).
+//! rows themselves are the booking's [`ledger`] (re-exported from bookings); [`admin`] is the
+//! admin console's door to them (over [`service::admin`]).
 //!
 //! **Payments depends on bookings; bookings never imports payments.** Money is always money of
 //! a booking: what is due is a rule of the booking ([`crate::bookings::service::payable`]), a
@@ -16,6 +17,7 @@
 //! [`IssueRefund`] job's data) and payments does what needs a provider: creating charges,
 //! sending refunds (`impl Job for IssueRefund`), and applying the provider's verified events.
 
+pub mod admin;
 mod api;
 pub mod checkout;
 pub mod events;

@@ -1,11 +1,13 @@
 //! The admin console's door to accounts: `/admin/users` (search, filters, sorting, pages), its
-//! CSV export, a user's page and the actions on it. Handlers parse, call one service of
+//! CSV export, a user's page and the actions on it, and the security events
+//! (`/admin/security-events`). Handlers parse, call one service of
 //! [`crate::accounts::service::admin`] and render; the rules live there.
 
 mod actions;
 mod detail;
 mod export;
 mod list;
+mod security;
 
 crate::admin_routes! {
     Get "/users" => list::show,
@@ -15,4 +17,6 @@ crate::admin_routes! {
     Post "/users/{id}/unsuspend" => actions::unsuspend,
     Post "/users/{id}/verify-email" => actions::verify_email,
     Post "/users/{id}/roles" => actions::change_role,
+    Post "/users/{id}/send-password-reset" => actions::send_password_reset,
+    Get "/security-events" => security::list,
 }

@@ -44,6 +44,13 @@ crate::text_enum! {
         RemoveAdmin = "user.remove_admin",
         HideReview = "review.hide",
         RestoreReview = "review.restore",
+        CancelBooking = "booking.cancel",
+        RetryJob = "job.retry",
+        DiscardJob = "job.discard",
+        UnlistListing = "listing.unlist",
+        RelistListing = "listing.relist",
+        RefundPayment = "payment.refund",
+        SendPasswordReset = "user.send_password_reset",
     }
 }
 
@@ -125,7 +132,11 @@ impl AuditRow {
         match ObjectType::parse(&self.object_type) {
             Some(ObjectType::User) => Some(format!("/admin/users/{}", self.object_id)),
             Some(ObjectType::Review) => Some(format!("/admin/reviews/{}", self.object_id)),
-            _ => None,
+            Some(ObjectType::Booking) => Some(format!("/admin/bookings/{}", self.object_id)),
+            Some(ObjectType::Listing) => Some(format!("/admin/listings/{}", self.object_id)),
+            Some(ObjectType::Payment) => Some(format!("/admin/payments/{}", self.object_id)),
+            Some(ObjectType::Job) => Some("/admin/jobs?state=dead".to_string()),
+            None => None,
         }
     }
 

@@ -34,6 +34,66 @@ fn write_field(out: &mut String, field: &str) {
     }
 }
 
+/// Rows read per statement by the streamed exports.
+pub const CHUNK: i64 = 1000;
+
+/// A streamed CSV download named `filename`: the `header`, then the rows that `fetch(after,
+/// CHUNK)` answers, chunk after chunk, each started after the `key` of the last row written
+/// (`first` before the first). Each chunk takes a connection from the pool and gives it back,
+/// so a slow download holds none between chunks, and memory stays one chunk whatever the size
+/// of the list. An error after the status was sent ends the download short (and is logged).
+pub fn download<T, F, Fut>(
+    filename: &str,
+    header: &[&str],
+    first: i64,
+    fetch: F,
+    key: fn(&T) -> i64,
+    record: fn(&mut String, &T),
+) -> actix_web::HttpResponse
+where
+    T: 'static,
+    F: Fn(i64, i64) -> Fut + 'static,
+    Fut: std::future::Future<Output = crate::service::ServiceResult<Vec<T>>> + 'static,
+{
+    use actix_web::web::Bytes;
+    use futures_util::{StreamExt, stream};
+
+    let mut head = String::new();
+    write_record(&mut head, header.iter().copied());
+    let walk = (Some(first), fetch);
+    let chunks = stream::unfold(walk, move |(after, fetch)| async move {
+        let after = after?;
+        match fetch(after, CHUNK).await {
+            Err(error) => {
+                tracing::error!(error = %error, "CSV export failed");
+                Some((Err(error), (None, fetch)))
+            }
+            Ok(rows) if rows.is_empty() => None,
+            Ok(rows) => {
+                let mut out = String::with_capacity(rows.len() * 128);
+                for row in &rows {
+                    record(&mut out, row);
+                }
+                let next = if (rows.len() as i64) < CHUNK {
+                    None
+                } else {
+                    rows.last().map(key)
+                };
+                Some((Ok(Bytes::from(out)), (next, fetch)))
+            }
+        }
+    });
+    let body = stream::once(async move { Ok(Bytes::from(head)) }).chain(chunks);
+    actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .streaming(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

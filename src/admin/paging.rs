@@ -1,6 +1,7 @@
 //! Pages of the console's lists: which page of what size ([`Page`], from the query string,
 //! bounded), and what came back ([`Paged`]: the rows, the total, and the numbers the
-//! pagination links need). Door-neutral: the JSON API could page the same way.
+//! pagination links need), the sort order ([`Direction`]) and the search pattern
+//! ([`contains_pattern`]). Door-neutral: the JSON API could page the same way.
 
 /// The page sizes an admin may choose; anything else is the default.
 pub const SIZES: [i64; 4] = [10, 25, 50, 100];
@@ -87,6 +88,55 @@ impl<T> Paged<T> {
     }
 }
 
+/// The order of a sorted list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Direction {
+    Asc,
+    #[default]
+    Desc,
+}
+
+impl Direction {
+    pub fn parse(text: &str) -> Option<Direction> {
+        match text {
+            "asc" => Some(Direction::Asc),
+            "desc" => Some(Direction::Desc),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Asc => "asc",
+            Direction::Desc => "desc",
+        }
+    }
+
+    pub fn flipped(self) -> Direction {
+        match self {
+            Direction::Asc => Direction::Desc,
+            Direction::Desc => Direction::Asc,
+        }
+    }
+}
+
+/// `%text%` for LIKE, with LIKE's own characters taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    format!("%{}%", literal_pattern(text))
+}
+
+/// `text` for LIKE, matching itself only (LIKE's own characters escaped).
+pub fn literal_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +158,10 @@ mod tests {
         assert_eq!(paged.previous(), Some(2));
         assert_eq!(paged.next(), None);
         assert_eq!((paged.first_shown(), paged.last_shown()), (51, 52));
+    }
+
+    #[test]
+    fn like_characters_are_searched_for_literally() {
+        assert_eq!(contains_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
     }
 }

@@ -92,6 +92,8 @@ pub enum Notice {
     DatesChanged { previous: String, difference: i64 },
     /// The stay starts tomorrow.
     Reminder,
+    /// Roost cancelled the booking (`cancelled_by_host`, refunded in full: `refund`).
+    CancelledByRoost { refund: i64 },
 }
 
 /// Queues the emails of `notice` to the people concerned.

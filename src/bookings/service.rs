@@ -9,7 +9,9 @@
 //! - [`changes`]: the guest's changes: new dates, the cancellation preview and cancellation.
 //! - [`host`]: the host's reservations and their actions ([`HostAction::allowed`]).
 //! - [`earnings`]: the host's earnings.
+//! - [`admin`]: the admin console's list, page and the platform's cancellation.
 
+pub mod admin;
 mod book;
 mod changes;
 mod earnings;

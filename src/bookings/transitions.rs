@@ -9,6 +9,7 @@
 //! requested ──accept──▶ accepted ──pay──▶ confirmed
 //! requested ──▶ declined          pending_payment | requested | accepted ──▶ expired
 //! pending_payment | requested | accepted | confirmed ──▶ cancelled_by_guest | cancelled_by_host
+//!                                  (cancelled_by_host also when Roost cancels: CancelByPlatform)
 //! ```
 
 use crate::service::{BookingId, UserId};
@@ -50,6 +51,9 @@ pub enum Change {
     Complete,
     CancelByGuest,
     CancelByHost,
+    /// Roost (an admin) cancels: the host cancellation's states, end state and full refund,
+    /// with emails that say who cancelled.
+    CancelByPlatform,
 }
 
 impl Change {
@@ -62,7 +66,7 @@ impl Change {
             Change::Expire => &[PendingPayment, Requested, Accepted],
             Change::CheckIn => &[Confirmed],
             Change::Complete => &[CheckedIn],
-            Change::CancelByGuest | Change::CancelByHost => {
+            Change::CancelByGuest | Change::CancelByHost | Change::CancelByPlatform => {
                 &[PendingPayment, Requested, Accepted, Confirmed]
             }
         }
@@ -77,7 +81,7 @@ impl Change {
             Change::CheckIn => Status::CheckedIn,
             Change::Complete => Status::Completed,
             Change::CancelByGuest => Status::CancelledByGuest,
-            Change::CancelByHost => Status::CancelledByHost,
+            Change::CancelByHost | Change::CancelByPlatform => Status::CancelledByHost,
         }
     }
 }
@@ -197,6 +201,9 @@ pub async fn apply(
             if refunded > 0 {
                 note = format!("Refund of {}", booking.money(refunded));
             }
+            if change == Change::CancelByPlatform {
+                note = format!("Cancelled by Roost. {note}").trim_end().to_string();
+            }
         }
         history::record_event(conn, id, Some(from), to, actor, &note).await?;
         let (guest, host) = emails::parties(conn, updated.guest_id, listing.host_id).await?;
@@ -207,15 +214,15 @@ pub async fn apply(
             host: &host,
             base_url,
         };
-        emails::notify(
-            conn,
-            &ctx,
-            &Notice::Entered {
+        let notice = if change == Change::CancelByPlatform {
+            Notice::CancelledByRoost { refund: refunded }
+        } else {
+            Notice::Entered {
                 status: to,
                 refund: refunded,
-            },
-        )
-        .await?;
+            }
+        };
+        emails::notify(conn, &ctx, &notice).await?;
         Ok(Applied {
             booking: updated,
             from,
@@ -229,7 +236,7 @@ pub async fn apply(
 mod tests {
     use super::*;
 
-    const CHANGES: [Change; 8] = [
+    const CHANGES: [Change; 9] = [
         Change::Accept,
         Change::Decline,
         Change::Confirm,
@@ -238,6 +245,7 @@ mod tests {
         Change::Complete,
         Change::CancelByGuest,
         Change::CancelByHost,
+        Change::CancelByPlatform,
     ];
 
     #[test]

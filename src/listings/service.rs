@@ -4,6 +4,7 @@
 //! publishing and unlisting, and the host's dashboard. Photos are in [`photos`], the host's
 //! calendar in [`calendar`]. Nothing here knows about HTTP.
 
+pub mod admin;
 pub mod calendar;
 pub mod photos;
 

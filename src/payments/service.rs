@@ -2,7 +2,10 @@
 //! provider takes the payment (a sandbox test card, or a Stripe payment intent whose client
 //! secret the page hands to Stripe.js) and only the booking's guest may pay: anyone else gets
 //! `NotFound`. Either way the booking is confirmed by the provider's verified event, never
-//! here. Nothing here knows HTTP.
+//! here. Nothing here knows HTTP. [`admin`]: the ledger as the admin console sees it, and the
+//! manual refund.
+
+pub mod admin;
 
 use chrono::{DateTime, Utc};
 

@@ -37,6 +37,70 @@ fn with_id(path: &str, id: i64) -> String {
         .join("/")
 }
 
+/// Real objects for the `{id}` of the console's routes, so that an admin's GET is a page and
+/// not a missing object: by the route's first segment.
+pub struct Objects {
+    pub user: i64,
+    pub listing: i64,
+    pub booking: i64,
+    pub review: i64,
+    pub payment: i64,
+    pub job: i64,
+}
+
+impl Objects {
+    /// A listing of `host` with a completed stay of `guest` (paid, reviewed), and a dead job.
+    pub async fn make(app: &TestApp, host: i64, guest: i64) -> Objects {
+        let listing = fixtures::listing(app, host, fixtures::ListingSpec::default()).await;
+        let (booking, review) = fixtures::published_review(app, listing, host, guest, 4).await;
+        let mut conn = app.pool.get().await.expect("connection");
+        let payment: i64 = diesel::insert_into(roost::schema::payments::table)
+            .values((
+                roost::schema::payments::booking_id.eq(booking),
+                roost::schema::payments::kind.eq("charge"),
+                roost::schema::payments::provider.eq("sandbox"),
+                roost::schema::payments::provider_ref.eq("sb_fixture"),
+                roost::schema::payments::amount.eq(44_460i64),
+                roost::schema::payments::currency.eq("EUR"),
+                roost::schema::payments::status.eq("succeeded"),
+            ))
+            .returning(roost::schema::payments::id)
+            .get_result(&mut conn)
+            .await
+            .expect("payment");
+        let job: i64 = diesel::insert_into(roost::schema::jobs::table)
+            .values((
+                roost::schema::jobs::kind.eq("fixture_job"),
+                roost::schema::jobs::payload.eq(serde_json::json!({})),
+                roost::schema::jobs::status.eq("dead"),
+                roost::schema::jobs::last_error.eq(Some("it broke")),
+            ))
+            .returning(roost::schema::jobs::id)
+            .get_result(&mut conn)
+            .await
+            .expect("job");
+        Objects {
+            user: guest,
+            listing,
+            booking,
+            review,
+            payment,
+            job,
+        }
+    }
+
+    pub fn id_for(&self, path: &str) -> i64 {
+        match path.split('/').nth(1) {
+            Some("reviews") => self.review,
+            Some("bookings") => self.booking,
+            Some("listings") => self.listing,
+            Some("payments") => self.payment,
+            Some("jobs") => self.job,
+            _ => self.user,
+        }
+    }
+}
+
 /// A CSRF token good for `browser`'s next POST (a visitor's from the login form, a member's
 /// from any page).
 async fn token(browser: &Browser, signed_in: bool) -> String {
@@ -97,8 +161,7 @@ async fn every_admin_url_is_the_404_page_to_visitors_guests_and_hosts() {
     let admin_browser = fixtures::log_in(&app, "admin@example.com").await;
     let (guest, guest_browser) = fixtures::signed_in(&app, "guest@example.com", false).await;
     let (host, host_browser) = fixtures::signed_in(&app, "host@example.com", true).await;
-    let listing = fixtures::listing(&app, host, fixtures::ListingSpec::default()).await;
-    let (_, review) = fixtures::published_review(&app, listing, host, guest, 4).await;
+    let objects = Objects::make(&app, host, guest).await;
     let visitor = app.new_browser();
     let routes: Vec<_> = roost::admin::routes().collect();
     assert!(
@@ -111,13 +174,7 @@ async fn every_admin_url_is_the_404_page_to_visitors_guests_and_hosts() {
             .any(|route| route.path == "/users/{id}/suspend")
     );
     for route in &routes {
-        // Real objects, so that the admin's answer below is the page, not a missing object.
-        let id = if route.path.starts_with("/reviews") {
-            review
-        } else {
-            guest
-        };
-        let path = with_id(&route.full_path(), id);
+        let path = with_id(&route.full_path(), objects.id_for(route.path));
         for (who, browser, signed_in) in [
             ("a visitor", &visitor, false),
             ("a guest", &guest_browser, true),
@@ -316,18 +373,10 @@ async fn admin_world(app: &TestApp) -> (Browser, i64, Vec<String>) {
     let browser = fixtures::log_in(app, "admin@example.com").await;
     let host = fixtures::user(app, "host@example.com", true).await;
     let target = fixtures::user(app, "target@example.com", false).await;
-    let listing = fixtures::listing(app, host, fixtures::ListingSpec::default()).await;
-    let (_, review) = fixtures::published_review(app, listing, host, target, 2).await;
+    let objects = Objects::make(app, host, target).await;
     let actions = roost::admin::routes()
         .filter(|route| route.method == Method::Post && route.path != "/confirm")
-        .map(|route| {
-            let id = if route.path.starts_with("/reviews") {
-                review
-            } else {
-                target
-            };
-            with_id(&route.full_path(), id)
-        })
+        .map(|route| with_id(&route.full_path(), objects.id_for(route.path)))
         .collect();
     (browser, target, actions)
 }
@@ -517,7 +566,7 @@ async fn an_admin_cannot_suspend_or_demote_themselves() {
 }
 
 /// Sudo mode for `user_id`, as the services see it (a confirmation made just now).
-async fn sudo_of(app: &TestApp, user_id: i64) -> Sudo {
+pub async fn sudo_of(app: &TestApp, user_id: i64) -> Sudo {
     let admin = fixtures::actor(app, user_id)
         .await
         .admin()

@@ -18,7 +18,7 @@ use crate::{admin::confirm, fixtures, support::TestApp};
 
 /// Counts the statements a connection sends.
 #[derive(Clone, Default)]
-struct StatementCounter(Arc<AtomicUsize>);
+pub struct StatementCounter(Arc<AtomicUsize>);
 
 impl Instrumentation for StatementCounter {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
@@ -29,7 +29,7 @@ impl Instrumentation for StatementCounter {
 }
 
 impl StatementCounter {
-    fn take(&self) -> usize {
+    pub fn take(&self) -> usize {
         self.0.swap(0, Ordering::SeqCst)
     }
 }
@@ -167,11 +167,12 @@ async fn a_page_of_users_costs_the_same_statements_whatever_its_size() {
     .await
     .expect("filtered list");
     assert_eq!(counter.take(), 2);
-    // A user's page: five statements, however many bookings, listings and sessions.
+    // A user's page: seven statements, however many bookings, listings, sessions, reviews and
+    // security events.
     admin::detail(&mut conn, &admin, UserId::new(admin_id))
         .await
         .expect("detail");
-    assert_eq!(counter.take(), 5);
+    assert_eq!(counter.take(), 7);
 }
 
 #[tokio::test]
@@ -276,4 +277,56 @@ async fn roles_change_and_are_audited_and_a_new_admin_reaches_the_console() {
         assert!(audit.contains(action), "{action} in the audit log");
     }
     assert!(audit.contains("Showing 1–3 of 3"));
+}
+
+#[tokio::test]
+async fn an_admin_sends_a_password_reset_email_that_works_and_shows_in_the_security_events() {
+    let app = TestApp::spawn().await;
+    fixtures::admin(&app, "admin@example.com").await;
+    let browser = fixtures::log_in(&app, "admin@example.com").await;
+    let target = fixtures::user(&app, "target@example.com", false).await;
+    let page = format!("/admin/users/{target}");
+    let action = format!("{page}/send-password-reset");
+    let early = browser.submit(&page, &action, &[]).await;
+    assert_eq!(early.status(), 303);
+    assert!(app.last_email_to("target@example.com").await.is_none());
+    confirm(&browser).await;
+    let sent = browser
+        .submit(&page, &action, &[("reason", "asked by phone")])
+        .await;
+    assert_eq!(sent.status(), 303);
+    let (subject, _) = app
+        .last_email_to("target@example.com")
+        .await
+        .expect("the reset email");
+    assert!(subject.contains("Reset"), "{subject}");
+    // The link is the real one: it opens the reset form.
+    let link = app
+        .link_in_email("target@example.com", "/password/reset")
+        .await;
+    assert_eq!(app.new_browser().get(&link).await.status(), 200);
+
+    let shown = browser.get(&page).await.text().await.expect("page");
+    assert!(
+        shown.contains("password_reset_requested"),
+        "on the user's page"
+    );
+    assert!(shown.contains("user.send_password_reset") && shown.contains("asked by phone"));
+    let events = browser
+        .get(&format!(
+            "/admin/security-events?kind=password_reset_requested&user={target}"
+        ))
+        .await
+        .text()
+        .await
+        .expect("events");
+    assert!(events.contains("Showing 1–1 of 1") && events.contains("target@example.com"));
+    let logins = browser
+        .get("/admin/security-events?kind=login_succeeded")
+        .await
+        .text()
+        .await
+        .expect("events");
+    assert!(logins.contains("admin@example.com"));
+    assert!(!logins.contains("target@example.com"));
 }

@@ -4,6 +4,10 @@
 mod accounts;
 mod accounts_security;
 mod admin;
+mod admin_bookings;
+mod admin_jobs;
+mod admin_listings;
+mod admin_payments;
 mod admin_reviews;
 mod admin_users;
 mod api;

@@ -34,6 +34,7 @@ enum Act {
     Suspend,
     Unsuspend,
     VerifyEmail,
+    SendReset,
     Role(RoleChange),
 }
 
@@ -43,6 +44,7 @@ impl Act {
             Act::Suspend => "suspend",
             Act::Unsuspend => "unsuspend",
             Act::VerifyEmail => "verify",
+            Act::SendReset => "reset",
             Act::Role(change) => change.as_str(),
         }
     }
@@ -59,6 +61,7 @@ impl Act {
             Act::Suspend => "Account suspended; its sessions were ended.",
             Act::Unsuspend => "Suspension lifted.",
             Act::VerifyEmail => "Address marked as confirmed.",
+            Act::SendReset => "Password reset email sent.",
             Act::Role(RoleChange::GrantHost) => "Host role granted.",
             Act::Role(RoleChange::RemoveHost) => "Host role removed.",
             Act::Role(RoleChange::GrantAdmin) => "Admin role granted.",
@@ -78,6 +81,10 @@ impl Act {
             Act::Suspend => service::suspend(&mut conn, sudo, id, reason).await,
             Act::Unsuspend => service::unsuspend(&mut conn, sudo, id, reason).await,
             Act::VerifyEmail => service::verify_email(&mut conn, sudo, id, reason).await,
+            Act::SendReset => {
+                let base_url = &state.config.base_url;
+                service::send_password_reset(&mut conn, base_url, sudo, id, reason).await
+            }
             Act::Role(change) => service::change_role(&mut conn, sudo, id, *change, reason).await,
         }
     }
@@ -195,6 +202,26 @@ pub async fn verify_email(
 ) -> AppResult<HttpResponse> {
     act(
         Act::VerifyEmail,
+        actor,
+        page,
+        session,
+        state,
+        id.into_inner(),
+        &form,
+    )
+    .await
+}
+
+pub async fn send_password_reset(
+    actor: Actor,
+    page: PageContext,
+    session: Session,
+    state: web::Data<AppState>,
+    id: web::Path<UserId>,
+    form: web::Form<ActionForm>,
+) -> AppResult<HttpResponse> {
+    act(
+        Act::SendReset,
         actor,
         page,
         session,

@@ -8,6 +8,7 @@ use crate::{
     accounts::service::admin::{self, Direction, RoleFilter, UserFilters, UserRow, UserSort},
     admin::{
         admin_of,
+        html::{ListLinks, SortLink},
         paging::{Page, Paged},
     },
     errors::AppResult,
@@ -77,14 +78,6 @@ impl UsersQuery {
     }
 }
 
-/// A sortable column's header link.
-pub struct SortLink {
-    pub label: &'static str,
-    pub href: String,
-    /// `ascending`/`descending` when the list is sorted by it (for `aria-sort`).
-    pub aria_sort: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "admin/users.html")]
 struct UsersPage {
@@ -109,63 +102,26 @@ pub async fn show(
     let (sort, direction, paging) = (query.sort(), query.direction(), query.paging());
     let mut conn = crate::db::connection(&state.pool).await?;
     let paged = admin::list(&mut conn, &admin, &query.filters(), sort, direction, paging).await?;
-    let with = |extra: &[(&'static str, String)]| {
-        let mut pairs = query.filter_pairs();
-        pairs.extend_from_slice(extra);
-        crate::admin::html::query_string(&pairs)
-    };
-    let sorted = [
-        ("sort", sort.as_str().to_string()),
-        ("dir", direction.as_str().to_string()),
-        ("per_page", paging.size.to_string()),
-    ];
-    let base = with(&sorted);
-    let page_link = format!(
-        "/admin/users{}{}page=",
-        base,
-        if base.is_empty() { "?" } else { "&" }
+    let links = ListLinks::new(
+        "/admin/users",
+        &query.filter_pairs(),
+        &[
+            ("Id", UserSort::Id.as_str()),
+            ("Email", UserSort::Email.as_str()),
+            ("Name", UserSort::Name.as_str()),
+            ("Joined", UserSort::Joined.as_str()),
+        ],
+        (sort.as_str(), direction),
+        paging.size,
     );
-    let csv_link = format!("/admin/users.csv{}", with(&[]));
-    let columns = [
-        ("Id", UserSort::Id),
-        ("Email", UserSort::Email),
-        ("Name", UserSort::Name),
-        ("Joined", UserSort::Joined),
-    ]
-    .into_iter()
-    .map(|(label, column)| {
-        let current = column == sort;
-        let next = if current {
-            direction.flipped()
-        } else {
-            Direction::Asc
-        };
-        SortLink {
-            label,
-            href: format!(
-                "/admin/users{}",
-                with(&[
-                    ("sort", column.as_str().to_string()),
-                    ("dir", next.as_str().to_string()),
-                    ("per_page", paging.size.to_string()),
-                ])
-            ),
-            aria_sort: match (current, direction) {
-                (false, _) => "none",
-                (true, Direction::Asc) => "ascending",
-                (true, Direction::Desc) => "descending",
-            },
-        }
-    })
-    .collect();
     let html = UsersPage {
         page,
         section: "users",
         query,
         paged,
-        page_link,
-        csv_link,
-        columns,
+        page_link: links.page_link,
+        csv_link: links.csv_link,
+        columns: links.columns,
         sizes: crate::admin::paging::SIZES,
     }
     .render()?;

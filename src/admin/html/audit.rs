@@ -101,107 +101,70 @@ pub async fn show(
     Ok(forms::html(StatusCode::OK, html))
 }
 
-/// Rows read per statement by the export.
-const CHUNK: i64 = 1000;
-
-struct Walk {
-    pool: crate::db::DbPool,
-    admin: crate::service::Admin,
-    filter: AuditFilter,
-    before: Option<i64>,
+fn record(out: &mut String, row: &AuditRow) {
+    let (id, actor, object_id) = (
+        row.id.to_string(),
+        row.actor_id.to_string(),
+        row.object_id.to_string(),
+    );
+    let email = row.actor_email.clone().unwrap_or_default();
+    let (when, before, after) = (
+        row.created_at.to_rfc3339(),
+        row.before_text(),
+        row.after_text(),
+    );
+    crate::admin::csv::write_record(
+        out,
+        [
+            id.as_str(),
+            &when,
+            &actor,
+            &email,
+            &row.action,
+            &row.object_type,
+            &object_id,
+            &row.reason,
+            &before,
+            &after,
+        ],
+    );
 }
 
-async fn next_chunk(
-    mut walk: Walk,
-) -> Option<(Result<web::Bytes, crate::service::ServiceError>, Walk)> {
-    let before = walk.before?;
-    let rows: Result<Vec<AuditRow>, crate::service::ServiceError> = async {
-        let mut conn = crate::db::connection(&walk.pool).await?;
-        audit::export_chunk(&mut conn, &walk.admin, &walk.filter, before, CHUNK).await
-    }
-    .await;
-    match rows {
-        Err(error) => {
-            tracing::error!(error = %error, "audit export failed");
-            walk.before = None;
-            Some((Err(error), walk))
-        }
-        Ok(rows) if rows.is_empty() => None,
-        Ok(rows) => {
-            let mut out = String::new();
-            for row in &rows {
-                let (id, actor, object_id) = (
-                    row.id.to_string(),
-                    row.actor_id.to_string(),
-                    row.object_id.to_string(),
-                );
-                let email = row.actor_email.clone().unwrap_or_default();
-                let (when, before, after) = (
-                    row.created_at.to_rfc3339(),
-                    row.before_text(),
-                    row.after_text(),
-                );
-                crate::admin::csv::write_record(
-                    &mut out,
-                    [
-                        id.as_str(),
-                        &when,
-                        &actor,
-                        &email,
-                        &row.action,
-                        &row.object_type,
-                        &object_id,
-                        &row.reason,
-                        &before,
-                        &after,
-                    ],
-                );
-            }
-            walk.before = if (rows.len() as i64) < CHUNK {
-                None
-            } else {
-                rows.last().map(|row| row.id)
-            };
-            Some((Ok(web::Bytes::from(out)), walk))
-        }
-    }
-}
+const HEADER: [&str; 10] = [
+    "id",
+    "at",
+    "admin_id",
+    "admin_email",
+    "action",
+    "object_type",
+    "object_id",
+    "reason",
+    "before",
+    "after",
+];
 
+/// The filtered log, newest first, streamed in chunks walking down the ids.
 pub async fn csv(
     actor: Actor,
     state: web::Data<AppState>,
     query: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let admin = admin_of(&actor)?;
-    let mut header = String::new();
-    crate::admin::csv::write_record(
-        &mut header,
-        [
-            "id",
-            "at",
-            "admin_id",
-            "admin_email",
-            "action",
-            "object_type",
-            "object_id",
-            "reason",
-            "before",
-            "after",
-        ],
-    );
-    let walk = Walk {
-        pool: state.pool.clone(),
-        admin,
-        filter: query.filter(),
-        before: Some(i64::MAX),
+    let filter = query.filter();
+    let pool = state.pool.clone();
+    let fetch = move |before: i64, limit: i64| {
+        let (pool, filter) = (pool.clone(), filter.clone());
+        async move {
+            let mut conn = crate::db::connection(&pool).await?;
+            audit::export_chunk(&mut conn, &admin, &filter, before, limit).await
+        }
     };
-    let head = futures_util::stream::once(async move {
-        Ok::<_, crate::service::ServiceError>(web::Bytes::from(header))
-    });
-    let body = futures_util::StreamExt::chain(head, futures_util::stream::unfold(walk, next_chunk));
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"audit.csv\""))
-        .insert_header(("Cache-Control", "no-store"))
-        .streaming(body))
+    Ok(crate::admin::csv::download(
+        "audit.csv",
+        &HEADER,
+        i64::MAX,
+        fetch,
+        |row| row.id,
+        record,
+    ))
 }

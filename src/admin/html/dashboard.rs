@@ -1,4 +1,4 @@
-//! `/admin`: today's counts, and the way into each list.
+//! `/admin`: today's counts, the charts of the last twelve weeks, and the way into each list.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
@@ -19,6 +19,8 @@ struct DashboardPage {
     page: PageContext,
     section: &'static str,
     today: Today,
+    /// (title, SVG chart drawn by `admin::charts` from numbers only).
+    charts: Vec<(String, String)>,
 }
 
 pub async fn show(
@@ -29,10 +31,12 @@ pub async fn show(
     let admin = admin_of(&actor)?;
     let mut conn = crate::db::connection(&state.pool).await?;
     let today = dashboard::today(&mut conn, &admin).await?;
+    let charts = dashboard::weekly(&mut conn, &admin).await?.charts();
     let html = DashboardPage {
         page,
         section: "dashboard",
         today,
+        charts,
     }
     .render()?;
     Ok(forms::html(StatusCode::OK, html))

@@ -85,6 +85,22 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
             ),
         ],
         Notice::Entered { status, refund } => entered(ctx, *status, &refund_text(*refund)),
+        Notice::CancelledByRoost { refund } => vec![
+            guest(
+                format!("Roost cancelled your stay at {title}"),
+                format!(
+                    "We're sorry: Roost had to cancel this stay. {}",
+                    refund_text(*refund)
+                ),
+            ),
+            host(
+                format!("Roost cancelled a reservation of {title}"),
+                format!(
+                    "Roost cancelled the reservation of {name} for {dates}; \
+                     the guest is refunded in full. Reply to this email if you have a question."
+                ),
+            ),
+        ],
         Notice::DatesChanged {
             previous,
             difference,

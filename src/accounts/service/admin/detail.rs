@@ -1,14 +1,18 @@
 //! A user's admin page: the account, their listings, their bookings as a guest, their live
-//! sessions and the admin actions on them. Five statements, each list capped at [`SHOWN`].
+//! sessions, the reviews they wrote, their security events and the admin actions on them.
+//! Seven statements, each list capped at [`SHOWN`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{ExpressionMethods, JoinOnDsl, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::list::UserRow;
+use super::{
+    list::UserRow,
+    security::{SecurityEventRow, recent_for_user},
+};
 use crate::{
     admin::audit::{self, AuditRow, ObjectType},
-    schema::{bookings, listings, sessions, users},
+    schema::{bookings, listings, reviews, sessions, users},
     service::{Admin, ServiceError, ServiceResult, UserId},
 };
 
@@ -22,7 +26,31 @@ pub struct UserDetail {
     pub listings: Vec<ListingLine>,
     pub bookings: Vec<BookingLine>,
     pub sessions: Vec<SessionLine>,
+    pub reviews: Vec<ReviewLine>,
+    pub security_events: Vec<SecurityEventRow>,
     pub history: Vec<AuditRow>,
+}
+
+/// A review the user wrote.
+#[derive(Clone, Debug, diesel::Queryable)]
+pub struct ReviewLine {
+    pub id: i64,
+    pub listing_id: i64,
+    pub listing_title: String,
+    pub direction: String,
+    pub rating: i16,
+    pub published_at: Option<DateTime<Utc>>,
+    pub hidden_at: Option<DateTime<Utc>>,
+}
+
+impl ReviewLine {
+    pub fn state(&self) -> &'static str {
+        match (self.published_at, self.hidden_at) {
+            (_, Some(_)) => "Hidden",
+            (Some(_), None) => "Published",
+            (None, None) => "Not yet published",
+        }
+    }
 }
 
 #[derive(Clone, Debug, diesel::Queryable)]
@@ -139,6 +167,23 @@ pub async fn detail(
         ))
         .load(conn)
         .await?;
+    let reviews: Vec<ReviewLine> = reviews::table
+        .inner_join(listings::table.on(listings::id.eq(reviews::listing_id)))
+        .filter(reviews::author_id.eq(id.get()))
+        .order(reviews::id.desc())
+        .limit(SHOWN)
+        .select((
+            reviews::id,
+            reviews::listing_id,
+            listings::title,
+            reviews::direction,
+            reviews::rating,
+            reviews::published_at,
+            reviews::hidden_at,
+        ))
+        .load(conn)
+        .await?;
+    let security_events = recent_for_user(conn, id, SHOWN).await?;
     let history = audit::for_object(conn, admin, ObjectType::User, id.get(), SHOWN).await?;
     Ok(UserDetail {
         user,
@@ -146,6 +191,8 @@ pub async fn detail(
         listings,
         bookings,
         sessions,
+        reviews,
+        security_events,
         history,
     })
 }

@@ -10,8 +10,9 @@ use diesel::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+pub use crate::admin::paging::Direction;
 use crate::{
-    admin::paging::{Page, Paged},
+    admin::paging::{Page, Paged, contains_pattern},
     schema::users,
     service::{Admin, ServiceResult},
 };
@@ -65,37 +66,6 @@ impl UserSort {
             UserSort::Email => "email",
             UserSort::Name => "name",
             UserSort::Joined => "created_at",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Direction {
-    Asc,
-    #[default]
-    Desc,
-}
-
-impl Direction {
-    pub fn parse(text: &str) -> Option<Direction> {
-        match text {
-            "asc" => Some(Direction::Asc),
-            "desc" => Some(Direction::Desc),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Asc => "asc",
-            Direction::Desc => "desc",
-        }
-    }
-
-    pub fn flipped(self) -> Direction {
-        match self {
-            Direction::Asc => Direction::Desc,
-            Direction::Desc => Direction::Asc,
         }
     }
 }
@@ -186,20 +156,6 @@ const COLUMNS: Columns = (
     users::created_at,
 );
 
-/// `%text%` for LIKE, with LIKE's own characters taken literally.
-fn contains_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 fn filtered(filters: &UserFilters) -> users::BoxedQuery<'static, Pg> {
     let mut query = users::table.into_boxed();
     if !filters.search.is_empty() {
@@ -279,14 +235,4 @@ pub async fn export_chunk(
         .select(COLUMNS)
         .load(conn)
         .await?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_characters_are_searched_for_literally() {
-        assert_eq!(contains_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
-    }
 }
