@@ -166,12 +166,12 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_or_mistyped_field_is_named_and_bad_json_is_400() {
+    fn a_missing_or_mistyped_field_is_named_and_bad_json_is_422_too() {
         let (status, fields, _) = error_of(r#"{"email":"a@b.c"}"#);
         assert_eq!((status, fields), (422, vec!["password".to_string()]));
         let (status, fields, _) = error_of(r#"{"email":5,"password":"x"}"#);
         assert_eq!((status, fields), (422, vec!["email".to_string()]));
         let (status, _, _) = error_of(r#"{"email":"#);
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
     }
 }
