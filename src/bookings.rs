@@ -20,6 +20,7 @@
 pub mod domain;
 pub mod emails;
 pub mod forms;
+pub mod graphql;
 pub mod history;
 mod html;
 mod jobs;
