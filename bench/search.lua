@@ -11,11 +11,7 @@ local extras = {
   "&amenities=wifi&amenities=kitchen", "&property_type=apartment", "&bedrooms=2",
 }
 local counter = 0
-local today = os.time()
-
-local function date(days)
-  return os.date("!%Y-%m-%d", today + days * 86400)
-end
+dofile("bench/common.lua")
 
 request = function()
   counter = counter + 1

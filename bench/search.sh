@@ -7,11 +7,13 @@
 #   SEED=1 bench/search.sh  # adds 100 000 listings and 1 000 000 bookings first
 #
 # Variables: DURATION (30s), WARMUP (20s), CONNECTIONS (64), THREADS (2), PORT (8089),
-# ROOST_DATA_DIR (target/roost-bench: an embedded cluster of its own, not your dev data).
+# ROOST_DATA_DIR (target/roost-bench: an embedded cluster of its own, not your dev data),
+# SCRIPT (the wrk script: bench/search.lua; bench/api.sh runs the API's scripts through here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-30s}
+SCRIPT=${SCRIPT:-bench/search.lua}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-8089}
@@ -53,7 +55,7 @@ done
 # Long enough to read the covering indexes into memory: right after a seed or a restart the
 # first searches read them from disk (single statements took over a second then).
 echo "== warming up (${WARMUP:-20s})"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-20s}" -s bench/search.lua "http://$ROOST_BIND" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-20s}" -s "$SCRIPT" "http://$ROOST_BIND" >/dev/null
 
-echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (search with dates and guests)"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/search.lua "http://$ROOST_BIND"
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s $SCRIPT"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$SCRIPT" "http://$ROOST_BIND"

@@ -1,6 +1,7 @@
 //! The JSON REST API's conventions, shared by every feature's `api.rs` door: problem documents
 //! ([`problem`]), JSON bodies that refuse unknown fields ([`json`]), pagination with `Link`
-//! headers ([`paging`]), 404/405 under `/api/` ([`fallback`]), the OpenAPI document and
+//! headers ([`paging`]), empty query parameters refused ([`query`]), 404/405 under `/api/`
+//! ([`fallback`]), the OpenAPI document and
 //! Swagger UI ([`docs`]), and the value shapes every answer uses ([`Money`]).
 //!
 //! The session and CSRF are the site's own: the cookie of `POST /api/v1/session` is the login
@@ -13,6 +14,7 @@ pub mod fallback;
 pub mod json;
 pub mod paging;
 pub mod problem;
+pub mod query;
 
 use actix_web::{HttpRequest, http::header, web};
 use serde::Serialize;
@@ -67,6 +69,9 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(
+                query::refuse_empty_parameters,
+            ))
             .configure(configure_v1)
             .route("/openapi.json", web::get().to(docs::document))
             .default_service(web::to(fallback::answer)),

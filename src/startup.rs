@@ -47,7 +47,14 @@ pub async fn database(config: &Config) -> anyhow::Result<Database> {
             cluster: None,
         });
     }
-    let cluster = EmbeddedCluster::start(&config.data_dir, ClusterOptions::default()).await?;
+    let cluster = EmbeddedCluster::start(
+        &config.data_dir,
+        ClusterOptions {
+            track_statements: true,
+            ..ClusterOptions::default()
+        },
+    )
+    .await?;
     if let Err(error) = create_database(&cluster.database_url("postgres"), EMBEDDED_DATABASE).await
     {
         cluster.shutdown().await;

@@ -5,7 +5,11 @@
 
 use std::sync::LazyLock;
 
-use actix_web::{HttpRequest, HttpResponse, dev::ResourceDef, http::StatusCode};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    dev::ResourceDef,
+    http::{Method, StatusCode},
+};
 
 use super::{
     docs,
@@ -40,6 +44,18 @@ pub fn allowed(path: &str) -> Option<&'static str> {
         .iter()
         .find(|(resource, _)| resource.is_match(path))
         .map(|(_, methods)| methods.as_str())
+}
+
+/// Whether a request with this method and path reaches an endpoint (otherwise [`answer`]
+/// answers it: 404 or 405). The middlewares that refuse requests (CSRF, empty parameters) let
+/// the others through, so that a wrong method is a 405 whatever else is wrong with it.
+pub fn routed(method: &Method, path: &str) -> bool {
+    let method = if *method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    allowed(path).is_some_and(|methods| methods.split(", ").any(|known| known == method))
 }
 
 pub async fn answer(req: HttpRequest) -> Result<HttpResponse, ApiError> {

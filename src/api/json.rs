@@ -2,7 +2,7 @@
 //! [`BODY_LIMIT`] bytes (413), and decoded into types that refuse unknown fields
 //! (`#[serde(deny_unknown_fields)]`), so that nobody can slip `host_id`, `status`, `price` or
 //! `role` into a request and have it taken. A body that does not decode is a 422 naming the
-//! field at fault, as the request spelt it.
+//! field at fault, as the request spelt it (and a 422 too when it is not JSON at all).
 
 use std::{future::Future, pin::Pin};
 
@@ -55,9 +55,11 @@ fn decoding_error(error: &serde_path_to_error::Error<serde_json::Error>) -> ApiE
         };
         return ApiError::field(field, "This field is not accepted here.");
     }
+    // 422 like every other refusal of a body, so that each endpoint's documented answers
+    // cover it (400 is left to what HTTP itself cannot parse).
     if inner.is_syntax() || inner.is_eof() {
         return ApiError::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             format!("The body is not valid JSON: {message}."),
         );
     }
@@ -122,7 +124,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 .map_err(|error| decoding_error(&error))?;
             decoder.end().map_err(|error| {
                 ApiError::new(
-                    StatusCode::BAD_REQUEST,
+                    StatusCode::UNPROCESSABLE_ENTITY,
                     format!("The body is not valid JSON: {error}."),
                 )
             })?;

@@ -59,6 +59,9 @@ pub struct ClusterOptions {
     pub unsafe_fast: bool,
     /// Port to listen on; `None` picks a free one.
     pub port: Option<u16>,
+    /// Load `pg_stat_statements` (when the server has it), so that tests can count the
+    /// statements a request sends and operators can see the costly ones.
+    pub track_statements: bool,
 }
 
 /// A running (or reused) PostgreSQL cluster.
@@ -101,7 +104,7 @@ impl EmbeddedCluster {
                 .collect();
             write_private_file(&password_file, &password)?;
             init_cluster(&bin_dir, &pgdata, &password, run_as).await?;
-            tune_cluster(&pgdata, &options, run_as)?;
+            tune_cluster(&bin_dir, &pgdata, &options, run_as)?;
             password
         } else {
             std::fs::read_to_string(&password_file)
@@ -359,6 +362,7 @@ async fn init_cluster(
 
 /// Appends Roost's settings to the new cluster's configuration.
 fn tune_cluster(
+    bin_dir: &Path,
     pgdata: &Path,
     options: &ClusterOptions,
     run_as: Option<(u32, u32)>,
@@ -369,6 +373,19 @@ fn tune_cluster(
     );
     if options.unsafe_fast {
         settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
+    }
+    // The library ships with Debian's server package but not with every build: without it,
+    // preloading would keep the server from starting, so it is only asked for when present.
+    // `bin_dir` may hold symbolic links (Debian's /usr/local/bin ones): the libraries are
+    // beside the real binaries.
+    let library = std::fs::canonicalize(bin_dir.join("pg_ctl"))
+        .ok()
+        .and_then(|pg_ctl| Some(pg_ctl.parent()?.parent()?.join("lib/pg_stat_statements.so")));
+    if options.track_statements && library.is_some_and(|library| library.exists()) {
+        settings.push_str(
+            "shared_preload_libraries = 'pg_stat_statements'\n\
+             pg_stat_statements.max = 20000\npg_stat_statements.track_utility = on\n",
+        );
     }
     let conf = pgdata.join("postgresql.auto.conf");
     let mut contents = std::fs::read_to_string(&conf).unwrap_or_default();

@@ -42,8 +42,8 @@ pub struct ReviewsAnswer {
     tag = "listings",
     params(
         ("id" = i64, Path, description = "The listing's id"),
-        ("page" = Option<i64>, Query, description = "From 1"),
-        ("per_page" = Option<i64>, Query, description = "1 to 100 (default 10)"),
+        ("page" = Option<i64>, Query, description = "From 1 to 10000", minimum = 1, maximum = 10000),
+        ("per_page" = Option<i64>, Query, description = "1 to 100 (default 10)", minimum = 1, maximum = 100),
     ),
     responses(
         (status = 200, description = "A page of reviews", body = ReviewsAnswer,

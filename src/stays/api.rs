@@ -308,7 +308,7 @@ pub struct QuoteAnswer {
         ("id" = i64, Path, description = "The listing's id"),
         ("check_in" = NaiveDate, Query, description = "YYYY-MM-DD"),
         ("check_out" = NaiveDate, Query, description = "YYYY-MM-DD, after check_in"),
-        ("guests" = Option<i32>, Query, description = "1 to 50 (default 1)"),
+        ("guests" = Option<i32>, Query, description = "1 to 50 (default 1)", minimum = 1, maximum = 50),
     ),
     responses(
         (status = 200, description = "The price", body = QuoteAnswer),

@@ -240,8 +240,16 @@ pub async fn protect(
         req.extensions_mut().insert(anonymous.clone());
     }
 
-    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && !is_exempt(req.path()) {
+    // The methods a handler may change something with. Every route names its method, so any
+    // other (TRACE, CONNECT, made-up ones) reaches no handler and is answered 404/405 as such;
+    // so is an API request that no endpoint takes (the API's clients are told 405 with `Allow`
+    // rather than a CSRF refusal for a method the URL does not have).
+    let changes = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    ) && (!req.path().starts_with("/api/")
+        || crate::api::fallback::routed(req.method(), req.path()));
+    if changes && !is_exempt(req.path()) {
         let session = req.get_session();
         let expected = session.get::<String>(SESSION_KEY).ok().flatten();
         // A visitor's cookie counts only while nobody is signed in on this session.

@@ -102,6 +102,32 @@ async fn unknown_endpoints_and_wrong_methods_are_problem_documents() {
     assert_eq!(headers["allow"], "GET");
     let (headers, _) = problem(client.send("PUT", "/api/v1/session", None).await, 405).await;
     assert_eq!(headers["allow"], "DELETE, GET, POST");
+    // A method no route serves is not taken for a change (no CSRF refusal): 405 like any other.
+    let trace = app
+        .client
+        .request(reqwest::Method::TRACE, app.url("/api/v1/listings/1"))
+        .send()
+        .await
+        .expect("request");
+    let (headers, _) = problem(trace, 405).await;
+    assert_eq!(headers["allow"], "GET");
+    // Nor is a method the URL does not have, even without the CSRF header.
+    let put = app
+        .client
+        .put(app.url("/api/v1/listings/1?check_in="))
+        .send()
+        .await
+        .expect("request");
+    problem(put, 405).await;
+    // An empty query parameter is a mistake worth naming.
+    let (_, body) = problem(
+        client
+            .get("/api/v1/listings?location=Lisbon&check_in=")
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "check_in", "{body}");
 }
 
 #[tokio::test]
@@ -110,17 +136,28 @@ async fn bodies_must_be_json_with_known_fields_only() {
     fixtures::user(&app, "ana@example.com", false).await;
     let client = Client::visitor(&app).await;
 
-    let response = client
-        .browser
-        .client
-        .post(client.browser.url("/api/v1/session"))
-        .header("X-CSRF-Token", &client.token)
-        .header("Content-Type", "text/plain")
-        .body("email=ana@example.com")
-        .send()
+    let raw_login = |content_type: &'static str, body: &'static str| {
+        client
+            .browser
+            .client
+            .post(client.browser.url("/api/v1/session"))
+            .header("X-CSRF-Token", &client.token)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+    };
+    let response = raw_login("text/plain", "email=ana@example.com")
         .await
         .expect("POST");
     problem(response, 415).await;
+    let garbled = raw_login("application/json", "\u{0}{").await.expect("POST");
+    let (_, body) = problem(garbled, 422).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("not valid JSON")),
+        "{body}"
+    );
 
     let sneaky =
         json!({"email": "ana@example.com", "password": fixtures::PASSWORD, "role": "admin"});

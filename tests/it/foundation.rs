@@ -187,6 +187,7 @@ async fn readyz_fails_while_the_database_is_down_and_heals_when_it_returns() {
         ClusterOptions {
             unsafe_fast: true,
             port: None,
+            track_statements: false,
         },
     )
     .await

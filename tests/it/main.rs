@@ -7,6 +7,7 @@ mod admin;
 mod admin_reviews;
 mod admin_users;
 mod api;
+mod api_costs;
 mod api_listings;
 mod bookings;
 mod bookings_concurrency;

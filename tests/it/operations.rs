@@ -193,6 +193,7 @@ async fn private_cluster(prefix: &str) -> (tempfile::TempDir, EmbeddedCluster) {
         ClusterOptions {
             unsafe_fast: true,
             port: None,
+            track_statements: false,
         },
     )
     .await

@@ -111,6 +111,7 @@ async fn provision() -> TestDatabaseServer {
                 ClusterOptions {
                     unsafe_fast: true,
                     port: None,
+                    track_statements: true,
                 },
             )
             .await
@@ -130,6 +131,11 @@ async fn provision() -> TestDatabaseServer {
         .await
         .expect("connect to the test server");
     drop_stale_databases(&mut conn, &admin_url).await;
+    // For `TestApp::statements`: the view lives in the maintenance database, the counts are
+    // per database. A server without the library (a `TEST_DATABASE_URL` one) just lacks it.
+    let _ = diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        .execute(&mut conn)
+        .await;
     diesel::sql_query(format!("DROP DATABASE IF EXISTS {template}"))
         .execute(&mut conn)
         .await
@@ -255,6 +261,35 @@ pub async fn fresh_database() -> TestDatabase {
     TestDatabase {
         url: (server.url_for)(&name),
         name,
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct StatementRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    text: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    calls: i64,
+}
+
+/// What `TestApp::statements_during` saw: each statement with how often it ran. Shown, it
+/// lists them (for the message of a failed assertion).
+pub struct Statements(pub Vec<(i64, String)>);
+
+impl Statements {
+    /// How many statements ran.
+    pub fn count(&self) -> i64 {
+        self.0.iter().map(|(calls, _)| calls).sum()
+    }
+}
+
+impl std::fmt::Display for Statements {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} statements:", self.count())?;
+        for (calls, text) in &self.0 {
+            writeln!(f, "  {calls} × {text}")?;
+        }
+        Ok(())
     }
 }
 
@@ -437,6 +472,44 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// The statements PostgreSQL itself runs on this app's database (from `pg_stat_statements`,
+    /// utility statements such as `BEGIN` included) while `during` runs: what a request really
+    /// costs, whichever connection or pool sent them. Warm the pools first (one request before)
+    /// so that connection set-up is not counted.
+    pub async fn statements_during<F: std::future::Future>(
+        &self,
+        during: F,
+    ) -> (F::Output, Statements) {
+        self.statement_rows(
+            "SELECT pg_stat_statements_reset(0, oid, 0)::text AS text, 0::bigint AS calls \
+             FROM pg_database WHERE datname = $1",
+        )
+        .await;
+        let output = during.await;
+        let rows = self
+            .statement_rows(
+                "SELECT query AS text, calls FROM pg_stat_statements \
+                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) ORDER BY query",
+            )
+            .await;
+        (
+            output,
+            Statements(rows.into_iter().map(|row| (row.calls, row.text)).collect()),
+        )
+    }
+
+    async fn statement_rows(&self, sql: &str) -> Vec<StatementRow> {
+        let server = SERVER.get().expect("the test server");
+        let mut conn = db::connect(&server.admin_url)
+            .await
+            .expect("connect to the test server");
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Text, _>(database_name(&self.database_url))
+            .load(&mut conn)
+            .await
+            .expect("pg_stat_statements (the embedded test cluster loads it)")
     }
 
     /// The app's own browser, as a [`Browser`] (same cookies as `client`).
