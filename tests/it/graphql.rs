@@ -469,3 +469,83 @@ fn the_committed_schema_is_the_codes_schema() {
         "schema.graphql differs from the code's schema: run `cargo run -- graphql-schema > schema.graphql` and commit it"
     );
 }
+
+const NESTED: &str = "query($first: Int!) {
+  listings(first: $first) {
+    edges { cursor node {
+      id title city nightlyPrice { amountMinor currency formatted } rating reviewCount
+      host { name avatarUrl memberSince }
+      coverPhoto { url width height }
+      amenities { slug name }
+      reviews(first: 3) { rating comment publishedAt author { name avatarUrl } }
+    } }
+    pageInfo { hasNextPage endCursor }
+  }
+}";
+
+#[tokio::test]
+async fn the_nested_query_of_twenty_listings_runs_a_few_statements_whatever_the_page_size() {
+    let app = TestApp::spawn().await;
+    let mut hosts = Vec::new();
+    for n in 0..4 {
+        hosts.push(fixtures::user(&app, &format!("host{n}@example.com"), true).await);
+    }
+    let reviewers = [
+        fixtures::user(&app, "rita@example.com", false).await,
+        fixtures::user(&app, "remy@example.com", false).await,
+    ];
+    for n in 0..20 {
+        let host = hosts[n % hosts.len()];
+        let listing = fixtures::listing(
+            &app,
+            host,
+            ListingSpec {
+                title: format!("Stay number {n}"),
+                ..ListingSpec::default()
+            },
+        )
+        .await;
+        furnish(&app, listing).await;
+        for reviewer in reviewers {
+            fixtures::published_review(&app, listing, host, reviewer, 4).await;
+        }
+    }
+    let visitor = Client::visitor(&app).await;
+    let mut counts = Vec::new();
+    for first in [5, 20] {
+        // Twice at once to warm the pools (each relation's batch takes a connection of its
+        // own) and the amenity catalogue, then counted.
+        tokio::join!(
+            gql(&visitor, NESTED, json!({"first": first})),
+            gql(&visitor, NESTED, json!({"first": first}))
+        );
+        let (answer, statements) = app
+            .statements_during(gql(&visitor, NESTED, json!({"first": first})))
+            .await;
+        let edges = data(&answer)["listings"]["edges"]
+            .as_array()
+            .expect("edges")
+            .clone();
+        assert_eq!(edges.len(), first, "{answer}");
+        let node = &edges[0]["node"];
+        assert_eq!(
+            node["amenities"].as_array().map(Vec::len),
+            Some(3),
+            "{answer}"
+        );
+        assert_eq!(
+            node["reviews"].as_array().map(Vec::len),
+            Some(2),
+            "{answer}"
+        );
+        assert!(node["reviews"][0]["author"]["name"].is_string(), "{answer}");
+        assert!(node["coverPhoto"]["url"].is_string(), "{answer}");
+        assert!(node["host"]["name"].is_string(), "{answer}");
+        assert!(statements.count() <= 6, "{statements}");
+        counts.push(statements.count());
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "the same statements for 5 listings as for 20"
+    );
+}
