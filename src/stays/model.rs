@@ -305,7 +305,8 @@ pub async fn profiles(
     user_ids: &[UserId],
 ) -> diesel::QueryResult<Vec<Host>> {
     use crate::schema::users as u;
-    let rows: Vec<(i64, String, String, Option<String>, DateTime<Utc>)> = u::table
+    type Row = (i64, String, String, Option<String>, DateTime<Utc>);
+    let rows: Vec<Row> = u::table
         .filter(u::id.eq_any(user_ids.to_vec()))
         .select((u::id, u::name, u::bio, u::avatar_key, u::created_at))
         .load(conn)

@@ -549,3 +549,49 @@ async fn the_nested_query_of_twenty_listings_runs_a_few_statements_whatever_the_
         "the same statements for 5 listings as for 20"
     );
 }
+
+#[tokio::test]
+async fn graphiql_is_served_in_development_from_vendored_files_without_inline_scripts() {
+    let app = TestApp::spawn().await;
+    let browser = app.new_browser();
+    let page = browser
+        .client
+        .get(browser.url("/graphql"))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .expect("CSP")
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    let html = page.text().await.expect("body");
+    assert!(html.contains("name=\"csrf-token\""), "{html}");
+    let document = scraper::Html::parse_document(&html);
+    let scripts = scraper::Selector::parse("script").expect("selector");
+    let mut sources = Vec::new();
+    for script in document.select(&scripts) {
+        let src = script.value().attr("src").expect("no inline script");
+        assert!(script.inner_html().trim().is_empty(), "no inline script");
+        sources.push(src.to_string());
+    }
+    assert!(
+        sources
+            .iter()
+            .any(|src| src.contains("vendor/graphiql/graphiql.min.js"))
+    );
+    for src in sources {
+        let file = browser.get(&src).await;
+        assert_eq!(file.status(), 200, "{src}");
+    }
+    let home = browser.get("/").await.text().await.expect("home");
+    assert!(
+        home.contains("href=\"/graphql\""),
+        "linked from the footer in development"
+    );
+}
