@@ -15,6 +15,7 @@ mod api;
 pub mod domain;
 pub mod emails;
 pub mod forms;
+pub mod graphql;
 mod html;
 pub mod model;
 pub mod passwords;

@@ -84,6 +84,7 @@ pub fn server(
     let store = PgSessionStore::new(parts.pool.clone());
     let key = parts.secret_key;
     let anonymous_tokens = web::Data::new(csrf::AnonymousTokens::new(&key, production));
+    let graphql = web::Data::new(crate::graphql::build(parts.config.graphql_tools));
     let extra_routes = parts.extra_routes;
 
     let server = HttpServer::new(move || {
@@ -119,6 +120,7 @@ pub fn server(
             .app_data(state)
             .app_data(metrics.clone())
             .app_data(anonymous_tokens.clone())
+            .app_data(graphql.clone())
             .app_data(web::FormConfig::default().limit(FORM_LIMIT))
             // Innermost first: CSRF needs the session, which identity and CSRF both build on.
             .wrap(from_fn(csrf::protect))
@@ -181,6 +183,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/{path:.*}", web::get().to(assets::serve))
         .configure(crate::health::configure)
         .configure(crate::api::configure)
+        .configure(crate::graphql::configure)
         .configure(crate::home::configure)
         .route("/media/{key:.*}", web::get().to(crate::media::serve))
         .configure(crate::accounts::configure)

@@ -24,6 +24,7 @@ mod api_host;
 pub mod domain;
 pub mod emails;
 pub mod forms;
+pub mod graphql;
 pub mod history;
 mod html;
 mod jobs;

@@ -1,5 +1,5 @@
 //! The command line (DESIGN.md §2): `serve` (default), `worker`, `migrate`, `seed`,
-//! `create-admin`, `check-deploy`.
+//! `create-admin`, `check-deploy`, `graphql-schema`.
 
 use std::{net::TcpListener, process::ExitCode, sync::Arc};
 
@@ -54,10 +54,17 @@ pub enum Command {
     },
     /// Exit non-zero if any production setting is unsafe.
     CheckDeploy,
+    /// Print the GraphQL schema in SDL (the same as `schema.graphql`).
+    GraphqlSchema,
 }
 
 /// Runs the command and turns its outcome into an exit code with a readable message.
 pub async fn run(cli: Cli) -> ExitCode {
+    if matches!(cli.command, Some(Command::GraphqlSchema)) {
+        // Needs no configuration and no database: the schema is the code's.
+        print!("{}", crate::graphql::sdl());
+        return ExitCode::SUCCESS;
+    }
     if std::env::var("ROOST_ENV").as_deref() != Ok("production") {
         // Development reads `.env`; production takes its environment as given.
         let _ = dotenvy::dotenv();
@@ -85,6 +92,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Worker => worker(config).await,
         Command::Seed { listings, bookings } => seed(config, listings, bookings).await,
         Command::CreateAdmin { email } => create_admin(config, &email).await,
+        Command::GraphqlSchema => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -69,6 +69,9 @@ pub struct Config {
     pub metrics_bind: MetricsBind,
     /// When set, `/metrics` requires `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// `ROOST_GRAPHQL_TOOLS`: introspection and GraphiQL at `/graphql` (on in development, off
+    /// in production unless set to `1`).
+    pub graphql_tools: bool,
 }
 
 impl fmt::Debug for Config {
@@ -85,6 +88,7 @@ impl fmt::Debug for Config {
             .field("payments", &self.payments)
             .field("allow_unsafe_deploy", &self.allow_unsafe_deploy)
             .field("metrics_bind", &self.metrics_bind)
+            .field("graphql_tools", &self.graphql_tools)
             .field(
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "<set>"),
@@ -236,6 +240,17 @@ impl Config {
                 ));
             }
         };
+        let graphql_tools = match lookup("ROOST_GRAPHQL_TOOLS").as_deref() {
+            None => environment == Environment::Development,
+            Some("1") => true,
+            Some("0") => false,
+            Some(other) => {
+                return Err(problem(
+                    "ROOST_GRAPHQL_TOOLS",
+                    format!("`{other}` is neither `1` (introspection and GraphiQL) nor `0`"),
+                ));
+            }
+        };
         let metrics_token = lookup("ROOST_METRICS_TOKEN");
         if let Some(token) = &metrics_token
             && token.chars().count() < MIN_METRICS_TOKEN_LEN
@@ -284,6 +299,7 @@ impl Config {
             allow_unsafe_deploy,
             metrics_bind,
             metrics_token,
+            graphql_tools,
         })
     }
 

@@ -12,6 +12,7 @@ pub mod db;
 pub mod dev_mailbox;
 pub mod email;
 pub mod errors;
+pub mod graphql;
 pub mod health;
 pub mod home;
 pub mod images;

@@ -23,6 +23,7 @@ pub mod checkout;
 pub mod events;
 pub mod forms;
 pub mod gateway;
+pub mod graphql;
 mod html;
 mod jobs;
 mod reconcile;

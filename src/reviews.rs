@@ -3,13 +3,15 @@
 //!
 //! `model` holds the tables' vocabularies and queries, `service` the rules (each function
 //! checks its actor), `forms` the door-neutral parsing of the review form, `html` the pages,
-//! `api` the JSON door (a listing's reviews; writing reviews and replies), `admin` the admin console's door
+//! `api` the JSON door (a listing's reviews; writing reviews and replies), [`graphql`] the
+//! `Review` type and its loader, `admin` the admin console's door
 //! (`/admin/reviews…`: hide and restore).
 
 pub mod admin;
 mod api;
 mod emails;
 pub mod forms;
+pub mod graphql;
 mod html;
 mod jobs;
 pub mod model;

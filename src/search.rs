@@ -1,11 +1,13 @@
 //! Search: `/search` with its filters, and the listing cards that search, the home page and
 //! the wishlist share. [`forms`] parses what was typed, [`query`] is the search statement,
-//! [`service`] what search and the home page ask, `html` the HTML door, [`api`] the JSON door.
+//! [`service`] what search and the home page ask, `html` the HTML door, [`api`] the JSON door,
+//! [`graphql`] the `listings` connection.
 
 pub mod amenities;
 pub mod api;
 pub mod cards;
 pub mod forms;
+pub mod graphql;
 mod html;
 mod links;
 pub mod places;

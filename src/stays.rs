@@ -11,10 +11,12 @@
 //! - [`model`]: the queries (the page's details in one query, availability, the wishlist).
 //! - [`service`]: what the actor may see (published listings, or their own) and save.
 //! - `html`: the HTML door (`/listings/{id}`, its quote, `/wishlist`); `api`: the JSON door
-//!   (`/api/v1/listings/{id}`, its availability and quote).
+//!   (`/api/v1/listings/{id}`, its availability and quote); [`graphql`]: the `Listing` type
+//!   and its loaders, `listing`, `quote` and the wishlist toggle.
 
 mod api;
 pub mod forms;
+pub mod graphql;
 mod html;
 pub mod model;
 pub mod quote;

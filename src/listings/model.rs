@@ -275,6 +275,18 @@ pub async fn find(
         .optional()
 }
 
+/// Several listings by id, in no particular order (missing ids are left out).
+pub async fn find_many(
+    conn: &mut AsyncPgConnection,
+    ids: &[ListingId],
+) -> diesel::QueryResult<Vec<Listing>> {
+    listings::table
+        .filter(listings::id.eq_any(ids.to_vec()))
+        .select(Listing::as_select())
+        .load(conn)
+        .await
+}
+
 /// A listing as its viewer may see it: published ones for everybody, others only for their
 /// host (`None` otherwise, which handlers answer with 404 so that ids cannot be probed).
 pub async fn find_visible(

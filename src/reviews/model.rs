@@ -264,3 +264,103 @@ pub async fn reply_target(
         },
     ))
 }
+
+/// A published review with its author's public profile, as GraphQL's loaders read them.
+#[derive(Clone, Debug)]
+pub struct ListedReview {
+    pub listing_id: ListingId,
+    pub id: i64,
+    pub rating: i16,
+    pub comment: String,
+    pub published_at: DateTime<Utc>,
+    pub host_reply: Option<String>,
+    pub author: crate::stays::model::Host,
+}
+
+type ListedSql = (
+    diesel::sql_types::BigInt,
+    diesel::sql_types::BigInt,
+    diesel::sql_types::SmallInt,
+    diesel::sql_types::Text,
+    diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+    diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    diesel::sql_types::BigInt,
+    diesel::sql_types::Text,
+    diesel::sql_types::Text,
+    diesel::sql_types::Nullable<diesel::sql_types::Text>,
+    diesel::sql_types::Timestamptz,
+);
+
+type ListedRow = (
+    i64,
+    i64,
+    i16,
+    String,
+    Option<DateTime<Utc>>,
+    Option<String>,
+    i64,
+    String,
+    String,
+    Option<String>,
+    DateTime<Utc>,
+);
+
+/// The newest `limit` published, visible guest reviews of each of several listings (the rows
+/// [`of_listing`] pages through), with their authors: one statement, a walk of each listing's
+/// reviews that stops after `limit`, whatever the number of listings.
+pub async fn latest_of_listings(
+    conn: &mut AsyncPgConnection,
+    listing_ids: &[ListingId],
+    limit: i64,
+) -> diesel::QueryResult<Vec<ListedReview>> {
+    use crate::db::sql::{Bind, SqlBuilder};
+    let mut sql = SqlBuilder::default();
+    let ids = sql.param(Bind::BigInts(
+        listing_ids.iter().map(|id| id.get()).collect(),
+    ));
+    let limit = sql.param(Bind::BigInt(limit));
+    let direction = sql.param(Bind::Text(Direction::GuestToHost.as_str().to_string()));
+    sql.text(format!(
+        "SELECT r.listing_id, r.id, r.rating, r.comment, r.published_at, r.host_reply, \
+           u.id, u.name, u.bio, u.avatar_key, u.created_at \
+         FROM unnest({ids}) AS l(id) CROSS JOIN LATERAL \
+           (SELECT * FROM reviews r WHERE r.listing_id = l.id AND r.direction = {direction} \
+              AND r.published_at IS NOT NULL AND r.hidden_at IS NULL \
+            ORDER BY r.published_at DESC, r.id DESC LIMIT {limit}) r \
+         JOIN users u ON u.id = r.author_id \
+         ORDER BY r.listing_id, r.published_at DESC, r.id DESC"
+    ));
+    let rows: Vec<ListedRow> = sql.build::<ListedSql>().load(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                listing_id,
+                id,
+                rating,
+                comment,
+                published,
+                host_reply,
+                author_id,
+                name,
+                bio,
+                avatar_key,
+                created_at,
+            )| ListedReview {
+                listing_id: ListingId::new(listing_id),
+                id,
+                rating,
+                comment,
+                published_at: published.unwrap_or_else(Utc::now),
+                host_reply,
+                author: crate::stays::model::Host {
+                    id: author_id,
+                    name,
+                    bio,
+                    avatar_key,
+                    created_at,
+                },
+            },
+        )
+        .collect())
+}

@@ -13,8 +13,8 @@ mod write;
 
 pub use eligibility::{Refusal, can_review, may_review, open, open_review};
 pub use read::{
-    ListingReviews, MAX_PER_PAGE, PER_PAGE, Profile, Summary, listing_reviews,
-    listing_reviews_sized, profile, summary,
+    ListingReviews, MAX_LATEST, MAX_PER_PAGE, PER_PAGE, Profile, Summary, latest_reviews,
+    listing_reviews, listing_reviews_sized, profile, summary,
 };
 pub use reply::{listing_of_review, reply};
 pub use write::{NewReview, publish_stay, submit};

@@ -18,7 +18,7 @@ use crate::{
 
 /// The listing columns a card needs, in [`CardRow`]'s order. The thumbnail is kept on the
 /// listing by triggers (migration 000008), so a page of cards reads no photo rows.
-const CARD_COLUMNS: [&str; 16] = [
+const CARD_COLUMNS: [&str; 17] = [
     "id",
     "title",
     "city",
@@ -35,6 +35,7 @@ const CARD_COLUMNS: [&str; 16] = [
     "rating_avg",
     "card_thumb_key",
     "published_at",
+    "host_id",
 ];
 
 /// The card columns of the table or subquery `alias`: "l.id, l.title, …".
@@ -64,6 +65,7 @@ pub type CardSql = (
     Nullable<Double>,
     Nullable<Text>,
     Nullable<Timestamptz>,
+    BigInt,
 );
 
 /// One row of [`card_columns`], read by position.
@@ -85,6 +87,7 @@ pub struct CardRow {
     pub rating_avg: Option<f64>,
     pub thumb_key: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
+    pub host_id: i64,
 }
 
 /// A card as templates show it.
@@ -124,6 +127,9 @@ pub struct CardFacts {
     /// The whole stay, when dates were given.
     pub total_amount: Option<i64>,
     pub rating_avg: Option<f64>,
+    /// The host (GraphQL's `host` field loads their profile).
+    pub host_id: i64,
+    pub cleaning_fee: i64,
 }
 
 /// Appends `value` in decimal.
@@ -205,6 +211,8 @@ impl ListingCard {
             currency: rates.currency.clone(),
             total_amount,
             rating_avg: row.rating_avg.filter(|_| row.review_count > 0),
+            host_id: row.host_id,
+            cleaning_fee: row.cleaning_fee,
         };
         ListingCard {
             facts,

@@ -92,6 +92,16 @@ pub struct SearchFilters {
     pub sort: Sort,
     /// 1-based.
     pub page: i64,
+    /// Which results to show instead of page `page`'s [`PAGE_SIZE`]: a GraphQL client asks
+    /// for `first` results after a cursor (see `search::service::search_window`).
+    pub window: Option<Window>,
+}
+
+/// Results `offset..offset + size` of a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub offset: i64,
+    pub size: i64,
 }
 
 /// Turns typed words into a prefix tsquery: "New Yo" → `new:* & yo:*`. Only letters and
@@ -219,11 +229,20 @@ impl SearchFilters {
             bedrooms,
             sort,
             page,
+            window: None,
         }
     }
 
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * PAGE_SIZE
+        match self.window {
+            Some(window) => window.offset,
+            None => (self.page - 1) * PAGE_SIZE,
+        }
+    }
+
+    /// How many results a page holds.
+    pub fn page_size(&self) -> i64 {
+        self.window.map_or(PAGE_SIZE, |window| window.size)
     }
 }
 

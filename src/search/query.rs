@@ -29,7 +29,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{
     cards::{CardRow, CardSql, card_columns},
-    forms::{PAGE_SIZE, SearchFilters, Sort},
+    forms::{SearchFilters, Sort},
     places::{self, Named, PlaceDirectory},
 };
 use crate::{
@@ -167,13 +167,13 @@ fn conditions(filters: &SearchFilters, sql: &mut SqlBuilder) -> Vec<String> {
 fn statement(scope: &Scope, filters: &SearchFilters) -> SqlBuilder {
     let mut sql = SqlBuilder::default();
     let mut conditions = conditions(filters, &mut sql);
-    let limit = sql.param(Bind::BigInt(PAGE_SIZE + 1));
+    let limit = sql.param(Bind::BigInt(filters.page_size() + 1));
     let offset = sql.param(Bind::BigInt(filters.offset()));
     let text = if let Scope::FewPlaces(places) = scope {
         // Each place gives its first `offset + limit` rows in order (a walk of its own index
         // that stops there); the merge keeps the page.
         let places = sql.param(Bind::BigInts(places.clone()));
-        let window = sql.param(Bind::BigInt(filters.offset() + PAGE_SIZE + 1));
+        let window = sql.param(Bind::BigInt(filters.offset() + filters.page_size() + 1));
         conditions.insert(0, "l.place_id = place.id".to_string());
         format!(
             "SELECT r.* FROM unnest({places}) AS place(id) CROSS JOIN LATERAL \
@@ -240,7 +240,7 @@ pub struct SearchPage {
     pub has_next: bool,
 }
 
-/// Runs the search: one statement for the page, at most `PAGE_SIZE + 1` rows read out,
+/// Runs the search: one statement for the page, at most a page and one rows read out,
 /// after one lookup of the places the location names when `places` does not know them yet.
 /// Searches by place or without a location run on the search pool; searches of words in
 /// titles keep PostgreSQL's per-value planning (how many listings a word matches decides
@@ -261,8 +261,9 @@ pub async fn search(
     } else {
         statement.load(&mut conn).await?
     };
-    let has_next = rows.len() as i64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
+    let size = filters.page_size();
+    let has_next = rows.len() as i64 > size;
+    rows.truncate(usize::try_from(size).unwrap_or(0));
     Ok(SearchPage { rows, has_next })
 }
 

@@ -9,7 +9,7 @@ use diesel_async::AsyncPgConnection;
 use super::{
     amenities::{Amenity, AmenityCatalog},
     cards::{self, ListingCard},
-    forms::{RawSearch, SearchFilters},
+    forms::{MAX_PAGE, PAGE_SIZE, RawSearch, SearchFilters, Window},
     query,
 };
 use crate::{
@@ -60,18 +60,67 @@ pub async fn search_exactly(
     run(sources, actor, raw, true).await
 }
 
+/// Most results one window holds ([`search_window`]).
+pub const MAX_WINDOW: i64 = 50;
+/// Results beyond this offset are not served (deep OFFSETs cost; the pages stop at the same
+/// depth).
+pub const MAX_OFFSET: i64 = MAX_PAGE * PAGE_SIZE;
+
+/// The same search exactly, for clients that page with cursors (GraphQL): `size` results
+/// (1 to [`MAX_WINDOW`]) from result `offset` (0 to [`MAX_OFFSET`]); `page` is ignored. A
+/// size or offset out of range is `Invalid` on `first` or `after`.
+pub async fn search_window(
+    sources: &Sources<'_>,
+    actor: &Actor,
+    raw: &RawSearch,
+    offset: i64,
+    size: i64,
+) -> ServiceResult<Results> {
+    let mut errors = FieldErrors::new();
+    if !(1..=MAX_WINDOW).contains(&size) {
+        errors.add(
+            "first",
+            format!("Ask for 1 to {MAX_WINDOW} listings at a time."),
+        );
+    }
+    if !(0..=MAX_OFFSET).contains(&offset) {
+        errors.add(
+            "after",
+            format!("Only the first {MAX_OFFSET} results are served; narrow your search."),
+        );
+    }
+    errors.into_result()?;
+    let raw = RawSearch {
+        page: String::new(),
+        ..raw.clone()
+    };
+    let window = Window { offset, size };
+    run_in(sources, actor, &raw, true, Some(window)).await
+}
+
 async fn run(
     sources: &Sources<'_>,
     actor: &Actor,
     raw: &RawSearch,
     exactly: bool,
 ) -> ServiceResult<Results> {
+    run_in(sources, actor, raw, exactly, None).await
+}
+
+async fn run_in(
+    sources: &Sources<'_>,
+    actor: &Actor,
+    raw: &RawSearch,
+    exactly: bool,
+    window: Option<Window>,
+) -> ServiceResult<Results> {
     let amenities = sources.catalog.get(sources.pool).await?;
     let mut errors = FieldErrors::new();
-    let filters = SearchFilters::parse(raw, &amenities, earliest_today(), &mut errors);
+    let mut filters = SearchFilters::parse(raw, &amenities, earliest_today(), &mut errors);
     if exactly && !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
+    filters.window = window;
     let page = query::search(sources.search_pool, sources.pool, sources.places, &filters).await?;
     let mut cards: Vec<ListingCard> = page
         .rows

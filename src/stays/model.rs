@@ -222,3 +222,117 @@ pub async fn saved_cards(
         })
         .collect())
 }
+
+/// The photos of several listings, by listing, each in gallery order (the cover first, then by
+/// position): one query, whatever the number of listings (GraphQL's loaders).
+pub async fn photos_of(
+    conn: &mut AsyncPgConnection,
+    listing_ids: &[ListingId],
+) -> diesel::QueryResult<Vec<(ListingId, Photo)>> {
+    use crate::schema::{listing_photos as p, listings as l};
+    use diesel::{JoinOnDsl, dsl::sql, sql_types::Bool as SqlBool};
+    type Row = (ListingId, i64, String, String, i32, i32, String);
+    let rows: Vec<Row> = p::table
+        .inner_join(l::table.on(l::id.eq(p::listing_id)))
+        .filter(p::listing_id.eq_any(listing_ids.to_vec()))
+        .order((
+            p::listing_id,
+            sql::<SqlBool>("listing_photos.id IS NOT DISTINCT FROM listings.cover_photo_id DESC"),
+            p::position,
+            p::id,
+        ))
+        .select((
+            l::id,
+            p::id,
+            p::image_key,
+            p::thumb_key,
+            p::width,
+            p::height,
+            p::caption,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(listing_id, id, image_key, thumb_key, width, height, caption)| {
+                (
+                    listing_id,
+                    Photo {
+                        id,
+                        image_key,
+                        thumb_key,
+                        width,
+                        height,
+                        caption,
+                    },
+                )
+            },
+        )
+        .collect())
+}
+
+/// One amenity of a listing: its slug (as search filters name it) and its name.
+#[derive(Clone, Debug)]
+pub struct ListedAmenity {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The amenities of several listings, by listing, in the catalogue's order (one query).
+pub async fn amenities_of(
+    conn: &mut AsyncPgConnection,
+    listing_ids: &[ListingId],
+) -> diesel::QueryResult<Vec<(ListingId, ListedAmenity)>> {
+    use crate::schema::{amenities as a, listing_amenities as la};
+    let rows: Vec<(ListingId, String, String)> = la::table
+        .inner_join(a::table)
+        .filter(la::listing_id.eq_any(listing_ids.to_vec()))
+        .order((la::listing_id, a::position, a::id))
+        .select((la::listing_id, a::slug, a::name))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(listing_id, slug, name)| (listing_id, ListedAmenity { slug, name }))
+        .collect())
+}
+
+/// The public profiles of several users (hosts, review authors): name, bio, avatar and
+/// since when they are members — never an address or a phone (one query).
+pub async fn profiles(
+    conn: &mut AsyncPgConnection,
+    user_ids: &[UserId],
+) -> diesel::QueryResult<Vec<Host>> {
+    use crate::schema::users as u;
+    type Row = (i64, String, String, Option<String>, DateTime<Utc>);
+    let rows: Vec<Row> = u::table
+        .filter(u::id.eq_any(user_ids.to_vec()))
+        .select((u::id, u::name, u::bio, u::avatar_key, u::created_at))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, bio, avatar_key, created_at)| Host {
+            id,
+            name,
+            bio,
+            avatar_key,
+            created_at,
+        })
+        .collect())
+}
+
+/// Which of `listing_ids` the user saved (one query).
+pub async fn saved_among(
+    conn: &mut AsyncPgConnection,
+    user_id: UserId,
+    listing_ids: &[ListingId],
+) -> diesel::QueryResult<Vec<ListingId>> {
+    wishlist_items::table
+        .filter(wishlist_items::user_id.eq(user_id))
+        .filter(wishlist_items::listing_id.eq_any(listing_ids.to_vec()))
+        .select(wishlist_items::listing_id)
+        .load(conn)
+        .await
+}

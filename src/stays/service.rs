@@ -2,6 +2,8 @@
 //! ones, and a host's own drafts and unlisted listings — anyone else gets `NotFound`, so ids
 //! cannot be probed), what the listing page and the quote show, and the actor's wishlist.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 
@@ -29,10 +31,83 @@ pub async fn visible(
     let listing = listings_model::find(conn, listing_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if listing.is_published() || actor.owner(listing.host_id).is_ok() {
+    if may_see(actor, &listing) {
         Ok(listing)
     } else {
         Err(ServiceError::NotFound)
+    }
+}
+
+/// The rule of [`visible`]: published, or the actor's own.
+fn may_see(actor: &Actor, listing: &Listing) -> bool {
+    listing.is_published() || actor.owner(listing.host_id).is_ok()
+}
+
+/// The listings among `ids` that the actor may see (the rule of [`visible`]), by id: one
+/// query for all of them (GraphQL's loaders). The others are simply absent.
+pub async fn visible_many(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    ids: &[ListingId],
+) -> ServiceResult<HashMap<ListingId, Listing>> {
+    Ok(listings_model::find_many(conn, ids)
+        .await?
+        .into_iter()
+        .filter(|listing| may_see(actor, listing))
+        .map(|listing| (listing.id, listing))
+        .collect())
+}
+
+/// What is around several listings that the caller obtained from this service or search (so
+/// that the actor may see them): their photos in gallery order, by listing (one query).
+pub async fn photos_of(
+    conn: &mut AsyncPgConnection,
+    ids: &[ListingId],
+) -> ServiceResult<HashMap<ListingId, Vec<model::Photo>>> {
+    let mut photos: HashMap<ListingId, Vec<model::Photo>> = HashMap::new();
+    for (listing_id, photo) in model::photos_of(conn, ids).await? {
+        photos.entry(listing_id).or_default().push(photo);
+    }
+    Ok(photos)
+}
+
+/// The amenities of several listings the actor may see, by listing (one query).
+pub async fn amenities_of(
+    conn: &mut AsyncPgConnection,
+    ids: &[ListingId],
+) -> ServiceResult<HashMap<ListingId, Vec<model::ListedAmenity>>> {
+    let mut amenities: HashMap<ListingId, Vec<model::ListedAmenity>> = HashMap::new();
+    for (listing_id, amenity) in model::amenities_of(conn, ids).await? {
+        amenities.entry(listing_id).or_default().push(amenity);
+    }
+    Ok(amenities)
+}
+
+/// Public profiles (hosts, review authors), by user: what a listing page shows of a person,
+/// never an address or a phone (one query).
+pub async fn profiles(
+    conn: &mut AsyncPgConnection,
+    ids: &[UserId],
+) -> ServiceResult<HashMap<UserId, model::Host>> {
+    Ok(model::profiles(conn, ids)
+        .await?
+        .into_iter()
+        .map(|host| (UserId::new(host.id), host))
+        .collect())
+}
+
+/// Which of `ids` the actor saved (a visitor saved nothing; one query otherwise).
+pub async fn saved_among(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    ids: &[ListingId],
+) -> ServiceResult<HashSet<ListingId>> {
+    match actor.member() {
+        Ok(member) => Ok(model::saved_among(conn, member.id, ids)
+            .await?
+            .into_iter()
+            .collect()),
+        Err(_) => Ok(HashSet::new()),
     }
 }
 

@@ -202,7 +202,7 @@ fn new_token() -> String {
 }
 
 fn rejected(path: &str) -> Error {
-    let message = if path.starts_with("/api/") {
+    let message = if path.starts_with("/api/") || path == "/graphql" {
         "The X-CSRF-Token header is missing or wrong: send the token from GET /api/v1/session \
          (or from POST /api/v1/session after signing in)."
     } else {

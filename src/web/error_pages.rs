@@ -52,7 +52,9 @@ struct ErrorContext {
 impl ErrorContext {
     fn of(req: &ServiceRequest) -> Self {
         ErrorContext {
-            api: req.path().starts_with("/api/"),
+            // GraphQL's clients read JSON too (its own errors are GraphQL responses; those of
+            // the middleware, such as a missing CSRF header, are problem documents).
+            api: req.path().starts_with("/api/") || req.path() == "/graphql",
             htmx: req.headers().contains_key("HX-Request"),
             request_id: req
                 .extensions()

@@ -25,6 +25,7 @@ mod bookings_support;
 mod email;
 mod fixtures;
 mod foundation;
+mod graphql;
 mod jobs;
 mod listings_host;
 mod money;

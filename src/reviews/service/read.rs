@@ -95,6 +95,29 @@ pub async fn listing_reviews_sized(
     })
 }
 
+/// Most reviews a listing shows in a batch of [`latest_reviews`].
+pub const MAX_LATEST: i64 = 20;
+
+/// The newest `first` (1 to [`MAX_LATEST`]) published reviews of several listings the caller
+/// obtained from a service (so that the actor may see them), with their authors, by listing:
+/// one query whatever the number of listings (GraphQL's loaders).
+pub async fn latest_reviews(
+    conn: &mut AsyncPgConnection,
+    listing_ids: &[ListingId],
+    first: i64,
+) -> ServiceResult<std::collections::HashMap<ListingId, Vec<model::ListedReview>>> {
+    let first = first.clamp(1, MAX_LATEST);
+    let mut by_listing: std::collections::HashMap<ListingId, Vec<model::ListedReview>> =
+        std::collections::HashMap::new();
+    for review in model::latest_of_listings(conn, listing_ids, first).await? {
+        by_listing
+            .entry(review.listing_id)
+            .or_default()
+            .push(review);
+    }
+    Ok(by_listing)
+}
+
 /// A person's public profile: what they wrote about themselves and what hosts wrote about them.
 pub struct Profile {
     pub name: String,
