@@ -31,6 +31,32 @@ fn is_json(req: &HttpRequest) -> bool {
         || (content_type.starts_with("application/") && content_type.ends_with("+json"))
 }
 
+/// Decodes a whole body into `T`: an object, valid JSON to its end, with the fields `T` knows.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Every request body of the API is an object; serde would also read a struct from an
+    // array of its fields in order (`[null, null]`), which no client means.
+    if body
+        .trim_ascii_start()
+        .first()
+        .is_some_and(|first| *first != b'{')
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The body must be a JSON object ({…}).",
+        ));
+    }
+    let mut decoder = serde_json::Deserializer::from_slice(body);
+    let value: T =
+        serde_path_to_error::deserialize(&mut decoder).map_err(|error| decoding_error(&error))?;
+    decoder.end().map_err(|error| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("The body is not valid JSON: {error}."),
+        )
+    })?;
+    Ok(value)
+}
+
 /// The field a decoding error is about and what to say there.
 fn decoding_error(error: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let inner = error.inner();
@@ -119,15 +145,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let mut decoder = serde_json::Deserializer::from_slice(&body);
-            let value: T = serde_path_to_error::deserialize(&mut decoder)
-                .map_err(|error| decoding_error(&error))?;
-            decoder.end().map_err(|error| {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("The body is not valid JSON: {error}."),
-                )
-            })?;
+            let value = decode(&body)?;
             Ok(Json(value))
         })
     }
@@ -148,10 +166,10 @@ mod tests {
     }
 
     fn error_of(body: &str) -> (u16, Vec<String>, String) {
-        let mut decoder = serde_json::Deserializer::from_str(body);
-        let error =
-            serde_path_to_error::deserialize::<_, Login>(&mut decoder).expect_err("should fail");
-        let problem = decoding_error(&error).0;
+        let problem = match decode::<Login>(body.as_bytes()) {
+            Ok(_) => panic!("{body} should be refused"),
+            Err(error) => error.0,
+        };
         (
             problem.status,
             problem.errors.iter().map(|e| e.field.clone()).collect(),
@@ -173,5 +191,8 @@ mod tests {
         assert_eq!((status, fields), (422, vec!["email".to_string()]));
         let (status, _, _) = error_of(r#"{"email":"#);
         assert_eq!(status, 422);
+        let (status, _, detail) = error_of(r#"["a@b.c", "x"]"#);
+        assert_eq!(status, 422);
+        assert!(detail.contains("JSON object"), "{detail}");
     }
 }
