@@ -1,6 +1,7 @@
-// The one thing the journeys do behind the browser's back: Roost allows five sign-ups per IP
-// address an hour, and every journey signs up from 127.0.0.1. Before a sign-up the suite
-// empties that throttle bucket, as an operator would for a known address.
+// The two things the journeys do behind the browser's back: Roost allows five sign-ups per IP
+// address an hour, and every journey signs up from 127.0.0.1, so before a sign-up the suite
+// empties that throttle bucket, as an operator would for a known address; and the admin
+// journey needs a dead job to retry, which a fresh database does not have.
 //
 // The database is the embedded cluster under ROOST_DATA_DIR (its port in postmaster.pid, its
 // password in `postgres-password`), or ROOST_E2E_DATABASE_URL when Roost runs elsewhere.
@@ -21,14 +22,28 @@ function databaseUrl() {
   return `postgres://roost:${encodeURIComponent(password)}@127.0.0.1:${port}/roost`;
 }
 
-export function resetSignupThrottle() {
+function sql(statement, why) {
   const url = databaseUrl();
   if (!url) {
     throw new Error(
-      'cannot reach Roost\'s database to reset the sign-up throttle: set ROOST_DATA_DIR (embedded cluster) or ROOST_E2E_DATABASE_URL',
+      `cannot reach Roost's database to ${why}: set ROOST_DATA_DIR (embedded cluster) or ROOST_E2E_DATABASE_URL`,
     );
   }
-  execFileSync('psql', [url, '-qtAc', "DELETE FROM throttle_buckets WHERE key LIKE 'signup:ip:%'"], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return execFileSync('psql', [url, '-qtAc', statement], { stdio: ['ignore', 'pipe', 'inherit'] })
+    .toString()
+    .trim();
+}
+
+export function resetSignupThrottle() {
+  sql("DELETE FROM throttle_buckets WHERE key LIKE 'signup:ip:%'", 'reset the sign-up throttle');
+}
+
+/// A job that failed all its attempts, as an outage of a mail server leaves them, for the admin
+/// journey to retry (a fresh database has none). Returns its id.
+export function deadJob() {
+  return sql(
+    "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, last_error) " +
+      "VALUES ('purge_expired', '{}', 'dead', 5, 5, 'e2e: the mail server timed out') RETURNING id",
+    'make a dead job',
+  );
 }

@@ -170,7 +170,9 @@ async fn bodies_must_be_json_with_known_fields_only() {
         .await
         .expect("POST");
     problem(response, 415).await;
-    let garbled = raw_login("application/json", "\u{0}{").await.expect("POST");
+    let garbled = raw_login("application/json", "{\"email\": \"ana@")
+        .await
+        .expect("POST");
     let (_, body) = problem(garbled, 422).await;
     assert!(
         body["detail"]
@@ -178,6 +180,11 @@ async fn bodies_must_be_json_with_known_fields_only() {
             .is_some_and(|detail| detail.contains("not valid JSON")),
         "{body}"
     );
+    let listed = raw_login("application/json", "[\"ana@example.com\", \"x\"]")
+        .await
+        .expect("POST");
+    let (_, body) = problem(listed, 422).await;
+    assert_eq!(body["detail"], "The body must be a JSON object ({…}).");
 
     let sneaky =
         json!({"email": "ana@example.com", "password": fixtures::PASSWORD, "role": "admin"});
