@@ -59,7 +59,7 @@ WIDTHS.forEach((width, w) => {
     test('the demo host\'s pages pass axe and the guards', { skip: !demoPasswords && 'no demo passwords given' }, () =>
       demoHostPages(browser, width));
 
-    test('an admin finds a user, suspends them and reads the audit log', { skip: !DEMO_ADMIN.password && 'no demo passwords given' }, () =>
+    test('an admin finds a user and suspends them, cancels a booking with a full refund, hides a review, retries a dead job and reads it all in the audit log', { skip: !DEMO_ADMIN.password && 'no demo passwords given' }, () =>
       adminJourney(browser, width, { pick: w }));
   });
 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 
 import { Visitor } from '../lib/browser.mjs';
-import { deadJob } from '../lib/database.mjs';
+import { deadJob, publishedReview } from '../lib/database.mjs';
 import { assertText, logIn } from '../lib/steps.mjs';
 
 export const DEMO_ADMIN = { email: 'admin@roost.test', password: process.env.ROOST_E2E_ADMIN_PASSWORD };
@@ -72,12 +72,13 @@ export async function adminJourney(browser, width, { pick }) {
     await assertText(page.locator('main'), 'refund');
     await visitor.checkpoint('booking-cancelled', { pageType: 'admin booking' });
 
-    // A visible review hidden: the listing's average no longer counts it.
+    // A published review hidden: the listing's average no longer counts it.
+    const reviewId = publishedReview();
     await visitor.goto('/admin/reviews?visibility=visible');
     await visitor.checkpoint('reviews', { pageType: 'admin reviews' });
-    await page.locator('table tbody tr td:first-child a').first().click();
-    await page.waitForURL(/\/admin\/reviews\/\d+$/);
-    const reviewPath = new URL(page.url()).pathname;
+    await page.getByRole('link', { name: reviewId, exact: true }).click();
+    const reviewPath = `/admin/reviews/${reviewId}`;
+    await page.waitForURL((url) => url.pathname === reviewPath);
     const listingFigures = page.locator('dd', { hasText: 'reviews)' });
     const before = (await listingFigures.innerText()).trim();
     await visitor.checkpoint('review', { pageType: 'admin review' });
