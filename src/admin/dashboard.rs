@@ -24,6 +24,11 @@ impl Today {
     pub fn bookings_today(&self) -> i64 {
         self.bookings_by_state.iter().map(|(_, count)| count).sum()
     }
+
+    /// A booking state as people read it ("Cancelled by the guest"), the stored text if unknown.
+    pub fn state_label<'a>(&self, state: &'a str) -> &'a str {
+        crate::bookings::domain::Status::parse(state).map_or(state, |status| status.label())
+    }
 }
 
 fn start_of_day(now: DateTime<Utc>) -> DateTime<Utc> {

@@ -322,6 +322,10 @@ async fn the_dashboard_draws_the_last_twelve_weeks_as_svg_charts() {
     }
     assert_eq!(dashboard.matches("<svg class=\"chart\"").count(), 4);
     assert!(dashboard.contains("€307.80"), "this week's gross value");
+    assert!(
+        dashboard.contains("<a href=\"/admin/bookings?state=confirmed\">Confirmed</a>"),
+        "today's states as people read them, each a filtered list"
+    );
     assert_eq!(
         dashboard.matches("<rect class=\"chart__bar\"").count(),
         4 * 12,
