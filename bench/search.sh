@@ -8,7 +8,8 @@
 #
 # Variables: DURATION (30s), WARMUP (20s), CONNECTIONS (64), THREADS (2), PORT (8089),
 # ROOST_DATA_DIR (target/roost-bench: an embedded cluster of its own, not your dev data),
-# SCRIPT (the wrk script: bench/search.lua; bench/api.sh runs the API's scripts through here).
+# SCRIPT (the wrk script: bench/search.lua; bench/api.sh runs the API's scripts through here),
+# BUILD (1; 0 runs the release binary already in target/release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,8 +29,10 @@ if ! command -v wrk >/dev/null 2>&1; then
   $SUDO apt-get install -y wrk >/dev/null || { $SUDO apt-get update -qq && $SUDO apt-get install -y wrk >/dev/null; }
 fi
 
-echo "== cargo build --release"
-cargo build --release --quiet
+if [ "${BUILD:-1}" = 1 ]; then
+  echo "== cargo build --release"
+  cargo build --release --quiet
+fi
 mkdir -p "$ROOST_DATA_DIR"
 
 # A data directory without a cluster yet gets the full data set (otherwise the first start
