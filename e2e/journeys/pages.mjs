@@ -46,12 +46,29 @@ export async function publicPages(browser, width) {
     await visitor.checkpoint('listing-reviewed', { pageType: 'listing (with reviews)' });
     await visit(visitor, `${listingPath}/reviews`, 'listing reviews');
     await visit(visitor, '/dev/mailbox', 'development mailbox');
+    await graphiqlRunsAQuery(visitor);
   } catch (error) {
     visitor.explain(error);
     throw error;
   } finally {
     await visitor.close();
   }
+}
+
+/// GraphiQL (development) under the page's CSP: the vendored bundle loads, a query typed in its
+/// editor runs, and no guard fires (a CSP violation, a console error). Not checked with axe:
+/// it is a third-party developer tool, not a page of Roost's.
+async function graphiqlRunsAQuery(visitor) {
+  if (!visitor.js) return;
+  const { page } = visitor;
+  await visitor.goto('/graphql');
+  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('{ listings(location: "Paris", first: 2) { edges { node { title city } } } }');
+  await page.locator('.graphiql-execute-button').click();
+  await assertText(page.locator('.graphiql-response'), '"city": "Paris"');
+  await visitor.checkpoint('graphiql');
 }
 
 export async function demoGuestPages(browser, width) {

@@ -2,12 +2,13 @@
 //! `ROOST_GRAPHQL_TOOLS=1`): the page loads the files vendored from the `graphiql` npm package
 //! under `static/vendor/graphiql/` (no CDN) and our initializer `static/js/graphiql.js`, which
 //! reads the CSRF token from the page's `<meta>` and sends it with every request. No inline
-//! script or style, so the strict CSP holds.
+//! script or style, so the strict CSP holds (with one addition: GraphiQL's stylesheet embeds
+//! its fonts as `data:` URIs, see [`security_headers::GRAPHIQL_CONTENT_SECURITY_POLICY`]).
 
 use actix_session::SessionExt;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::header};
 
-use crate::web::csrf;
+use crate::web::{csrf, security_headers};
 
 /// Escapes text for an HTML attribute.
 fn attribute(text: &str) -> String {
@@ -27,6 +28,7 @@ pub fn page(req: &HttpRequest) -> HttpResponse {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"csrf-token\" content=\"{token}\">\n\
          <title>GraphiQL · Roost</title>\n\
+         <link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">\n\
          <link rel=\"stylesheet\" href=\"{css}\">\n\
          <link rel=\"stylesheet\" href=\"{page_css}\">\n\
          </head>\n<body>\n<main id=\"graphiql\" aria-label=\"GraphiQL\">Loading GraphiQL…</main>\n\
@@ -40,9 +42,14 @@ pub fn page(req: &HttpRequest) -> HttpResponse {
         react_dom = asset("vendor/graphiql/react-dom.production.min.js"),
         graphiql = asset("vendor/graphiql/graphiql.min.js"),
         init = asset("js/graphiql.js"),
+        icon = asset("img/favicon.svg"),
     );
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            security_headers::GRAPHIQL_CONTENT_SECURITY_POLICY,
+        ))
         .body(body)
 }

@@ -570,6 +570,12 @@ async fn graphiql_is_served_in_development_from_vendored_files_without_inline_sc
         csp.contains("script-src 'self'") && !csp.contains("unsafe"),
         "{csp}"
     );
+    // GraphiQL's stylesheet embeds its fonts; nothing else is loosened.
+    assert!(csp.contains("font-src 'self' data:;"), "{csp}");
+    assert_eq!(
+        csp.replace("font-src 'self' data:;", "font-src 'self';"),
+        roost::web::security_headers::CONTENT_SECURITY_POLICY
+    );
     let html = page.text().await.expect("body");
     assert!(html.contains("name=\"csrf-token\""), "{html}");
     let document = scraper::Html::parse_document(&html);
