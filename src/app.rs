@@ -31,8 +31,8 @@ use crate::{
     search::places::PlaceDirectory,
     storage::{LocalDisk, Storage},
     web::{
-        AppState, assets, csrf, error_pages, metrics::Metrics, observability, security_headers,
-        session_store::PgSessionStore,
+        AppState, assets, csrf, error_pages, idle, metrics::Metrics, observability,
+        security_headers, session_store::PgSessionStore,
     },
 };
 
@@ -112,8 +112,8 @@ pub fn server(
         let identity = IdentityMiddleware::builder()
             .id_key("user_id")
             .login_unix_timestamp_key("logged_in_at")
-            .last_visit_unix_timestamp_key("last_visit_at")
-            .visit_deadline(Some(IDLE_TIMEOUT))
+            // The idle timeout is `web::idle`'s, which writes its mark once a minute.
+            .visit_deadline(None)
             .login_deadline(Some(ABSOLUTE_TIMEOUT))
             .build();
         App::new()
@@ -125,6 +125,7 @@ pub fn server(
             // Innermost first: CSRF needs the session, which identity and CSRF both build on.
             .wrap(from_fn(csrf::protect))
             .wrap(identity)
+            .wrap(from_fn(idle::expire))
             .wrap(sessions)
             .wrap(from_fn(error_pages::render))
             .wrap(security_headers::middleware(production))

@@ -28,7 +28,7 @@ pub const PUBLIC_ID_KEY: &str = "sid";
 pub const USER_AGENT_KEY: &str = "ua";
 pub const IP_KEY: &str = "ip";
 /// Keys that make a session signed in; dropped when a revoked session would be re-created.
-const IDENTITY_KEYS: [&str; 3] = [USER_ID_KEY, "logged_in_at", "last_visit_at"];
+const IDENTITY_KEYS: [&str; 3] = [USER_ID_KEY, "logged_in_at", super::idle::SEEN_AT_KEY];
 
 type State = HashMap<String, String>;
 

@@ -804,7 +804,8 @@ async fn create_admin_refuses_a_weak_password() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("too common"));
 }
 
-/// Moves a timestamp that actix-identity keeps in the session state `seconds` into the past.
+/// Moves a timestamp kept in the session state (actix-identity's `logged_in_at`, the idle
+/// timeout's `seen_at`) `seconds` into the past.
 async fn age_session_key(app: &TestApp, key: &str, seconds: i64) {
     let mut conn = app.pool.get().await.unwrap();
     diesel::sql_query(format!(
@@ -823,9 +824,9 @@ async fn a_session_idle_for_more_than_thirty_minutes_is_signed_out() {
     let me = app.browser();
     signed_up(&me, "Ida", "ida@example.com").await;
     assert!(is_signed_in(&me).await);
-    age_session_key(&app, "last_visit_at", 29 * 60).await;
+    age_session_key(&app, "seen_at", 29 * 60).await;
     assert!(is_signed_in(&me).await, "29 minutes idle is fine");
-    age_session_key(&app, "last_visit_at", 31 * 60).await;
+    age_session_key(&app, "seen_at", 31 * 60).await;
     assert!(!is_signed_in(&me).await, "31 minutes idle signs out");
 }
 
