@@ -63,3 +63,86 @@ async fn a_visitor_s_home_page_costs_at_most_two_statements() {
         "the home page ran {statements}"
     );
 }
+
+#[tokio::test]
+async fn a_visitor_s_repeat_view_of_an_unchanged_listing_page_is_a_304_without_a_body() {
+    let app = TestApp::spawn().await;
+    let id = listings_in(&app, "Lisbon", 1).await[0];
+    let path = format!("/listings/{id}");
+    let first = app.get(&path).await;
+    assert_eq!(first.status(), 200);
+    let etag = first
+        .headers()
+        .get("etag")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+        .expect("the visitor's page has an ETag");
+    assert_eq!(
+        first
+            .headers()
+            .get("cache-control")
+            .and_then(|value| value.to_str().ok()),
+        Some("private, no-cache")
+    );
+    let conditional = |tag: String| {
+        let request = app.client.get(app.url(&path)).header("If-None-Match", tag);
+        async move { request.send().await.expect("GET") }
+    };
+
+    let repeat = conditional(etag.clone()).await;
+    assert_eq!(repeat.status(), 304);
+    assert_eq!(
+        repeat.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some(etag.as_str())
+    );
+    assert!(repeat.bytes().await.expect("body").is_empty());
+
+    // Any change the page shows makes a new tag: nights taken on its calendar…
+    block(&app, id, day(3), day(5)).await;
+    let changed = conditional(etag.clone()).await;
+    assert_eq!(changed.status(), 200);
+    let calendar_etag = changed
+        .headers()
+        .get("etag")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+        .expect("ETag");
+    assert_ne!(calendar_etag, etag);
+    // …and the host's profile, which is not on the listing row.
+    crate::search::sql(
+        &app,
+        "UPDATE users SET bio = 'Now with a new bio' WHERE is_host",
+    )
+    .await;
+    let rebio = conditional(calendar_etag.clone()).await;
+    assert_eq!(rebio.status(), 200);
+    assert!(
+        rebio
+            .text()
+            .await
+            .expect("body")
+            .contains("Now with a new bio")
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_listing_page_is_never_answered_304() {
+    let app = TestApp::spawn().await;
+    let id = listings_in(&app, "Lisbon", 1).await[0];
+    let (_, browser) = crate::fixtures::signed_in(&app, "reader@example.com", false).await;
+    let path = format!("/listings/{id}");
+    let response = browser.get(&path).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers().get("etag").is_none(),
+        "a signed-in page carries a fresh booking key: no ETag"
+    );
+    let again = browser
+        .client
+        .get(browser.url(&path))
+        .header("If-None-Match", "*")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(again.status(), 200);
+}
