@@ -255,12 +255,11 @@ pub async fn search(
     Ok(SearchPage { rows, has_next })
 }
 
-/// Featured stays for the home page: the best rated among listings with a few reviews, then
-/// the newest, `limit` in all (one statement; each half walks its own index).
-pub async fn featured(
-    conn: &mut AsyncPgConnection,
-    limit: i64,
-) -> diesel::QueryResult<Vec<CardRow>> {
+/// The statement of [`featured`]: each half walks its own index and stops after `limit`
+/// entries (the best rated with three reviews or more: `listings_featured_rating_idx`,
+/// migration 000040, whose predicate repeats `review_count >= 3`; the newest:
+/// `listings_published_new_idx`); only the at most `2 × limit` rows found are sorted.
+fn featured_statement(limit: i64) -> SqlBuilder {
     let mut sql = SqlBuilder::default();
     let n = sql.param(Bind::BigInt(limit));
     sql.text(format!(
@@ -275,7 +274,27 @@ pub async fn featured(
         card_columns("f"),
         columns = card_columns("l"),
     ));
-    let rows: Vec<CardRow> = sql.build::<CardSql>().load(conn).await?;
+    sql
+}
+
+/// The plan of [`featured`]'s statement, one line per row (tests check it walks indexes).
+pub async fn explain_featured(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> diesel::QueryResult<Vec<String>> {
+    featured_statement(limit).explain().load(conn).await
+}
+
+/// Featured stays for the home page: the best rated among listings with a few reviews, then
+/// the newest, `limit` in all (one statement; each half walks its own index).
+pub async fn featured(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> diesel::QueryResult<Vec<CardRow>> {
+    let rows: Vec<CardRow> = featured_statement(limit)
+        .build::<CardSql>()
+        .load(conn)
+        .await?;
     let mut seen = Vec::new();
     Ok(rows
         .into_iter()
