@@ -17,7 +17,7 @@ pub mod problem;
 pub mod query;
 pub mod responses;
 
-use actix_web::{HttpRequest, http::header, web};
+use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -45,16 +45,6 @@ impl Money {
             formatted: crate::money::format(amount, currency),
         }
     }
-}
-
-/// Whether the request's `If-None-Match` names `etag` (a strong tag, as `"…"`).
-pub fn not_modified(req: &HttpRequest, etag: &str) -> bool {
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }
 
 /// Every endpoint of `/api/v1`, by feature; the OpenAPI document is collected from here.

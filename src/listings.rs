@@ -3,7 +3,8 @@
 //! and bookings share.
 //!
 //! - [`model`]: rows, vocabularies (status, property type, cancellation policy), queries;
-//!   [`amenities`] (the one amenity catalogue), [`photos`] and [`calendar`] (rows and queries of
+//!   [`amenities`] (the one amenity catalogue), [`booked_nights`] (the taken nights kept on
+//!   the listing row), [`photos`] and [`calendar`] (rows and queries of
 //!   photos and calendar entries), [`month_grid`] (the one month view of a calendar, for hosts
 //!   and guests).
 //! - [`forms`]: raw listing input and its checked [`forms::ListingInput`];
@@ -18,6 +19,7 @@
 pub mod admin;
 pub mod amenities;
 mod api;
+pub mod booked_nights;
 pub mod calendar;
 pub mod forms;
 mod html;

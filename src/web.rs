@@ -2,6 +2,7 @@
 //! every template receives, static assets and the server-side session store.
 
 pub mod assets;
+pub mod conditional;
 pub mod csrf;
 pub mod error_pages;
 pub mod flash;

@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 
-use super::calendar::CalendarEntry;
+use super::{booked_nights::BookedNights, calendar::CalendarEntry};
 
 /// Column headings, Monday first: (abbreviation, full name).
 pub const WEEKDAYS: [(&str, &str); 7] = [
@@ -185,6 +185,16 @@ pub fn months(
     today: NaiveDate,
     entries: &[CalendarEntry],
 ) -> Vec<Month> {
+    months_by(first, count, today, |date| state_of(date, today, entries))
+}
+
+/// `count` months from `first`, each day in the state `state` gives it.
+fn months_by(
+    first: NaiveDate,
+    count: u32,
+    today: NaiveDate,
+    state: impl Fn(NaiveDate) -> DayState,
+) -> Vec<Month> {
     (0..count as i32)
         .map(|i| {
             let first = shift(month_of(first), i);
@@ -194,7 +204,7 @@ pub fn months(
                 .take_while(|date| *date < next)
                 .map(|date| Day {
                     date,
-                    state: state_of(date, today, entries),
+                    state: state(date),
                     today: date == today,
                     selected: false,
                 })
@@ -208,14 +218,26 @@ pub fn months(
         .collect()
 }
 
-/// Months a guest sees on a listing page: [`GUEST_MONTHS`] from `today`'s month, the nights
-/// `[stay.start, stay.end)` of the stay being quoted marked as selected.
+/// Months a guest sees on a listing page: [`GUEST_MONTHS`] from `today`'s month, from the
+/// listing's taken nights (guests only tell free from unavailable, so the listing row's bits
+/// are all they need), the nights `[stay.start, stay.end)` of the stay being quoted marked as
+/// selected. A night before what `taken` holds shows as free (callers read from the window's
+/// start, see [`guest_window`]).
 pub fn guest_months(
     today: NaiveDate,
-    entries: &[CalendarEntry],
+    taken: &BookedNights,
     stay: Option<std::ops::Range<NaiveDate>>,
 ) -> Vec<Month> {
-    let mut grid = months(month_of(today), GUEST_MONTHS, today, entries);
+    let state = |date: NaiveDate| {
+        if date < today {
+            DayState::Past
+        } else if taken.is_taken(date) == Some(true) {
+            DayState::Booked
+        } else {
+            DayState::Free
+        }
+    };
+    let mut grid = months_by(month_of(today), GUEST_MONTHS, today, state);
     if let Some(stay) = stay {
         for day in grid.iter_mut().flat_map(|month| month.days.iter_mut()) {
             day.selected = stay.contains(&day.date);
@@ -292,9 +314,10 @@ mod tests {
     #[test]
     fn guests_see_taken_nights_as_unavailable_and_their_stay_selected() {
         let today = d("2027-03-10");
-        let entries = [entry(Booking, "2027-03-12", "2027-03-14")];
+        // Read from 1 March: the nights of the 12th and 13th are taken.
+        let taken = BookedNights::from_text(d("2027-03-01"), "00000000000110");
         let stay = d("2027-03-20")..d("2027-03-22");
-        let months = guest_months(today, &entries, Some(stay));
+        let months = guest_months(today, &taken, Some(stay));
         assert_eq!(months.len(), 3);
         assert_eq!(months[0].title(), "March 2027");
         assert_eq!(months[0].days.len(), 31);

@@ -24,7 +24,6 @@
 //! 8 000 minor units for EUR/USD listings and ¥80 for yen listings. There is no conversion
 //! between currencies.
 
-use chrono::NaiveDate;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{
@@ -37,6 +36,7 @@ use crate::{
         self, DbPool,
         sql::{Bind, SqlBuilder},
     },
+    listings::booked_nights,
     service::ServiceResult,
 };
 
@@ -50,18 +50,6 @@ const ZERO_DECIMAL_CURRENCIES: &str = "('JPY', 'KRW', 'ISK', 'CLP', 'VND')";
 /// 100 000 listings: "United States" (10 places, 16 % of listings) 2.4 ms merged, 0.5 ms by
 /// the global walk; one city 0.3 ms either way.
 const MAX_WALKED_PLACES: usize = 3;
-
-/// The night `listings.booked_nights` starts with (its bit 1; migration 000008).
-const BOOKED_NIGHTS_FROM: (i32, u32, u32) = (2026, 1, 1);
-
-/// The (1-based) bit of `booked_nights` for the night starting on `date`. Stays are never in
-/// the past, so never before the first bit; an earlier date would read from bit 1.
-fn booked_nights_bit(date: NaiveDate) -> i32 {
-    let (year, month, day) = BOOKED_NIGHTS_FROM;
-    let first = NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN);
-    let days = (date - first).num_days().max(0);
-    i32::try_from(days + 1).unwrap_or(i32::MAX)
-}
 
 /// The bits of `listings.amenity_bits` for these amenities (ids 1 to 63, a check of
 /// migration 000009).
@@ -148,7 +136,7 @@ fn conditions(filters: &SearchFilters, sql: &mut SqlBuilder) -> Vec<String> {
         let nights = sql.param(Bind::Int(dates.nights()));
         // `booked_nights` has one bit per night from 2026-01-01 (migration 000008, kept by
         // triggers on `calendar_entries`); the stay is free when none of its nights is set.
-        let first_night = sql.param(Bind::Int(booked_nights_bit(dates.check_in())));
+        let first_night = sql.param(Bind::Int(booked_nights::bit_of(dates.check_in())));
         conditions.push(format!(
             "l.min_nights <= {nights} AND l.max_nights >= {nights} \
              AND bit_count(substring(l.booked_nights FROM {first_night} FOR {nights})) = 0"
@@ -267,12 +255,11 @@ pub async fn search(
     Ok(SearchPage { rows, has_next })
 }
 
-/// Featured stays for the home page: the best rated among listings with a few reviews, then
-/// the newest, `limit` in all (one statement; each half walks its own index).
-pub async fn featured(
-    conn: &mut AsyncPgConnection,
-    limit: i64,
-) -> diesel::QueryResult<Vec<CardRow>> {
+/// The statement of [`featured`]: each half walks its own index and stops after `limit`
+/// entries (the best rated with three reviews or more: `listings_featured_rating_idx`,
+/// migration 000040, whose predicate repeats `review_count >= 3`; the newest:
+/// `listings_published_new_idx`); only the at most `2 × limit` rows found are sorted.
+fn featured_statement(limit: i64) -> SqlBuilder {
     let mut sql = SqlBuilder::default();
     let n = sql.param(Bind::BigInt(limit));
     sql.text(format!(
@@ -287,7 +274,27 @@ pub async fn featured(
         card_columns("f"),
         columns = card_columns("l"),
     ));
-    let rows: Vec<CardRow> = sql.build::<CardSql>().load(conn).await?;
+    sql
+}
+
+/// The plan of [`featured`]'s statement, one line per row (tests check it walks indexes).
+pub async fn explain_featured(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> diesel::QueryResult<Vec<String>> {
+    featured_statement(limit).explain().load(conn).await
+}
+
+/// Featured stays for the home page: the best rated among listings with a few reviews, then
+/// the newest, `limit` in all (one statement; each half walks its own index).
+pub async fn featured(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> diesel::QueryResult<Vec<CardRow>> {
+    let rows: Vec<CardRow> = featured_statement(limit)
+        .build::<CardSql>()
+        .load(conn)
+        .await?;
     let mut seen = Vec::new();
     Ok(rows
         .into_iter()
@@ -319,15 +326,6 @@ mod tests {
         let today = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("date");
         let mut errors = crate::web::forms::FormErrors::new();
         SearchFilters::parse(&raw, &amenities, today, &mut errors)
-    }
-
-    #[test]
-    fn booked_nights_bits_count_nights_from_the_first_of_january_2026() {
-        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
-        assert_eq!(booked_nights_bit(day(2026, 1, 1)), 1);
-        assert_eq!(booked_nights_bit(day(2026, 1, 2)), 2);
-        assert_eq!(booked_nights_bit(day(2027, 1, 1)), 366);
-        assert_eq!(booked_nights_bit(day(2025, 6, 1)), 1);
     }
 
     #[test]

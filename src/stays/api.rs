@@ -5,7 +5,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, http::header, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::{
@@ -13,10 +12,10 @@ use super::{
     service::{self, ListingDetails},
 };
 use crate::{
-    api::{ApiError, ApiResult, Money, Problem, not_modified},
+    api::{ApiError, ApiResult, Money, Problem},
     search::api::ListingSummary,
     service::{Actor, ListingId},
-    web::AppState,
+    web::{AppState, conditional},
 };
 
 #[derive(Serialize, ToSchema)]
@@ -193,20 +192,7 @@ async fn show(
     drop(conn);
     let body = serde_json::to_vec(&ListingAnswer::from(details))
         .map_err(|error| ApiError::from(crate::service::ServiceError::internal(error)))?;
-    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..16]));
-    // The heart and a host's drafts differ per user: private to the browser that asked.
-    let cache = "private, no-cache";
-    if not_modified(&req, &etag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, cache))
-            .finish());
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, cache))
-        .body(body))
+    Ok(conditional::respond(&req, "application/json", body))
 }
 
 /// Nights taken as `[start, end)`: `end` is a check-out day, free for the next arrival.

@@ -1,13 +1,13 @@
-//! The queries of the guest side: what the listing page reads beside the listing itself
-//! (photos, amenities, the host and the wishlist heart in one query), the availability of a
-//! stay, and the wishlist. (The calendar's entries come from
+//! The queries of the guest side: the listing with what its page shows around it (photos,
+//! amenities, the host, the wishlist heart and the taken nights, in one statement), the
+//! availability of a stay, and the wishlist. (The API's calendar entries come from
 //! `listings::calendar::entries_between`.)
 
 use crate::service::{ListingId, UserId};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{
-    ExpressionMethods, OptionalExtension, QueryDsl, Queryable,
-    sql_types::{Array, BigInt, Bool, Json, Nullable, Text, Timestamptz},
+    ExpressionMethods, OptionalExtension, QueryDsl,
+    sql_types::{Array, BigInt, Bool, Integer, Json, Text},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
@@ -15,7 +15,10 @@ use serde::Deserialize;
 use super::stay::StayDates;
 use crate::{
     db::sql::{Bind, SqlBuilder},
-    listings::model::Listing,
+    listings::{
+        booked_nights::{self, BookedNights},
+        model::Listing,
+    },
     schema::wishlist_items,
     search::cards::{CardRow, CardSql, ListingCard, card_columns},
 };
@@ -66,74 +69,93 @@ pub struct Details {
     pub saved: bool,
 }
 
-type DetailsSql = (
-    BigInt,
-    Text,
-    Text,
-    Nullable<Text>,
-    Timestamptz,
-    Json,
-    Array<Text>,
-    Bool,
-);
-
-#[derive(Queryable)]
-struct DetailsRow {
-    host_id: i64,
-    name: String,
-    bio: String,
-    avatar_key: Option<String>,
-    created_at: DateTime<Utc>,
-    photos: serde_json::Value,
-    amenities: Vec<String>,
-    saved: bool,
+/// A listing with everything around it that its page shows, and its taken nights.
+pub struct ListingWithDetails {
+    pub listing: Listing,
+    pub details: Details,
+    /// The taken nights from the date the caller asked for on.
+    pub taken: BookedNights,
 }
 
-/// The host, photos, amenities and whether `viewer` saved the listing: one query, whatever
-/// the number of photos or amenities.
-pub async fn around(
+/// The listing's photos as JSON objects in gallery order (the cover first, then by position),
+/// correlated with the outer `listings` row.
+const PHOTOS_JSON: &str = "coalesce((SELECT json_agg(json_build_object('id', p.id, \
+     'image_key', p.image_key, 'thumb_key', p.thumb_key, 'width', p.width, \
+     'height', p.height, 'caption', p.caption) \
+     ORDER BY p.id IS NOT DISTINCT FROM listings.cover_photo_id DESC, p.position, p.id) \
+   FROM listing_photos p WHERE p.listing_id = listings.id), '[]'::json)";
+
+/// The listing's amenity names in the catalogue's order, correlated with the outer row.
+const AMENITY_NAMES: &str = "ARRAY(SELECT a.name FROM listing_amenities la \
+   JOIN amenities a ON a.id = la.amenity_id WHERE la.listing_id = listings.id \
+   ORDER BY a.position, a.id)";
+
+type HostColumns = (i64, String, String, Option<String>, DateTime<Utc>);
+type WithDetailsRow = (
+    Listing,
+    HostColumns,
+    serde_json::Value,
+    Vec<String>,
+    bool,
+    String,
+);
+
+/// The listing, its host, photos, amenities, whether `viewer` saved it and its taken nights
+/// from `nights_from` on (from the listing row's `booked_nights`, instead of a query of the
+/// calendar): one statement, whatever the number of photos, amenities or calendar entries.
+/// Whoever may see it is the caller's rule (`service`).
+pub async fn with_details(
     conn: &mut AsyncPgConnection,
-    listing: &Listing,
+    listing_id: ListingId,
     viewer: Option<i64>,
-) -> diesel::QueryResult<Details> {
-    let mut sql = SqlBuilder::default();
-    let id = sql.param(Bind::BigInt(listing.id.get()));
-    let host = sql.param(Bind::BigInt(listing.host_id.get()));
-    // No viewer matches no wishlist row (ids start at 1).
-    let viewer = sql.param(Bind::BigInt(viewer.unwrap_or(0)));
-    sql.text(format!(
-        "SELECT u.id, u.name, u.bio, u.avatar_key, u.created_at, \
-           coalesce((SELECT json_agg(json_build_object('id', p.id, 'image_key', p.image_key, \
-             'thumb_key', p.thumb_key, 'width', p.width, 'height', p.height, \
-             'caption', p.caption) ORDER BY p.position, p.id) \
-             FROM listing_photos p WHERE p.listing_id = {id}), '[]'::json), \
-           ARRAY(SELECT a.name FROM listing_amenities la JOIN amenities a ON a.id = la.amenity_id \
-             WHERE la.listing_id = {id} ORDER BY a.position, a.id), \
-           EXISTS (SELECT 1 FROM wishlist_items w WHERE w.user_id = {viewer} \
-             AND w.listing_id = {id}) \
-         FROM users u WHERE u.id = {host}"
-    ));
-    let row: DetailsRow = sql.build::<DetailsSql>().get_result(conn).await?;
-    let mut photos: Vec<Photo> = serde_json::from_value(row.photos)
+    nights_from: NaiveDate,
+) -> diesel::QueryResult<Option<ListingWithDetails>> {
+    use crate::schema::{listings as l, users as u};
+    use diesel::{SelectableHelper, dsl::sql};
+    let row: Option<WithDetailsRow> = l::table
+        .inner_join(u::table)
+        .filter(l::id.eq(listing_id))
+        .select((
+            Listing::as_select(),
+            (u::id, u::name, u::bio, u::avatar_key, u::created_at),
+            sql::<Json>(PHOTOS_JSON),
+            sql::<Array<Text>>(AMENITY_NAMES),
+            // No viewer matches no wishlist row (ids start at 1).
+            sql::<Bool>(
+                "EXISTS (SELECT 1 FROM wishlist_items w WHERE w.listing_id = listings.id \
+                 AND w.user_id = ",
+            )
+            .bind::<BigInt, _>(viewer.unwrap_or(0))
+            .sql(")"),
+            sql::<Text>("substring(listings.booked_nights FROM ")
+                .bind::<Integer, _>(booked_nights::bit_of(nights_from))
+                .sql(")::text"),
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    let Some((listing, host, photos, amenities, saved, nights)) = row else {
+        return Ok(None);
+    };
+    let photos: Vec<Photo> = serde_json::from_value(photos)
         .map_err(|error| diesel::result::Error::DeserializationError(Box::new(error)))?;
-    if let Some(cover) = listing.cover_photo_id
-        && let Some(index) = photos.iter().position(|photo| photo.id == cover)
-    {
-        let photo = photos.remove(index);
-        photos.insert(0, photo);
-    }
-    Ok(Details {
-        photos,
-        amenities: row.amenities,
-        host: Host {
-            id: row.host_id,
-            name: row.name,
-            bio: row.bio,
-            avatar_key: row.avatar_key,
-            created_at: row.created_at,
+    let (id, name, bio, avatar_key, created_at) = host;
+    Ok(Some(ListingWithDetails {
+        taken: BookedNights::from_text(nights_from, &nights),
+        details: Details {
+            photos,
+            amenities,
+            host: Host {
+                id,
+                name,
+                bio,
+                avatar_key,
+                created_at,
+            },
+            saved,
         },
-        saved: row.saved,
-    })
+        listing,
+    }))
 }
 
 /// Whether no calendar entry overlaps `dates` (one probe of the exclusion constraint's index;

@@ -12,7 +12,7 @@ use super::{
     stay::{Guests, StayDates, check_nights, earliest_today},
 };
 use crate::{
-    listings::model::Listing,
+    listings::{booked_nights::BookedNights, model::Listing},
     money,
     pricing::{self, PricingPolicy, Quote},
 };
@@ -21,12 +21,15 @@ use crate::{
 pub use super::forms::StayQuery;
 
 /// Checks a stay against the listing's rules and prices it. `Ok(Err(message))` is a stay the
-/// guest must change; the database error is the only failure.
+/// guest must change; the database error is the only failure. `taken`, the listing's taken
+/// nights when the caller already read them with the listing, answers whether the stay is free
+/// without a query; otherwise (or for nights before what it holds) the calendar is asked.
 pub async fn quote_stay(
     conn: &mut AsyncPgConnection,
     listing: &Listing,
     dates: &StayDates,
     guests: Guests,
+    taken: Option<&BookedNights>,
 ) -> diesel::QueryResult<Result<Quote, String>> {
     if dates.check_in() < listing.today() {
         return Ok(Err("Check-in cannot be in the past.".into()));
@@ -37,7 +40,12 @@ pub async fn quote_stay(
     if let Err(nights) = check_nights(dates.nights(), listing.min_nights, listing.max_nights) {
         return Ok(Err(nights.quote_message()));
     }
-    if !details::is_free(conn, listing.id, dates).await? {
+    let known = taken.and_then(|taken| taken.all_free(dates.check_in(), dates.check_out()));
+    let free = match known {
+        Some(free) => free,
+        None => details::is_free(conn, listing.id, dates).await?,
+    };
+    if !free {
         return Ok(Err(
             "Those dates are not available. Please choose other dates.".into(),
         ));
@@ -124,11 +132,13 @@ impl QuoteView {
     }
 }
 
-/// Parses the typed stay and answers what the quote area shows (at most one query).
+/// Parses the typed stay and answers what the quote area shows (at most one query, none when
+/// `taken` holds the stay's nights; see [`quote_stay`]).
 pub async fn answer(
     conn: &mut AsyncPgConnection,
     listing: &Listing,
     stay: &StayQuery,
+    taken: Option<&BookedNights>,
 ) -> diesel::QueryResult<QuoteView> {
     let id = listing.id.get();
     let dates = match StayDates::parse(&stay.check_in, &stay.check_out, earliest_today()) {
@@ -146,8 +156,10 @@ pub async fn answer(
         Ok(guests) => guests.unwrap_or(Guests::ONE),
         Err(problem) => return Ok(QuoteView::message(id, problem.message, true)),
     };
-    Ok(match quote_stay(conn, listing, &dates, guests).await? {
-        Ok(quote) => QuoteView::priced(id, &quote),
-        Err(message) => QuoteView::message(id, message, true),
-    })
+    Ok(
+        match quote_stay(conn, listing, &dates, guests, taken).await? {
+            Ok(quote) => QuoteView::priced(id, &quote),
+            Err(message) => QuoteView::message(id, message, true),
+        },
+    )
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 
 use super::{
-    model::{self, Details},
+    model::{self, Details, ListingWithDetails},
     quote::{self, QuoteView, StayQuery},
     stay::{StayDates, earliest_today},
 };
@@ -124,33 +124,49 @@ pub struct ListingPage {
     pub today: NaiveDate,
 }
 
-/// The listing page for the actor, with the stay they typed quoted (four queries).
+/// The listing page for the actor, with the stay they typed quoted: one statement (the
+/// listing with what is around it and its taken nights, which draw the calendar and answer
+/// the quote), whatever the stay.
 pub async fn listing_page(
     conn: &mut AsyncPgConnection,
     actor: &Actor,
     listing_id: ListingId,
     stay: &StayQuery,
 ) -> ServiceResult<ListingPage> {
-    let listing = visible(conn, actor, listing_id).await?;
+    let ListingWithDetails {
+        listing,
+        details,
+        taken,
+    } = visible_with_details(conn, actor, listing_id).await?;
     let today = listing.today();
-    let (from, to) = month_grid::guest_window(today);
-    let viewer = actor.user_id().map(UserId::get);
-    let details = model::around(conn, &listing, viewer).await?;
-    let occupied = calendar::entries_between(conn, listing.id, from, to).await?;
-    let quote = quote::answer(conn, &listing, stay).await?;
+    let quote = quote::answer(conn, &listing, stay, Some(&taken)).await?;
     let selected = StayDates::parse(&stay.check_in, &stay.check_out, earliest_today())
         .ok()
         .flatten()
         .map(|dates| dates.check_in()..dates.check_out());
     let own = actor.user_id() == Some(listing.host_id);
     Ok(ListingPage {
-        months: month_grid::guest_months(today, &occupied, selected),
+        months: month_grid::guest_months(today, &taken, selected),
         own,
         today,
         details,
         quote,
         listing,
     })
+}
+
+/// The listing with what is around it and its taken nights from the earliest "today" on earth
+/// (so from today at the listing, wherever it is), if the actor may see it (one statement).
+async fn visible_with_details(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+) -> ServiceResult<ListingWithDetails> {
+    let viewer = actor.user_id().map(UserId::get);
+    model::with_details(conn, listing_id, viewer, earliest_today())
+        .await?
+        .filter(|found| may_see(actor, &found.listing))
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The quote of the stay the actor typed, for a listing they may see.
@@ -161,7 +177,7 @@ pub async fn quote(
     stay: &StayQuery,
 ) -> ServiceResult<QuoteView> {
     let listing = visible(conn, actor, listing_id).await?;
-    Ok(quote::answer(conn, &listing, stay).await?)
+    Ok(quote::answer(conn, &listing, stay, None).await?)
 }
 
 /// Saves a listing the actor may see to their wishlist, or removes it when it was saved.
@@ -195,7 +211,7 @@ pub async fn is_saved(
     }
 }
 
-/// A listing as the API shows it: the listing and what is around it (two queries).
+/// A listing as the API shows it: the listing and what is around it (one statement).
 pub struct ListingDetails {
     pub listing: Listing,
     pub details: Details,
@@ -207,9 +223,9 @@ pub async fn details(
     actor: &Actor,
     listing_id: ListingId,
 ) -> ServiceResult<ListingDetails> {
-    let listing = visible(conn, actor, listing_id).await?;
-    let viewer = actor.user_id().map(UserId::get);
-    let details = model::around(conn, &listing, viewer).await?;
+    let ListingWithDetails {
+        listing, details, ..
+    } = visible_with_details(conn, actor, listing_id).await?;
     Ok(ListingDetails { listing, details })
 }
 
@@ -304,7 +320,7 @@ pub async fn price(
             "dates parsed without errors"
         )));
     };
-    match quote::quote_stay(conn, &listing, &dates, guests).await? {
+    match quote::quote_stay(conn, &listing, &dates, guests, None).await? {
         Ok(quote) => Ok(Priced {
             listing,
             dates,

@@ -17,7 +17,7 @@ use crate::{
 const BUDGET: i64 = 4;
 
 /// `count` listings in `city` of one host, each with two photos, two amenities and a review.
-async fn listings_in(app: &TestApp, city: &str, count: usize) -> Vec<i64> {
+pub async fn listings_in(app: &TestApp, city: &str, count: usize) -> Vec<i64> {
     let host = fixtures::user(app, &format!("host@{city}.example"), true).await;
     let guest = fixtures::user(app, &format!("guest@{city}.example"), false).await;
     let mut ids = Vec::new();

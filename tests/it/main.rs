@@ -30,6 +30,7 @@ mod jobs;
 mod listings_host;
 mod money;
 mod operations;
+mod page_costs;
 mod payments_stripe;
 mod payments_support;
 mod payments_webhooks;

@@ -14,7 +14,7 @@ use crate::{
         quote::{QuoteView, StayQuery},
         service::{self, ListingPage as Shown},
     },
-    web::{AppState, forms, page::PageContext},
+    web::{AppState, conditional, forms, page::PageContext},
 };
 
 #[derive(Template)]
@@ -31,7 +31,8 @@ struct ListingPage {
     saved: bool,
     /// The viewer is the listing's host.
     own: bool,
-    /// A fresh key per render: a double submit of the booking form books once.
+    /// A fresh key per render: a double submit of the booking form books once (empty for a
+    /// visitor, whose form only leads to the login page).
     idempotency_key: String,
     today: String,
 }
@@ -85,6 +86,15 @@ async fn show(
         today,
     } = service::listing_page(&mut conn, &actor, path.into_inner(), &stay).await?;
     drop(conn);
+    // A visitor's page is the same for every visitor until something on it changes: it gets an
+    // ETag, and a repeat view a 304 without the body. A signed-in page carries a fresh
+    // idempotency key per render, so it never matches and is sent as before.
+    let visitor = !page.signed_in();
+    let idempotency_key = if visitor {
+        String::new()
+    } else {
+        uuid::Uuid::new_v4().to_string()
+    };
     let html = ListingPage {
         months,
         own,
@@ -95,11 +105,18 @@ async fn show(
         quote,
         stay,
         saved,
-        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        idempotency_key,
         today: today.to_string(),
         listing: ListingView { listing },
     }
     .render()?;
+    if visitor {
+        return Ok(conditional::respond(
+            &req,
+            "text/html; charset=utf-8",
+            html.into_bytes(),
+        ));
+    }
     Ok(forms::html(StatusCode::OK, html))
 }
 
