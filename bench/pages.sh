@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The pages every visitor opens, measured in ONE run against one release server and one data
 # set, one after the other: search (bench/search.lua), the listing page (bench/listing.lua), the
-# home page (bench/home.lua) and the API's listing detail (bench/api-listing.lua). For each:
+# home page (bench/home.lua), the API's listing detail (bench/api-listing.lua) and GraphQL's
+# nested query of 20 listings (bench/graphql.lua, POSTed with a visitor's CSRF token). For each:
 # requests per second, p99 latency, and CPU per request — the CPU time Roost and PostgreSQL
 # (the postmaster and every backend, those that exited included) spent during the measured run,
 # from /proc, divided by the requests wrk completed. wrk's own CPU is not counted.
@@ -10,14 +11,14 @@
 #   BUILD=0 CONNECTIONS="8 64 256" bench/pages.sh   # each page at each connection count
 #   PAGES="search listing" bench/pages.sh
 #
-# Variables: PAGES ("search listing home api-listing"), CONNECTIONS ("64", a list),
+# Variables: PAGES ("search listing home api-listing graphql"), CONNECTIONS ("64", a list),
 # DURATION (30s), WARMUP (20s per page and connection count), THREADS (2), and bench/serve.sh's:
 # PORT (8089), ROOST_DATA_DIR (target/roost-bench), BUILD (1), SEED. Each wrk report is kept in
 # $ROOST_DATA_DIR/bench-<page>-<connections>.txt. See README "Benchmark".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PAGES=${PAGES:-search listing home api-listing}
+PAGES=${PAGES:-search listing home api-listing graphql}
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-30s}
 THREADS=${THREADS:-2}
@@ -59,7 +60,8 @@ script_of() {
     listing) echo bench/listing.lua ;;
     home) echo bench/home.lua ;;
     api-listing) echo bench/api-listing.lua ;;
-    *) echo "unknown page $1 (search, listing, home, api-listing)" >&2; exit 2 ;;
+    graphql) echo bench/graphql.lua ;;
+    *) echo "unknown page $1 (search, listing, home, api-listing, graphql)" >&2; exit 2 ;;
   esac
 }
 

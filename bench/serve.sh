@@ -1,7 +1,8 @@
 # Sourced by the benchmark scripts (bench/search.sh, bench/pages.sh), from the repository's
 # root: installs wrk if missing, builds the release binary (BUILD=1), seeds the data set on first
 # use (or SEED=1), starts Roost on 127.0.0.1:$PORT in a session of its own and waits until it is
-# ready. Leaves SERVER (the pid started) and a trap that stops it on exit.
+# ready. Leaves SERVER (the pid started) and a trap that stops it on exit, and exports a
+# visitor's CSRF cookie and token (ROOST_BENCH_COOKIE, ROOST_BENCH_CSRF) for scripts that POST.
 #
 # Variables: PORT (8089), ROOST_DATA_DIR (target/roost-bench: an embedded cluster of its own,
 # not your dev data), BUILD (1; 0 runs the release binary already in target/release), SEED.
@@ -43,3 +44,10 @@ for _ in $(seq 1 120); do
   if ! kill -0 "$SERVER" 2>/dev/null; then cat "$ROOST_DATA_DIR/bench-server.log"; exit 1; fi
   sleep 1
 done
+
+# A visitor's CSRF cookie and token, for scripts that POST (bench/graphql.lua).
+jar=$(mktemp)
+ROOST_BENCH_CSRF=$(curl -fsS -c "$jar" "http://$ROOST_BIND/api/v1/session" | python3 -c 'import json, sys; print(json.load(sys.stdin)["csrf_token"])')
+ROOST_BENCH_COOKIE=$(awk '($1 !~ /^#/ || $1 ~ /^#HttpOnly_/) && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar")
+export ROOST_BENCH_CSRF ROOST_BENCH_COOKIE
+rm -f "$jar"
