@@ -88,6 +88,25 @@ impl<T> Paged<T> {
     }
 }
 
+/// Orders a boxed Diesel query by `column` in a [`Direction`], then by `id` the same way, so
+/// that rows with equal values keep one order and pages neither repeat nor skip a row. Without
+/// a `column`, by `id` alone. (A macro: each column is a type of its own.)
+macro_rules! ordered {
+    ($query:expr, $direction:expr, $id:expr) => {
+        match $direction {
+            $crate::admin::paging::Direction::Asc => $query.order($id.asc()),
+            $crate::admin::paging::Direction::Desc => $query.order($id.desc()),
+        }
+    };
+    ($query:expr, $direction:expr, $column:expr, $id:expr) => {
+        match $direction {
+            $crate::admin::paging::Direction::Asc => $query.order(($column.asc(), $id.asc())),
+            $crate::admin::paging::Direction::Desc => $query.order(($column.desc(), $id.desc())),
+        }
+    };
+}
+pub(crate) use ordered;
+
 /// The order of a sorted list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Direction {

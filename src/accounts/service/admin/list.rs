@@ -12,7 +12,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 pub use crate::admin::paging::Direction;
 use crate::{
-    admin::paging::{Page, Paged, contains_pattern},
+    admin::paging::{Page, Paged, contains_pattern, ordered},
     schema::users,
     service::{Admin, ServiceResult},
 };
@@ -197,19 +197,11 @@ pub async fn list(
     let total: i64 = filtered(filters).count().get_result(conn).await?;
     let query = filtered(filters).select(COLUMNS);
     // The id breaks ties, so that pages neither repeat nor skip a user.
-    let query = match (sort, direction) {
-        (UserSort::Id, Direction::Asc) => query.order(users::id.asc()),
-        (UserSort::Id, Direction::Desc) => query.order(users::id.desc()),
-        (UserSort::Email, Direction::Asc) => query.order((users::email.asc(), users::id.asc())),
-        (UserSort::Email, Direction::Desc) => query.order((users::email.desc(), users::id.desc())),
-        (UserSort::Name, Direction::Asc) => query.order((users::name.asc(), users::id.asc())),
-        (UserSort::Name, Direction::Desc) => query.order((users::name.desc(), users::id.desc())),
-        (UserSort::Joined, Direction::Asc) => {
-            query.order((users::created_at.asc(), users::id.asc()))
-        }
-        (UserSort::Joined, Direction::Desc) => {
-            query.order((users::created_at.desc(), users::id.desc()))
-        }
+    let query = match sort {
+        UserSort::Id => ordered!(query, direction, users::id),
+        UserSort::Email => ordered!(query, direction, users::email, users::id),
+        UserSort::Name => ordered!(query, direction, users::name, users::id),
+        UserSort::Joined => ordered!(query, direction, users::created_at, users::id),
     };
     let rows: Vec<UserRow> = query
         .limit(page.limit())

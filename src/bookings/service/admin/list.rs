@@ -11,7 +11,7 @@ use diesel::{
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::{
-    admin::paging::{Direction, Page, Paged, contains_pattern},
+    admin::paging::{Direction, Page, Paged, contains_pattern, ordered},
     bookings::domain::Status,
     money,
     schema::{bookings, listings, users},
@@ -150,27 +150,11 @@ pub async fn list(
     let total: i64 = filtered!(filters).count().get_result(conn).await?;
     let query = filtered!(filters).select(columns!());
     // The id breaks ties, so that pages neither repeat nor skip a booking.
-    let query = match (sort, direction) {
-        (BookingSort::Id, Direction::Asc) => query.order(bookings::id.asc()),
-        (BookingSort::Id, Direction::Desc) => query.order(bookings::id.desc()),
-        (BookingSort::CheckIn, Direction::Asc) => {
-            query.order((bookings::check_in.asc(), bookings::id.asc()))
-        }
-        (BookingSort::CheckIn, Direction::Desc) => {
-            query.order((bookings::check_in.desc(), bookings::id.desc()))
-        }
-        (BookingSort::Created, Direction::Asc) => {
-            query.order((bookings::created_at.asc(), bookings::id.asc()))
-        }
-        (BookingSort::Created, Direction::Desc) => {
-            query.order((bookings::created_at.desc(), bookings::id.desc()))
-        }
-        (BookingSort::Total, Direction::Asc) => {
-            query.order((bookings::total_amount.asc(), bookings::id.asc()))
-        }
-        (BookingSort::Total, Direction::Desc) => {
-            query.order((bookings::total_amount.desc(), bookings::id.desc()))
-        }
+    let query = match sort {
+        BookingSort::Id => ordered!(query, direction, bookings::id),
+        BookingSort::CheckIn => ordered!(query, direction, bookings::check_in, bookings::id),
+        BookingSort::Created => ordered!(query, direction, bookings::created_at, bookings::id),
+        BookingSort::Total => ordered!(query, direction, bookings::total_amount, bookings::id),
     };
     let rows: Vec<BookingRow> = query
         .limit(page.limit())

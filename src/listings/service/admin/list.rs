@@ -7,7 +7,7 @@ use diesel::{ExpressionMethods, PgTextExpressionMethods, QueryDsl, pg::Pg};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::{
-    admin::paging::{Direction, Page, Paged, contains_pattern, literal_pattern},
+    admin::paging::{Direction, Page, Paged, contains_pattern, literal_pattern, ordered},
     listings::model::ListingStatus,
     money,
     schema::{listings, users},
@@ -126,27 +126,11 @@ pub async fn list(
     let total: i64 = filtered!(filters).count().get_result(conn).await?;
     let query = filtered!(filters).select(columns!());
     // The id breaks ties, so that pages neither repeat nor skip a listing.
-    let query = match (sort, direction) {
-        (ListingSort::Id, Direction::Asc) => query.order(listings::id.asc()),
-        (ListingSort::Id, Direction::Desc) => query.order(listings::id.desc()),
-        (ListingSort::Title, Direction::Asc) => {
-            query.order((listings::title.asc(), listings::id.asc()))
-        }
-        (ListingSort::Title, Direction::Desc) => {
-            query.order((listings::title.desc(), listings::id.desc()))
-        }
-        (ListingSort::City, Direction::Asc) => {
-            query.order((listings::city.asc(), listings::id.asc()))
-        }
-        (ListingSort::City, Direction::Desc) => {
-            query.order((listings::city.desc(), listings::id.desc()))
-        }
-        (ListingSort::Created, Direction::Asc) => {
-            query.order((listings::created_at.asc(), listings::id.asc()))
-        }
-        (ListingSort::Created, Direction::Desc) => {
-            query.order((listings::created_at.desc(), listings::id.desc()))
-        }
+    let query = match sort {
+        ListingSort::Id => ordered!(query, direction, listings::id),
+        ListingSort::Title => ordered!(query, direction, listings::title, listings::id),
+        ListingSort::City => ordered!(query, direction, listings::city, listings::id),
+        ListingSort::Created => ordered!(query, direction, listings::created_at, listings::id),
     };
     let rows: Vec<ListingRow> = query
         .limit(page.limit())
