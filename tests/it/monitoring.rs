@@ -52,6 +52,13 @@ fn metric_names_in(text: &str) -> BTreeSet<String> {
     names
 }
 
+/// The value of `series` (its name and labels, then a space) in an exposition.
+fn sample(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {series} in {text}"))
+}
+
 async fn scrape(app: &TestApp) -> String {
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
@@ -139,16 +146,62 @@ async fn metrics_count_the_queue_the_pool_and_refused_webhooks() {
     ] {
         assert!(text.contains(line), "no `{line}` in {text}");
     }
-    let value = |text: &str, series: &str| -> f64 {
-        text.lines()
-            .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no {series} in {text}"))
-    };
-    let age = value(&text, "roost_jobs_oldest_ready_age_seconds ");
+    let age = sample(&text, "roost_jobs_oldest_ready_age_seconds ");
     assert!((590.0..4000.0).contains(&age), "{age}");
     let signature = "roost_payment_webhook_failures_total{reason=\"signature\"} ";
-    assert!(value(&text, signature) > value(&before, signature));
+    assert!(sample(&text, signature) > sample(&before, signature));
     let checkouts = "roost_db_pool_checkouts_total ";
-    assert!(value(&text, checkouts) > value(&before, checkouts));
-    assert!(value(&text, "roost_db_pool_max_connections ") >= 1.0);
+    assert!(sample(&text, checkouts) > sample(&before, checkouts));
+    assert!(sample(&text, "roost_db_pool_max_connections ") >= 1.0);
+}
+
+#[tokio::test]
+async fn metrics_count_emails_and_bookings_by_status() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.pool.get().await.expect("connection");
+    roost::seed::demo_accounts(&mut conn)
+        .await
+        .expect("accounts");
+    roost::seed::stays_in(
+        &mut conn,
+        app.data_dir.path(),
+        roost::seed::stays::Plan {
+            listings: 6,
+            bookings: 20,
+        },
+    )
+    .await
+    .expect("stays");
+    for to in ["guest@example.com", "not an address"] {
+        let email = roost::email::Email {
+            to: to.into(),
+            subject: "Hello".into(),
+            text: "Hello".into(),
+            html: "<p>Hello</p>".into(),
+        };
+        roost::email::send_later(&mut conn, &email)
+            .await
+            .expect("queue");
+    }
+    let before = scrape(&app).await;
+    app.run_jobs().await;
+    let text = scrape(&app).await;
+    for series in ["roost_emails_sent_total ", "roost_emails_failed_total "] {
+        assert!(sample(&text, series) > sample(&before, series), "{series}");
+    }
+    let bookings: f64 = text
+        .lines()
+        .filter(|line| line.starts_with("roost_bookings{status="))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum();
+    let stored: i64 = {
+        use diesel::QueryDsl;
+        roost::schema::bookings::table
+            .count()
+            .get_result(&mut conn)
+            .await
+            .expect("count")
+    };
+    assert!(stored > 0);
+    assert_eq!(bookings, stored as f64, "{text}");
 }
