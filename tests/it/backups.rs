@@ -15,16 +15,20 @@ use crate::support::{empty_database, fresh_database};
 
 /// Runs `roost <args>` against `database_url` and `data_dir`; returns (success, stdout+stderr).
 async fn roost(database_url: &str, data_dir: &Path, args: &[&str]) -> (bool, String) {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_roost"))
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_roost"));
+    command
         .args(args)
         // Away from the checkout, whose `.env` development reads.
         .current_dir(data_dir.parent().expect("a parent directory"))
         .env("DATABASE_URL", database_url)
         .env("ROOST_DATA_DIR", data_dir)
-        .env_remove("ROOST_ENV")
-        .output()
-        .await
-        .expect("run roost");
+        .env_remove("ROOST_ENV");
+    outcome(command).await
+}
+
+/// Whether `command` succeeded, and its stdout and stderr.
+async fn outcome(mut command: tokio::process::Command) -> (bool, String) {
+    let output = command.output().await.expect("run roost");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -315,4 +319,57 @@ async fn a_restore_refuses_a_newer_schema_and_a_damaged_archive() {
             .await
             .expect("count");
     assert_eq!(tables.count, 0);
+}
+
+/// Runs `roost <args>` on the embedded cluster of `data_dir` (no DATABASE_URL).
+async fn embedded_roost(data_dir: &Path, args: &[&str]) -> (bool, String) {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_roost"));
+    command
+        .args(args)
+        .current_dir(data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ROOST_ENV")
+        .env("ROOST_DATA_DIR", data_dir);
+    outcome(command).await
+}
+
+#[tokio::test]
+async fn the_embedded_cluster_is_backed_up_and_restored_into_a_fresh_one() {
+    use roost::db::embedded::{ClusterOptions, EmbeddedCluster};
+    let data_dir = || {
+        tempfile::Builder::new()
+            .prefix("roost-backup-")
+            .tempdir_in(crate::foundation::shm())
+            .expect("a data directory")
+    };
+    let (source_dir, target_dir) = (data_dir(), data_dir());
+    let archives = tempfile::tempdir().expect("temporary directory");
+    let archive = archives.path().join("embedded.tar");
+    let archive_arg = archive.to_str().expect("utf-8");
+
+    let (ok, output) = embedded_roost(
+        source_dir.path(),
+        &["seed", "--listings", "5", "--bookings", "10"],
+    )
+    .await;
+    assert!(ok, "{output}");
+    let (ok, output) = embedded_roost(source_dir.path(), &["backup", "--to", archive_arg]).await;
+    assert!(ok, "{output}");
+    let (ok, output) = embedded_roost(target_dir.path(), &["restore", archive_arg]).await;
+    assert!(ok, "{output}");
+
+    let mut prints = Vec::new();
+    for dir in [&source_dir, &target_dir] {
+        let cluster = EmbeddedCluster::start(dir.path(), ClusterOptions::default())
+            .await
+            .expect("the cluster starts again");
+        prints.push(fingerprint(&cluster.database_url("roost")).await);
+        cluster.shutdown().await;
+    }
+    assert!(prints[0]["rows of bookings"] != "0", "{:?}", prints[0]);
+    assert_eq!(prints[0], prints[1]);
+    assert_eq!(
+        files(&target_dir.path().join("uploads")),
+        files(&source_dir.path().join("uploads"))
+    );
 }
