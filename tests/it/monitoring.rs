@@ -205,3 +205,51 @@ async fn metrics_count_emails_and_bookings_by_status() {
     assert!(stored > 0);
     assert_eq!(bookings, stored as f64, "{text}");
 }
+
+#[tokio::test]
+async fn production_logs_are_json_lines() {
+    use std::{io::Read, process::Stdio};
+    let database = crate::support::fresh_database().await;
+    let data_dir = tempfile::tempdir().expect("temporary directory");
+    let port = crate::support::free_port();
+    let mut roost = std::process::Command::new(env!("CARGO_BIN_EXE_roost"))
+        .arg("serve")
+        .current_dir(data_dir.path())
+        .env("ROOST_ENV", "production")
+        .env(
+            "ROOST_SECRET_KEY",
+            "9f2c4e71b08d3a56e1c7f04b29d86a3e5b71c0f9d24e8a613c5b07f2e94d1a8c6",
+        )
+        .env("ROOST_BASE_URL", "https://roost.example.com")
+        .env("ROOST_ALLOW_UNSAFE_DEPLOY", "1")
+        .env("DATABASE_URL", &*database)
+        .env("ROOST_DATA_DIR", data_dir.path())
+        .env("ROOST_BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "ROOST_METRICS_BIND",
+            format!("127.0.0.1:{}", crate::support::free_port()),
+        )
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start roost");
+    let serving = crate::foundation::wait_until_serving(port).await;
+    crate::foundation::terminate(&mut roost);
+    let mut logs = String::new();
+    if let Some(mut stdout) = roost.stdout.take() {
+        stdout.read_to_string(&mut logs).expect("read the logs");
+    }
+    assert!(serving, "{logs}");
+    let lines: Vec<&str> = logs.lines().filter(|line| !line.is_empty()).collect();
+    assert!(
+        lines.iter().any(|line| line.contains("Roost is ready")),
+        "{logs}"
+    );
+    for line in lines {
+        let entry: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        assert!(entry["level"].is_string(), "{line}");
+        assert!(entry["timestamp"].is_string(), "{line}");
+    }
+}
