@@ -1,7 +1,7 @@
 //! The command line (DESIGN.md §2): `serve` (default), `worker`, `migrate`, `seed`,
-//! `create-admin`, `check-deploy`, `graphql-schema`.
+//! `create-admin`, `check-deploy`, `graphql-schema`, `backup`, `restore`.
 
-use std::{net::TcpListener, process::ExitCode, sync::Arc};
+use std::{net::TcpListener, path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Parser, Subcommand};
 
@@ -18,6 +18,21 @@ use crate::{
 const SERVE_WORKERS: usize = 2;
 /// Job workers of `roost worker`.
 const WORKER_COMMAND_WORKERS: usize = 4;
+/// Connections of `roost serve`'s main pool (pages, jobs).
+const SERVE_POOL_SIZE: usize = 16;
+/// Connections of `roost serve`'s search pools, shared out among the HTTP workers.
+const SERVE_SEARCH_CONNECTIONS: usize = 8;
+
+/// Connections `roost serve` opens at most with `http_workers` HTTP worker threads.
+pub fn serve_connections(http_workers: usize) -> usize {
+    SERVE_POOL_SIZE + db::SearchPools::new("", SERVE_SEARCH_CONNECTIONS).total(http_workers)
+}
+
+/// Connections `roost worker` opens at most: each worker holds one for its claim and its job
+/// needs another.
+pub fn worker_connections() -> usize {
+    WORKER_COMMAND_WORKERS * 2 + 2
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -56,6 +71,20 @@ pub enum Command {
     CheckDeploy,
     /// Print the GraphQL schema in SDL (the same as `schema.graphql`).
     GraphqlSchema,
+    /// Write one archive of the database (a pg_dump) and the uploaded files, with a manifest.
+    Backup {
+        /// Where to write it (default: roost-backup-<UTC time>.tar here).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Restore an archive of `roost backup` into an empty database and data directory.
+    Restore {
+        /// The archive to restore.
+        file: PathBuf,
+        /// Replace whatever the database and the uploads folder hold.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Runs the command and turns its outcome into an exit code with a readable message.
@@ -88,11 +117,13 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match command {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
-        Command::CheckDeploy => return check_deploy(&config),
+        Command::CheckDeploy => return check_deploy(&config).await,
         Command::Worker => worker(config).await,
         Command::Seed { listings, bookings } => seed(config, listings, bookings).await,
         Command::CreateAdmin { email } => create_admin(config, &email).await,
         Command::GraphqlSchema => Ok(()),
+        Command::Backup { to } => backup(config, to).await,
+        Command::Restore { file, force } => restore(config, &file, force).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -140,10 +171,10 @@ async fn serve_with(config: Arc<Config>, database_url: &str) -> anyhow::Result<(
                 .await?;
         }
     }
-    let pool = db::pool(database_url, 16)?;
+    let pool = db::pool(database_url, SERVE_POOL_SIZE)?;
     // Eight in all (four per worker on two cores): enough to keep PostgreSQL busy while the
     // workers render pages; eight per worker did no better in the benchmark.
-    let search_pools = db::SearchPools::new(database_url, 8);
+    let search_pools = db::SearchPools::new(database_url, SERVE_SEARCH_CONNECTIONS);
     let job_context = job_context(&config, &pool)?;
     let secret_key = startup::secret_key(&config)?;
     let listener = TcpListener::bind(config.bind)
@@ -199,8 +230,7 @@ async fn worker(config: Config) -> anyhow::Result<()> {
 async fn work(config: Arc<Config>, database_url: &str) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     apply_migrations(database_url).await?;
-    // Each worker holds one connection for its claim and its job needs another.
-    let pool = db::pool(database_url, WORKER_COMMAND_WORKERS * 2 + 2)?;
+    let pool = db::pool(database_url, worker_connections())?;
     let job_context = job_context(&config, &pool)?;
     let mut terminate = signal(SignalKind::terminate())?;
     let workers = app::jobs::spawn_workers(job_context, WORKER_COMMAND_WORKERS);
@@ -230,8 +260,17 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn check_deploy(config: &Config) -> ExitCode {
-    let problems = config.deployment_problems();
+async fn check_deploy(config: &Config) -> ExitCode {
+    if let Some(stripe) = &config.stripe {
+        let mode = match crate::config::stripe_mode(&stripe.secret_key) {
+            Some(crate::config::StripeMode::Live) => "live mode",
+            Some(crate::config::StripeMode::Test) => "test mode",
+            None => "unknown mode",
+        };
+        println!("roost check-deploy: payments: Stripe, {mode}");
+    }
+    let mut problems = config.deployment_problems();
+    problems.extend(crate::deploy::environment_problems(config).await);
     if problems.is_empty() {
         println!("roost check-deploy: no problems found");
         return ExitCode::SUCCESS;
@@ -249,15 +288,57 @@ async fn with_database<T>(
     config: &Config,
     work: impl AsyncFnOnce(&str) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
+    on_database(config, async |url| {
+        apply_migrations(url).await?;
+        work(url).await
+    })
+    .await
+}
+
+/// Runs `work` against the configured database as it is (no migrations), starting the
+/// embedded cluster if need be and stopping it afterwards.
+async fn on_database<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&str) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let database = startup::database(config).await?;
-    let outcome = match apply_migrations(&database.url).await {
-        Ok(()) => work(&database.url).await,
-        Err(error) => Err(error),
-    };
+    let outcome = work(&database.url).await;
     if let Some(cluster) = &database.cluster {
         cluster.shutdown().await;
     }
     outcome
+}
+
+async fn backup(config: Config, to: Option<PathBuf>) -> anyhow::Result<()> {
+    let archive = to.unwrap_or_else(|| crate::backup::default_archive_name(chrono::Utc::now()));
+    let manifest = on_database(&config, async |url| {
+        crate::backup::backup(url, &config.data_dir, &archive).await
+    })
+    .await?;
+    println!(
+        "Backup written to {} (migration {}, {} uploaded file(s)).",
+        archive.display(),
+        manifest.migration_level,
+        manifest.upload_count()
+    );
+    Ok(())
+}
+
+async fn restore(config: Config, archive: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    let manifest = on_database(&config, async |url| {
+        crate::backup::restore(url, &config.data_dir, archive, force).await
+    })
+    .await?;
+    println!(
+        "Restored {} (Roost {}, {}, migration {}, {} uploaded file(s)). `roost migrate` or the \
+         next start applies this Roost's newer migrations, if any.",
+        archive.display(),
+        manifest.roost_version,
+        manifest.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        manifest.migration_level,
+        manifest.upload_count()
+    );
+    Ok(())
 }
 
 async fn seed(config: Config, listings: Option<u64>, bookings: Option<u64>) -> anyhow::Result<()> {

@@ -356,7 +356,33 @@ impl Config {
                 true,
                 format!("ROOST_SECRET_KEY is shorter than {MIN_SECRET_KEY_LEN} characters"),
             ),
+            Some(key) if !looks_random(key) => add(
+                false,
+                format!(
+                    "ROOST_SECRET_KEY looks guessable (a repeated pattern, or under \
+                     {MIN_SECRET_KEY_BITS} bits of estimated entropy): generate one with \
+                     `openssl rand -hex 48`"
+                ),
+            ),
             Some(_) => {}
+        }
+        if !self.is_production() {
+            add(
+                false,
+                "session cookies are not marked Secure (only with ROOST_ENV=production)"
+                    .to_string(),
+            );
+            add(
+                false,
+                "HSTS (Strict-Transport-Security) is not sent (only with ROOST_ENV=production)"
+                    .to_string(),
+            );
+            add(
+                false,
+                "the development mailbox (/dev/mailbox) is served (only off with \
+                 ROOST_ENV=production)"
+                    .to_string(),
+            );
         }
         if !self.base_url.starts_with("https://") {
             add(
@@ -367,12 +393,19 @@ impl Config {
                 ),
             );
         }
-        if self.smtp_url.is_none() {
-            add(
+        match &self.smtp_url {
+            None => add(
                 true,
                 "ROOST_SMTP_URL is not set: emails would only reach the development mailbox"
                     .to_string(),
-            );
+            ),
+            Some(url) if crate::email::smtp_may_travel_in_clear(url) => add(
+                false,
+                "ROOST_SMTP_URL lets mail and the SMTP password travel unencrypted (tls=none or \
+                 tls=opportunistic): use smtps:// or tls=required"
+                    .to_string(),
+            ),
+            Some(_) => {}
         }
         if self.database_url.is_none() {
             add(
@@ -387,7 +420,77 @@ impl Config {
                 "ROOST_PAYMENTS is `sandbox`: no real money would be taken".to_string(),
             );
         }
+        if let Some(stripe) = &self.stripe {
+            match stripe_mode(&stripe.secret_key) {
+                Some(StripeMode::Live) => {}
+                Some(StripeMode::Test) => add(
+                    false,
+                    "STRIPE_SECRET_KEY is a test-mode key (sk_test_/rk_test_): no real money \
+                     would be taken"
+                        .to_string(),
+                ),
+                None => add(
+                    false,
+                    "STRIPE_SECRET_KEY is not a Stripe secret key (sk_live_… or rk_live_…)"
+                        .to_string(),
+                ),
+            }
+            if !stripe.webhook_secret.starts_with("whsec_") {
+                add(
+                    false,
+                    "STRIPE_WEBHOOK_SECRET is not a webhook signing secret (whsec_…): every \
+                     webhook would be refused"
+                        .to_string(),
+                );
+            }
+        }
         problems
+    }
+}
+
+/// Estimated entropy a production `ROOST_SECRET_KEY` must at least have.
+pub const MIN_SECRET_KEY_BITS: f64 = 192.0;
+
+/// Whether `key` looks like random characters rather than a pattern or a phrase: it is not a
+/// repetition of a shorter piece, has at least 16 distinct characters, and its per-character
+/// (Shannon) entropy times its length reaches [`MIN_SECRET_KEY_BITS`]. An estimate: it catches
+/// `aaaa…`, `changeme` repeated and the like, not a clever human choice.
+pub fn looks_random(key: &str) -> bool {
+    let chars: Vec<char> = key.chars().collect();
+    let len = chars.len();
+    if len == 0 {
+        return false;
+    }
+    let repeats = (1..=len / 2).any(|period| (period..len).all(|i| chars[i] == chars[i - period]));
+    let mut counts = std::collections::HashMap::new();
+    for c in &chars {
+        *counts.entry(*c).or_insert(0usize) += 1;
+    }
+    let per_char: f64 = counts
+        .values()
+        .map(|&count| {
+            let p = count as f64 / len as f64;
+            -p * p.log2()
+        })
+        .sum();
+    !repeats && counts.len() >= 16 && per_char * len as f64 >= MIN_SECRET_KEY_BITS
+}
+
+/// Which Stripe mode a secret key works in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StripeMode {
+    Live,
+    Test,
+}
+
+/// The mode of a Stripe secret (or restricted) key, `None` when it is no such key.
+pub fn stripe_mode(key: &str) -> Option<StripeMode> {
+    if key.starts_with("sk_live_") || key.starts_with("rk_live_") {
+        Some(StripeMode::Live)
+    } else if key.starts_with("sk_test_") || key.starts_with("rk_test_") {
+        Some(StripeMode::Test)
+    } else {
+        None
     }
 }
 
@@ -395,6 +498,17 @@ impl Config {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn patterned_or_low_entropy_keys_do_not_look_random() {
+        assert!(!looks_random(&"a".repeat(80)));
+        assert!(!looks_random(&"changeme".repeat(10)));
+        assert!(!looks_random(&"0123456789abcdef".repeat(4)));
+        assert!(looks_random(SECRET));
+        assert!(looks_random(
+            "an-example-secret-key-that-is-long-enough-for-production-use-1234"
+        ));
+    }
 
     fn config_from(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = vars
@@ -435,7 +549,7 @@ mod tests {
         assert_eq!(error.variable, "STRIPE_SECRET_KEY");
     }
 
-    const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const SECRET: &str = "9f2c4e71b08d3a56e1c7f04b29d86a3e5b71c0f9d24e8a613c5b07f2e94d1a8c6";
 
     fn production(extra: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let mut vars = vec![

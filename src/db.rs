@@ -80,6 +80,11 @@ impl SearchPools {
         self.connections.div_ceil(workers.max(1)).max(2)
     }
 
+    /// Connections of all the pools of `workers` workers.
+    pub fn total(&self, workers: usize) -> usize {
+        self.per_worker(workers) * workers.max(1)
+    }
+
     /// One pool per worker (connections are opened lazily, by the worker that uses them).
     pub fn build(&self, workers: usize) -> anyhow::Result<Vec<DbPool>> {
         let size = self.per_worker(workers);
@@ -133,8 +138,22 @@ impl From<PoolError> for DatabaseUnavailable {
 }
 
 /// Checks a connection out of the pool.
+/// Counts the checkout and the time it waited, for `/metrics`.
 pub async fn connection(pool: &DbPool) -> Result<DbConn, DatabaseUnavailable> {
-    Ok(pool.get().await?)
+    use crate::web::metrics::{POOL_CHECKOUT_FAILURES, POOL_CHECKOUTS, POOL_WAIT_MICROS};
+    let started = std::time::Instant::now();
+    let checkout = pool.get().await;
+    POOL_WAIT_MICROS.add(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+    match checkout {
+        Ok(conn) => {
+            POOL_CHECKOUTS.add(1);
+            Ok(conn)
+        }
+        Err(error) => {
+            POOL_CHECKOUT_FAILURES.add(1);
+            Err(error.into())
+        }
+    }
 }
 
 /// Whether a Diesel error means the connection, not the query, failed.
@@ -179,6 +198,49 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
         Ok(applied.iter().map(|version| version.to_string()).collect())
     })
     .await?
+}
+
+/// The newest migration compiled into this binary.
+pub fn latest_known_migration() -> anyhow::Result<String> {
+    use diesel::{migration::MigrationSource, pg::Pg};
+    let migrations = MigrationSource::<Pg>::migrations(&MIGRATIONS)
+        .map_err(|error| anyhow::anyhow!("reading the embedded migrations: {error}"))?;
+    migrations
+        .iter()
+        .map(|migration| migration.name().version().to_string())
+        .max()
+        .ok_or_else(|| anyhow::anyhow!("this binary has no migrations"))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Level {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    version: Option<String>,
+}
+
+#[derive(diesel::QueryableByName)]
+struct TableCount {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
+}
+
+/// The latest migration applied to the database, if it has any.
+pub async fn applied_migration_level(database_url: &str) -> anyhow::Result<Option<String>> {
+    let mut conn = connect(database_url).await?;
+    let has_table: TableCount = diesel::sql_query(
+        "SELECT count(*) AS count FROM pg_tables \
+         WHERE schemaname = 'public' AND tablename = '__diesel_schema_migrations'",
+    )
+    .get_result(&mut conn)
+    .await?;
+    if has_table.count == 0 {
+        return Ok(None);
+    }
+    let level: Level =
+        diesel::sql_query("SELECT max(version) AS version FROM __diesel_schema_migrations")
+            .get_result(&mut conn)
+            .await?;
+    Ok(level.version)
 }
 
 /// Opens a single connection outside the pool (tests and maintenance commands).
@@ -264,6 +326,12 @@ pub const NO_OVERLAP: &str = "calendar_entries_no_overlap";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_binary_knows_its_latest_migration() {
+        let latest = latest_known_migration().expect("migrations");
+        assert_eq!(latest.len(), 14, "{latest}");
+    }
 
     #[test]
     fn search_connections_are_shared_out_among_the_workers() {

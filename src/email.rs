@@ -11,7 +11,7 @@ mod mailer;
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 
-pub use mailer::Mailer;
+pub use mailer::{Mailer, smtp_may_travel_in_clear};
 
 use crate::jobs::{self, Job, JobContext};
 

@@ -12,7 +12,10 @@ use crate::{
     config::MetricsBind,
     db::DbPool,
     errors::AppError,
-    web::{AppState, metrics::Metrics},
+    web::{
+        AppState,
+        metrics::{DATABASE_GAUGES_SQL, DatabaseGauges, Metrics, PoolGauges},
+    },
 };
 
 async fn healthz() -> HttpResponse {
@@ -56,7 +59,39 @@ fn authorized(req: &HttpRequest, token: Option<&str>) -> bool {
         .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(token.as_bytes())))
 }
 
-fn exposition(
+#[derive(diesel::QueryableByName)]
+struct GaugeRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    family: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    label: String,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    value: f64,
+}
+
+/// The gauges the database knows (the job queue, bookings, payments, webhook events); `None`
+/// when it does not answer within a second, so that a scrape never hangs on an outage.
+async fn database_gauges(pool: &DbPool) -> Option<DatabaseGauges> {
+    use diesel_async::RunQueryDsl;
+    let query = async {
+        let mut conn = crate::db::connection(pool).await.ok()?;
+        diesel::sql_query(DATABASE_GAUGES_SQL)
+            .load::<GaugeRow>(&mut conn)
+            .await
+            .ok()
+    };
+    let rows = tokio::time::timeout(std::time::Duration::from_secs(1), query)
+        .await
+        .ok()
+        .flatten()?;
+    Some(
+        rows.into_iter()
+            .map(|row| (row.family, row.label, row.value))
+            .collect(),
+    )
+}
+
+async fn exposition(
     req: &HttpRequest,
     token: Option<&str>,
     pool: &DbPool,
@@ -68,11 +103,18 @@ fn exposition(
             .content_type("text/plain; charset=utf-8")
             .body("a bearer token is required\n");
     }
+    let database = database_gauges(pool).await;
     let status = pool.status();
+    let gauges = PoolGauges {
+        max_size: status.max_size,
+        size: status.size,
+        available: status.available,
+        waiting: status.waiting,
+    };
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body(metrics.render(Some((status.size, status.available))))
+        .body(metrics.render(Some(gauges), database.as_ref()))
 }
 
 /// `/metrics` on the site's listener: only when the configuration puts it there.
@@ -85,12 +127,12 @@ async fn metrics(
         return Err(AppError::NotFound);
     }
     let token = state.config.metrics_token.as_deref();
-    Ok(exposition(&req, token, &state.pool, &metrics))
+    Ok(exposition(&req, token, &state.pool, &metrics).await)
 }
 
 /// `/metrics` on the metrics listener.
 pub async fn metrics_only(req: HttpRequest, source: web::Data<MetricsSource>) -> HttpResponse {
-    exposition(&req, source.token.as_deref(), &source.pool, &source.metrics)
+    exposition(&req, source.token.as_deref(), &source.pool, &source.metrics).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -486,14 +486,26 @@ pub fn force_stop(pgdata: &Path) {
 /// Finds the directory holding `initdb`, `pg_ctl` and `postgres`: `ROOST_POSTGRES_BIN` when set,
 /// else `PATH`, `pg_config --bindir` and Debian's `/usr/lib/postgresql/*/bin`.
 pub fn find_server_binaries() -> Option<PathBuf> {
-    let has_server = |dir: &Path| dir.join("pg_ctl").is_file() && dir.join("initdb").is_file();
+    find_binaries(&["pg_ctl", "initdb"])
+}
+
+/// The directory of `pg_dump` and `pg_restore` (`roost backup` / `restore`), looked for where
+/// the server binaries are.
+pub fn find_client_tools() -> Option<PathBuf> {
+    find_binaries(&["pg_dump", "pg_restore"])
+}
+
+/// The first directory that holds every program of `names`: `ROOST_POSTGRES_BIN`, `PATH`,
+/// `pg_config --bindir`, then the newest of Debian's /usr/lib/postgresql/*/bin.
+fn find_binaries(names: &[&str]) -> Option<PathBuf> {
+    let has_all = |dir: &Path| names.iter().all(|name| dir.join(name).is_file());
     if let Some(dir) = std::env::var_os("ROOST_POSTGRES_BIN") {
         let dir = PathBuf::from(dir);
-        return has_server(&dir).then_some(dir);
+        return has_all(&dir).then_some(dir);
     }
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
-            if has_server(&dir) {
+            if has_all(&dir) {
                 return Some(dir);
             }
         }
@@ -504,7 +516,7 @@ pub fn find_server_binaries() -> Option<PathBuf> {
         .output()
     {
         let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-        if has_server(&dir) {
+        if has_all(&dir) {
             return Some(dir);
         }
     }
@@ -516,7 +528,7 @@ pub fn find_server_binaries() -> Option<PathBuf> {
             let version = entry.file_name().to_str()?.parse().ok()?;
             Some((version, entry.path().join("bin")))
         })
-        .filter(|(_, dir)| has_server(dir))
+        .filter(|(_, dir)| has_all(dir))
         .collect();
     versions.sort_by_key(|(version, _)| *version);
     versions.pop().map(|(_, dir)| dir)

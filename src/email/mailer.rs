@@ -60,8 +60,18 @@ impl Mailer {
         matches!(self.transport, Transport::Smtp(_))
     }
 
-    /// Sends `email`; an `Err` makes the job retry.
+    /// Sends `email`; an `Err` makes the job retry. Counted for `/metrics`.
     pub async fn deliver(&self, email: &Email) -> anyhow::Result<()> {
+        use crate::web::metrics::{EMAILS_FAILED, EMAILS_SENT};
+        let outcome = self.deliver_once(email).await;
+        match &outcome {
+            Ok(()) => EMAILS_SENT.add(1),
+            Err(_) => EMAILS_FAILED.add(1),
+        }
+        outcome
+    }
+
+    async fn deliver_once(&self, email: &Email) -> anyhow::Result<()> {
         // Parsed in both modes, so that development catches an address SMTP would refuse.
         let to: Mailbox = email
             .to
@@ -119,11 +129,29 @@ fn secure_url(url: &str) -> String {
 }
 
 fn has_tls_parameter(url: &str) -> bool {
-    url.split_once('?').is_some_and(|(_, query)| {
-        query
-            .split('&')
-            .any(|pair| pair.split('=').next() == Some("tls"))
-    })
+    tls_parameter(url).is_some()
+}
+
+/// The value of the URL's `tls=` parameter, if it has one.
+fn tls_parameter(url: &str) -> Option<&str> {
+    let (_, query) = url.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|pair| match pair.split_once('=') {
+            Some(("tls", value)) => Some(value),
+            _ if pair == "tls" => Some(""),
+            _ => None,
+        })
+}
+
+/// Whether mail sent through `url` may cross the network unencrypted (`roost check-deploy`):
+/// `tls=none` or `tls=opportunistic` (which falls back to clear text when STARTTLS is not
+/// offered) towards a host other than this machine.
+pub fn smtp_may_travel_in_clear(url: &str) -> bool {
+    let secured = secure_url(url);
+    secured.starts_with("smtp://")
+        && !host(&secured).is_some_and(is_loopback)
+        && !matches!(tls_parameter(&secured), Some("required" | "wrapper"))
 }
 
 /// The host of `scheme://[userinfo@]host[:port][/path][?query]`.
@@ -147,7 +175,25 @@ fn is_loopback(host: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::secure_url;
+    use super::{secure_url, smtp_may_travel_in_clear};
+
+    #[test]
+    fn only_an_explicit_plaintext_setting_to_a_remote_host_sends_in_clear() {
+        for url in [
+            "smtp://mail.example.com?tls=none",
+            "smtp://u:p@mail.example.com:587?x=1&tls=opportunistic",
+        ] {
+            assert!(smtp_may_travel_in_clear(url), "{url}");
+        }
+        for url in [
+            "smtp://mail.example.com:587",
+            "smtp://mail.example.com?tls=required",
+            "smtps://mail.example.com",
+            "smtp://127.0.0.1:2525?tls=none",
+        ] {
+            assert!(!smtp_may_travel_in_clear(url), "{url}");
+        }
+    }
 
     #[test]
     fn remote_smtp_urls_require_starttls_unless_they_say_otherwise() {

@@ -242,6 +242,15 @@ pub fn database_name(url: &str) -> &str {
 
 /// A fresh database cloned from the migrated template.
 pub async fn fresh_database() -> TestDatabase {
+    new_database(true).await
+}
+
+/// A fresh database with no tables at all (a restore's target), on the same server.
+pub async fn empty_database() -> TestDatabase {
+    new_database(false).await
+}
+
+async fn new_database(migrated: bool) -> TestDatabase {
     let server = SERVER.get_or_init(provision).await;
     let name = format!(
         "roost_t_{}_{}",
@@ -251,13 +260,15 @@ pub async fn fresh_database() -> TestDatabase {
     let mut conn = db::connect(&server.admin_url)
         .await
         .expect("connect to the test server");
-    diesel::sql_query(format!(
-        "CREATE DATABASE {name} TEMPLATE {}",
-        server.template
-    ))
-    .execute(&mut conn)
-    .await
-    .expect("clone the template database");
+    let statement = if migrated {
+        format!("CREATE DATABASE {name} TEMPLATE {}", server.template)
+    } else {
+        format!("CREATE DATABASE {name}")
+    };
+    diesel::sql_query(statement)
+        .execute(&mut conn)
+        .await
+        .expect("create the test database");
     TestDatabase {
         url: (server.url_for)(&name),
         name,

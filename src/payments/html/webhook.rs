@@ -41,6 +41,7 @@ async fn receive(
         Utc::now(),
     )
     .await;
+    count_failure(&received);
     match received {
         Ok(Received::Applied) => {
             Ok(HttpResponse::Ok().json(serde_json::json!({ "received": true })))
@@ -53,6 +54,17 @@ async fn receive(
             tracing::warn!(%error, "webhook refused");
             Err(AppError::BadRequest(format!("Webhook refused: {error}.")))
         }
+    }
+}
+
+/// Counts a failed delivery for `/metrics` (`roost_payment_webhook_failures_total`).
+fn count_failure(received: &Result<Received, WebhookError>) {
+    use crate::web::metrics::{WEBHOOK_BAD_PAYLOAD, WEBHOOK_BAD_SIGNATURE, WEBHOOK_ERRORS};
+    match received {
+        Ok(_) => {}
+        Err(WebhookError::Signature(_)) => WEBHOOK_BAD_SIGNATURE.add(1),
+        Err(WebhookError::Payload(_)) => WEBHOOK_BAD_PAYLOAD.add(1),
+        Err(WebhookError::App(_)) => WEBHOOK_ERRORS.add(1),
     }
 }
 
