@@ -58,11 +58,8 @@ async fn the_api_s_listing_detail_reads_in_one_statement() {
     let app = TestApp::spawn().await;
     let id = listings_in(&app, "Lisbon", 1).await[0];
     let path = format!("/api/v1/listings/{id}");
-    let warm = app.get(&path).await;
-    assert_eq!(warm.status(), 200);
-    let (response, statements) = app.statements_during(app.get(&path)).await;
-    assert_eq!(response.status(), 200);
-    let answer: serde_json::Value = response.json().await.expect("JSON");
+    let (body, statements) = page_cost(&app, &path).await;
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(
         answer["photos"].as_array().map(Vec::len),
         Some(2),
