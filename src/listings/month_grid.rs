@@ -4,6 +4,8 @@
 //! page, [`guest_months`]) see only what they can book: a day is free or unavailable, and the
 //! nights of the stay being quoted are marked.
 
+use std::fmt;
+
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 
 use super::{booked_nights::BookedNights, calendar::CalendarEntry};
@@ -72,7 +74,7 @@ impl Day {
 
     /// "Monday 14 March 2027", for assistive technology and tooltips.
     pub fn long_date(&self) -> String {
-        self.date.format("%A %-d %B %Y").to_string()
+        LongDate(self.date).to_string()
     }
 
     pub fn iso(&self) -> String {
@@ -88,26 +90,75 @@ impl Day {
         }
     }
 
-    /// The CSS classes of the day on a guest's calendar (`calendar__day--selected` …).
-    pub fn guest_class(&self) -> String {
-        let mut class = format!("calendar__day calendar__day--{}", self.guest_state().0);
-        if self.selected {
-            class.push_str(" calendar__day--selected");
-        }
-        if self.today {
-            class.push_str(" calendar__day--today");
-        }
-        class
+    /// The CSS classes of the day on a guest's calendar (`calendar__day--selected` …),
+    /// written straight into the page: a listing page has about 90 days, and a `String` per
+    /// day and label was most of its calendar's cost (as `format!` was on search cards).
+    pub fn guest_class(&self) -> GuestClass<'_> {
+        GuestClass(self)
     }
 
-    /// What a screen reader says on a guest's calendar: "Monday 3 March 2027, available".
-    pub fn guest_label(&self) -> String {
-        format!(
-            "{}, {}{}",
-            self.long_date(),
-            self.guest_state().1,
-            if self.selected { ", in your stay" } else { "" }
-        )
+    /// What a screen reader says on a guest's calendar: "Monday 3 March 2027, available"
+    /// (written straight into the page, as [`Day::guest_class`]).
+    pub fn guest_label(&self) -> GuestLabel<'_> {
+        GuestLabel(self)
+    }
+}
+
+/// Month names, January first (chrono's `%B` parses its format string on every call).
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "Monday 14 March 2027" (chrono's `%A %-d %B %Y`, without parsing a format).
+pub struct LongDate(pub NaiveDate);
+
+impl fmt::Display for LongDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let date = self.0;
+        let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize].1;
+        let month = MONTH_NAMES[date.month0() as usize];
+        write!(f, "{weekday} {} {month} {}", date.day(), date.year())
+    }
+}
+
+/// [`Day::guest_class`].
+pub struct GuestClass<'a>(&'a Day);
+
+impl fmt::Display for GuestClass<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("calendar__day calendar__day--")?;
+        f.write_str(self.0.guest_state().0)?;
+        if self.0.selected {
+            f.write_str(" calendar__day--selected")?;
+        }
+        if self.0.today {
+            f.write_str(" calendar__day--today")?;
+        }
+        Ok(())
+    }
+}
+
+/// [`Day::guest_label`].
+pub struct GuestLabel<'a>(&'a Day);
+
+impl fmt::Display for GuestLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, {}", LongDate(self.0.date), self.0.guest_state().1)?;
+        if self.0.selected {
+            f.write_str(", in your stay")?;
+        }
+        Ok(())
     }
 }
 
@@ -322,14 +373,37 @@ mod tests {
         assert_eq!(months[0].title(), "March 2027");
         assert_eq!(months[0].days.len(), 31);
         let day = |n: usize| &months[0].days[n - 1];
-        assert!(day(9).guest_class().contains("--past"));
-        assert!(day(12).guest_class().contains("--blocked"));
-        assert_eq!(day(12).guest_label(), "Friday 12 March 2027, unavailable");
-        assert!(day(14).guest_class().contains("--free"), "check-out day");
-        assert!(day(20).guest_class().contains("--selected"));
+        assert!(day(9).guest_class().to_string().contains("--past"));
+        assert!(day(12).guest_class().to_string().contains("--blocked"));
+        assert_eq!(
+            day(12).guest_label().to_string(),
+            "Friday 12 March 2027, unavailable"
+        );
+        assert!(
+            day(14).guest_class().to_string().contains("--free"),
+            "check-out day"
+        );
+        assert!(day(20).guest_class().to_string().contains("--selected"));
         assert!(!day(22).selected);
-        assert!(day(10).guest_class().ends_with("calendar__day--today"));
+        assert!(
+            day(10)
+                .guest_class()
+                .to_string()
+                .ends_with("calendar__day--today")
+        );
         assert_eq!(guest_window(today), (d("2027-03-01"), d("2027-06-01")));
+    }
+
+    #[test]
+    fn long_dates_read_as_chrono_writes_them() {
+        let mut date = d("2026-12-25");
+        for _ in 0..800 {
+            assert_eq!(
+                LongDate(date).to_string(),
+                date.format("%A %-d %B %Y").to_string()
+            );
+            date = date.succ_opt().unwrap();
+        }
     }
 
     #[test]

@@ -54,6 +54,21 @@ async fn a_visitor_s_listing_page_costs_at_most_two_statements_with_or_without_a
 }
 
 #[tokio::test]
+async fn the_api_s_listing_detail_reads_in_one_statement() {
+    let app = TestApp::spawn().await;
+    let id = listings_in(&app, "Lisbon", 1).await[0];
+    let path = format!("/api/v1/listings/{id}");
+    let (body, statements) = page_cost(&app, &path).await;
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        answer["photos"].as_array().map(Vec::len),
+        Some(2),
+        "{answer}"
+    );
+    assert_eq!(statements.count(), 1, "{path} ran {statements}");
+}
+
+#[tokio::test]
 async fn a_visitor_s_home_page_costs_at_most_two_statements() {
     let app = TestApp::spawn().await;
     listings_in(&app, "Lisbon", 10).await;
