@@ -20,6 +20,7 @@ pub mod amenities;
 mod api;
 pub mod calendar;
 pub mod forms;
+pub mod graphql;
 mod html;
 pub mod model;
 pub mod month_grid;

@@ -142,7 +142,7 @@ pub struct ReviewWritten {
 }
 
 /// A star rating as the service reads it (anything out of `i16` is out of 1 to 5 anyway).
-fn stars(value: i64) -> i16 {
+pub(super) fn stars(value: i64) -> i16 {
     i16::try_from(value).unwrap_or(0)
 }
 
