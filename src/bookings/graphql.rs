@@ -16,7 +16,7 @@ use super::{
     history, ledger,
     model::{Booking, BookingSummary},
     pending_change::PendingChange,
-    service::{self, DatesChanged, HostAction, Reservation, Trip},
+    service::{self, DatesChanged, HostAction, Reservation, Trip, TripRecords},
 };
 use crate::{
     graphql::{
@@ -49,10 +49,20 @@ impl BookingNode {
         Money::new(amount, &self.booking().currency)
     }
 
-    /// The trip with its history and payments (read once per booking of the answer).
+    /// The trip as its page shows it (what is due, what may be done), read once per booking.
     async fn trip(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<Trip>> {
         loader(ctx)
             .load_one(TripOf(self.booking().id))
+            .await?
+            .ok_or_else(|| service_error(ServiceError::NotFound))
+    }
+}
+
+impl BookingNode {
+    /// The booking's history and ledger, batched with the other bookings of the answer.
+    async fn records(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<TripRecords>> {
+        loader(ctx)
+            .load_one(RecordsOf(self.booking().id))
             .await?
             .ok_or_else(|| service_error(ServiceError::NotFound))
     }
@@ -177,13 +187,14 @@ impl BookingNode {
         Ok(self.trip(ctx).await?.can_cancel)
     }
 
-    /// Every change of status, oldest first.
+    /// Every change of status, oldest first (read for all the bookings of the answer at once).
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BookingEvent>> {
-        Ok(events_of(&self.trip(ctx).await?.events))
+        Ok(events_of(&self.records(ctx).await?.events))
     }
 
+    /// Charges and refunds, oldest first (read for all the bookings of the answer at once).
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Payment>> {
-        Ok(payments_of(&self.trip(ctx).await?.payments))
+        Ok(payments_of(&self.records(ctx).await?.payments))
     }
 }
 
@@ -235,6 +246,30 @@ impl Loader<TripOf> for Batch {
             }
         }
         Ok(trips)
+    }
+}
+
+/// A key of the DataLoader: a trip's history and ledger, as its guest sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecordsOf(pub BookingId);
+
+impl Loader<RecordsOf> for Batch {
+    type Value = Arc<TripRecords>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[RecordsOf],
+    ) -> Result<HashMap<RecordsOf, Arc<TripRecords>>, Self::Error> {
+        let ids: Vec<BookingId> = keys.iter().map(|key| key.0).collect();
+        let mut conn = self.conn().await?;
+        let records = service::trip_records(&mut conn, &self.actor, &ids)
+            .await
+            .answer()?;
+        Ok(records
+            .into_iter()
+            .map(|(id, records)| (RecordsOf(id), Arc::new(records)))
+            .collect())
     }
 }
 

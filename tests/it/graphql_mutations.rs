@@ -562,3 +562,50 @@ async fn new_dates_through_graphql_give_the_price_difference() {
     let theirs = gql(&bob, CHANGE, move_to(30, 32)).await;
     assert_eq!(first_code(&theirs), "NOT_FOUND", "{theirs}");
 }
+
+const TRIPS: &str = "{ viewer { trips { id status
+  history { fromStatus toStatus at } payments { kind status amount { amountMinor } } } } }";
+
+#[tokio::test]
+async fn a_viewers_trips_with_history_and_payments_cost_the_same_statements_for_two_or_six() {
+    let app = TestApp::spawn().await;
+    let host = fixtures::user(&app, "hedy@example.com", true).await;
+    let listing = fixtures::listing(&app, host, ListingSpec::default()).await;
+    fixtures::user(&app, "gale@example.com", false).await;
+    let guest = Client::signed_in(&app, "gale@example.com").await;
+    let mut counts = Vec::new();
+    let mut booked = 0;
+    for wanted in [2, 6] {
+        while booked < wanted {
+            let from = 10 + booked * 5;
+            let (id, _) = book(&guest, listing, from, from + 2).await;
+            let paid = gql(&guest, PAY, json!({"id": id})).await;
+            assert_eq!(data(&paid)["payBooking"]["booking"]["status"], "confirmed");
+            booked += 1;
+        }
+        // Twice at once to warm the pools (a batch takes a connection of its own), then counted.
+        tokio::join!(gql(&guest, TRIPS, json!({})), gql(&guest, TRIPS, json!({})));
+        let (answer, statements) = app.statements_during(gql(&guest, TRIPS, json!({}))).await;
+        let trips = data(&answer)["viewer"]["trips"]
+            .as_array()
+            .expect("trips")
+            .clone();
+        assert_eq!(trips.len(), wanted as usize, "{answer}");
+        for trip in &trips {
+            assert_eq!(trip["status"], "confirmed");
+            assert_eq!(trip["payments"][0]["kind"], "charge", "{answer}");
+            let history = trip["history"].as_array().expect("history");
+            assert_eq!(
+                history.last().map(|event| &event["toStatus"]),
+                Some(&json!("confirmed")),
+                "{answer}"
+            );
+        }
+        assert!(statements.count() <= 8, "{statements}");
+        counts.push(statements.count());
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "the same statements for 2 trips as for 6"
+    );
+}
