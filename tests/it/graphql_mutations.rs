@@ -407,6 +407,14 @@ async fn a_host_answers_requests_and_both_sides_review_the_stay_through_graphql(
     assert_eq!(accepted["guestName"], "gus");
     let declined = act(&host, "declineReservation", &later).await;
     assert_eq!(data(&declined)["declineReservation"]["status"], "declined");
+    let (third, _) = book(&guest, listing, 20, 22).await;
+    act(&host, "acceptReservation", &third).await;
+    let theirs = act(&other, "cancelReservation", &third).await;
+    assert_eq!(first_code(&theirs), "NOT_FOUND", "{theirs}");
+    let cancelled = act(&host, "cancelReservation", &third).await;
+    let cancelled = &data(&cancelled)["cancelReservation"];
+    assert_eq!(cancelled["status"], "cancelled_by_host");
+    assert_eq!(cancelled["actions"], json!([]), "nothing left to do");
 
     let paid = gql(&guest, PAY, json!({"id": stay})).await;
     assert_eq!(data(&paid)["payBooking"]["booking"]["status"], "confirmed");
