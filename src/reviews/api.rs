@@ -157,11 +157,7 @@ async fn write(
     let published = service::submit(&mut conn, actor, booking_id, side, &review).await?;
     Ok(HttpResponse::Created().json(ReviewWritten {
         booking_id: booking_id.get(),
-        side: match side {
-            Side::Guest => "guest",
-            Side::Host => "host",
-        }
-        .into(),
+        side: side.as_str().into(),
         published,
     }))
 }

@@ -152,11 +152,7 @@ async fn write(
         .await?;
     Ok(ReviewWritten {
         booking_id: ID(id.to_string()),
-        side: match side {
-            Side::Guest => "guest",
-            Side::Host => "host",
-        }
-        .into(),
+        side: side.as_str().into(),
         published,
     })
 }
