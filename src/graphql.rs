@@ -21,6 +21,7 @@ pub mod http;
 pub mod limits;
 mod rules;
 pub mod schema;
+pub mod session;
 pub mod values;
 
 pub use schema::{RoostSchema, build, sdl};

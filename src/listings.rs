@@ -22,6 +22,7 @@ mod api;
 pub mod booked_nights;
 pub mod calendar;
 pub mod forms;
+pub mod graphql;
 mod html;
 pub mod model;
 pub mod month_grid;

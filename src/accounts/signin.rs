@@ -33,3 +33,13 @@ pub fn start_session(req: &HttpRequest, session: &Session, user_id: UserId) -> A
     session.insert(IP_KEY, client_ip(req))?;
     Ok(token)
 }
+
+/// Ends the session on this request, the same for every door that logs people out: a
+/// signed-in identity logs out (the server forgets the session, so a copy of the cookie is
+/// worthless), a visitor's session is purged.
+pub fn end_session(identity: Option<Identity>, session: &Session) {
+    match identity {
+        Some(identity) => identity.logout(),
+        None => session.purge(),
+    }
+}

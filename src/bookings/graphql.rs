@@ -1,7 +1,10 @@
 //! The GraphQL door of bookings: the `Booking` type (dates, price lines, history, payments,
 //! what is due), `booking(id)` and the viewer's trips, the cancellation preview, and the
-//! mutations that book and cancel, each through the same service as the trip pages (paying is
-//! `payments/graphql.rs`: bookings never imports payments). Another guest's booking is `null` with `NOT_FOUND`, whatever the path.
+//! mutations that book, cancel and change dates, each through the same service as the trip
+//! pages (paying is `payments/graphql.rs`: bookings never imports payments). Another guest's
+//! booking is `null` with `NOT_FOUND`, whatever the path. The host's side: the `Reservation`
+//! type and its actions (accept, decline, check in and out, cancel), all through
+//! [`service::act`], whose state machine decides.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -10,8 +13,10 @@ use chrono::Utc;
 
 use super::{
     forms::BookingInput,
+    history, ledger,
     model::{Booking, BookingSummary},
-    service::{self, Trip},
+    pending_change::PendingChange,
+    service::{self, DatesChanged, HostAction, Reservation, Trip, TripRecords},
 };
 use crate::{
     graphql::{
@@ -44,10 +49,20 @@ impl BookingNode {
         Money::new(amount, &self.booking().currency)
     }
 
-    /// The trip with its history and payments (read once per booking of the answer).
+    /// The trip as its page shows it (what is due, what may be done), read once per booking.
     async fn trip(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<Trip>> {
         loader(ctx)
             .load_one(TripOf(self.booking().id))
+            .await?
+            .ok_or_else(|| service_error(ServiceError::NotFound))
+    }
+}
+
+impl BookingNode {
+    /// The booking's history and ledger, batched with the other bookings of the answer.
+    async fn records(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<TripRecords>> {
+        loader(ctx)
+            .load_one(RecordsOf(self.booking().id))
             .await?
             .ok_or_else(|| service_error(ServiceError::NotFound))
     }
@@ -64,6 +79,22 @@ pub struct PriceLines {
     pub service_fee: Money,
     pub taxes: Money,
     pub total: Money,
+}
+
+impl PriceLines {
+    fn of(booking: &Booking) -> PriceLines {
+        let money = |amount: i64| Money::new(amount, &booking.currency);
+        PriceLines {
+            nights: booking.nights,
+            nightly_price: money(booking.nightly_price),
+            base: money(booking.base_amount),
+            discount: money(booking.discount_amount),
+            cleaning_fee: money(booking.cleaning_fee),
+            service_fee: money(booking.service_fee),
+            taxes: money(booking.tax_amount),
+            total: money(booking.total_amount),
+        }
+    }
 }
 
 /// One step of a booking's history.
@@ -144,17 +175,7 @@ impl BookingNode {
     }
 
     async fn price(&self) -> PriceLines {
-        let booking = self.booking();
-        PriceLines {
-            nights: booking.nights,
-            nightly_price: self.money(booking.nightly_price),
-            base: self.money(booking.base_amount),
-            discount: self.money(booking.discount_amount),
-            cleaning_fee: self.money(booking.cleaning_fee),
-            service_fee: self.money(booking.service_fee),
-            taxes: self.money(booking.tax_amount),
-            total: self.money(booking.total_amount),
-        }
+        PriceLines::of(self.booking())
     }
 
     /// What can be paid now, if anything.
@@ -166,38 +187,41 @@ impl BookingNode {
         Ok(self.trip(ctx).await?.can_cancel)
     }
 
-    /// Every change of status, oldest first.
+    /// Every change of status, oldest first (read for all the bookings of the answer at once).
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BookingEvent>> {
-        Ok(self
-            .trip(ctx)
-            .await?
-            .events
-            .iter()
-            .map(|event| BookingEvent {
-                from_status: event.from_status.clone(),
-                to_status: event.to_status.clone(),
-                note: event.note.clone(),
-                at: instant(event.created_at),
-            })
-            .collect())
+        Ok(events_of(&self.records(ctx).await?.events))
     }
 
+    /// Charges and refunds, oldest first (read for all the bookings of the answer at once).
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Payment>> {
-        Ok(self
-            .trip(ctx)
-            .await?
-            .payments
-            .iter()
-            .map(|payment| Payment {
-                id: ID(payment.id.to_string()),
-                kind: payment.kind.as_str().to_string(),
-                status: payment.status.as_str().to_string(),
-                amount: Money::new(payment.amount, &payment.currency),
-                provider: payment.provider.clone(),
-                created_at: instant(payment.created_at),
-            })
-            .collect())
+        Ok(payments_of(&self.records(ctx).await?.payments))
     }
+}
+
+fn events_of(events: &[history::BookingEvent]) -> Vec<BookingEvent> {
+    events
+        .iter()
+        .map(|event| BookingEvent {
+            from_status: event.from_status.clone(),
+            to_status: event.to_status.clone(),
+            note: event.note.clone(),
+            at: instant(event.created_at),
+        })
+        .collect()
+}
+
+fn payments_of(payments: &[ledger::Payment]) -> Vec<Payment> {
+    payments
+        .iter()
+        .map(|payment| Payment {
+            id: ID(payment.id.to_string()),
+            kind: payment.kind.as_str().to_string(),
+            status: payment.status.as_str().to_string(),
+            amount: Money::new(payment.amount, &payment.currency),
+            provider: payment.provider.clone(),
+            created_at: instant(payment.created_at),
+        })
+        .collect()
 }
 
 /// A key of the DataLoader: a trip with its history and payments, as its guest sees it.
@@ -222,6 +246,30 @@ impl Loader<TripOf> for Batch {
             }
         }
         Ok(trips)
+    }
+}
+
+/// A key of the DataLoader: a trip's history and ledger, as its guest sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecordsOf(pub BookingId);
+
+impl Loader<RecordsOf> for Batch {
+    type Value = Arc<TripRecords>;
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[RecordsOf],
+    ) -> Result<HashMap<RecordsOf, Arc<TripRecords>>, Self::Error> {
+        let ids: Vec<BookingId> = keys.iter().map(|key| key.0).collect();
+        let mut conn = self.conn().await?;
+        let records = service::trip_records(&mut conn, &self.actor, &ids)
+            .await
+            .answer()?;
+        Ok(records
+            .into_iter()
+            .map(|(id, records)| (RecordsOf(id), Arc::new(records)))
+            .collect())
     }
 }
 
@@ -386,5 +434,249 @@ impl BookingsMutation {
             booking: node(ctx, id).await?,
             refunded,
         })
+    }
+}
+
+/// New dates waiting for the difference to be paid (the stay keeps its dates until then).
+#[derive(SimpleObject)]
+pub struct PendingDates {
+    /// `YYYY-MM-DD`.
+    pub check_in: String,
+    pub check_out: String,
+    pub nights: i32,
+    /// The price of the new dates.
+    pub total: Money,
+    /// When the held nights are released if the difference is not paid (ISO 8601).
+    pub pay_by: String,
+}
+
+impl PendingDates {
+    fn of(change: &PendingChange, currency: &str) -> PendingDates {
+        PendingDates {
+            check_in: date(change.check_in),
+            check_out: date(change.check_out),
+            nights: change.nights,
+            total: Money::new(change.total_amount, currency),
+            pay_by: instant(change.hold_expires_at),
+        }
+    }
+}
+
+/// What a change of dates did.
+#[derive(SimpleObject)]
+pub struct DatesChange {
+    /// `moved` (the stay has its new dates now) or `awaiting_payment` (it keeps its dates until
+    /// `due` is paid with `payBooking`, before `pendingChange.payBy`).
+    pub outcome: String,
+    /// The booking as it is now.
+    pub booking: BookingNode,
+    /// The new dates' price less the price before (negative when cheaper).
+    pub price_difference: Money,
+    /// Given back at once (`moved`).
+    pub refunded: Option<Money>,
+    /// To pay for the move (`awaiting_payment`).
+    pub due: Option<Money>,
+    pub pending_change: Option<PendingDates>,
+}
+
+#[derive(Default)]
+pub struct BookingChangesMutation;
+
+#[Object]
+impl BookingChangesMutation {
+    /// Moves the viewer's confirmed stay to new dates (`YYYY-MM-DD`), repriced at the
+    /// listing's current rates. A cheaper stay moves at once and the surplus is refunded; a
+    /// dearer one holds the new nights until the difference is paid. Taken nights are
+    /// `CONFLICT`; a wrong date is `VALIDATION` naming `check_in` or `check_out`.
+    async fn change_booking_dates(
+        &self,
+        ctx: &Context<'_>,
+        booking_id: ID,
+        check_in: String,
+        check_out: String,
+    ) -> async_graphql::Result<DatesChange> {
+        let id = self::booking_id(&booking_id)?;
+        let changed = door(ctx)
+            .call(move |mut call| async move {
+                let base_url = call.config.base_url.clone();
+                service::change_dates(
+                    &mut call.conn,
+                    &base_url,
+                    &call.actor,
+                    id,
+                    &check_in,
+                    &check_out,
+                    Utc::now(),
+                )
+                .await
+            })
+            .await?;
+        let difference = changed.price_difference();
+        let (refunded, due, pending_change, currency, outcome) = match &changed {
+            DatesChanged::Moved {
+                booking, refunded, ..
+            } => (
+                Some(*refunded),
+                None,
+                None,
+                booking.currency.clone(),
+                "moved",
+            ),
+            DatesChanged::AwaitingPayment {
+                booking,
+                change,
+                due,
+            } => (
+                None,
+                Some(*due),
+                Some(PendingDates::of(change, &booking.currency)),
+                booking.currency.clone(),
+                "awaiting_payment",
+            ),
+        };
+        let money = |amount: i64| Money::new(amount, &currency);
+        Ok(DatesChange {
+            outcome: outcome.into(),
+            booking: node(ctx, id).await?,
+            price_difference: money(difference),
+            refunded: refunded.map(money),
+            due: due.map(money),
+            pending_change,
+        })
+    }
+}
+
+/// A reservation of one of the viewer's listings, as its host sees it.
+pub struct ReservationNode(Reservation);
+
+#[Object(name = "Reservation")]
+impl ReservationNode {
+    async fn id(&self) -> ID {
+        ID(self.0.trip.booking.id.to_string())
+    }
+
+    /// As on `Booking`.
+    async fn status(&self) -> &'static str {
+        self.0.status.as_str()
+    }
+
+    /// `YYYY-MM-DD`.
+    async fn check_in(&self) -> String {
+        date(self.0.trip.booking.check_in)
+    }
+
+    async fn check_out(&self) -> String {
+        date(self.0.trip.booking.check_out)
+    }
+
+    async fn guests(&self) -> i32 {
+        self.0.trip.booking.guests
+    }
+
+    async fn listing_title(&self) -> &str {
+        &self.0.trip.listing_title
+    }
+
+    /// The guest's name.
+    async fn guest_name(&self) -> &str {
+        &self.0.trip.counterpart
+    }
+
+    /// Until when the dates are held (ISO 8601), while the booking waits for payment or the
+    /// host.
+    async fn hold_expires_at(&self) -> Option<String> {
+        self.0.trip.booking.hold_expires_at.map(instant)
+    }
+
+    async fn price(&self) -> PriceLines {
+        PriceLines::of(&self.0.trip.booking)
+    }
+
+    /// What the host may do now: `accept`, `decline`, `check-in`, `check-out`, `cancel`.
+    async fn actions(&self) -> Vec<&'static str> {
+        self.0.actions.iter().map(|action| action.slug()).collect()
+    }
+
+    /// The host may write their review of the guest now.
+    async fn can_review(&self) -> bool {
+        self.0.can_review
+    }
+
+    /// Every change of status, oldest first.
+    async fn history(&self) -> Vec<BookingEvent> {
+        events_of(&self.0.events)
+    }
+
+    async fn payments(&self) -> Vec<Payment> {
+        payments_of(&self.0.payments)
+    }
+}
+
+/// Applies a host's action to the viewer's reservation and answers with it as it is now.
+async fn act(
+    ctx: &Context<'_>,
+    reservation_id: &ID,
+    action: HostAction,
+) -> async_graphql::Result<ReservationNode> {
+    let id = booking_id(reservation_id)?;
+    let reservation = door(ctx)
+        .call(move |mut call| async move {
+            let base_url = call.config.base_url.clone();
+            let now = Utc::now();
+            service::act(&mut call.conn, &base_url, &call.actor, id, action, now).await?;
+            service::reservation(&mut call.conn, &call.actor, id, now).await
+        })
+        .await?;
+    Ok(ReservationNode(reservation))
+}
+
+#[derive(Default)]
+pub struct ReservationsMutation;
+
+#[Object]
+impl ReservationsMutation {
+    /// Accepts a request to book: the guest then has 24 hours to pay.
+    async fn accept_reservation(
+        &self,
+        ctx: &Context<'_>,
+        reservation_id: ID,
+    ) -> async_graphql::Result<ReservationNode> {
+        act(ctx, &reservation_id, HostAction::Accept).await
+    }
+
+    /// Declines a request to book; its dates are free again.
+    async fn decline_reservation(
+        &self,
+        ctx: &Context<'_>,
+        reservation_id: ID,
+    ) -> async_graphql::Result<ReservationNode> {
+        act(ctx, &reservation_id, HostAction::Decline).await
+    }
+
+    /// Marks the guest of a confirmed stay as arrived, from the check-in date.
+    async fn check_in(
+        &self,
+        ctx: &Context<'_>,
+        reservation_id: ID,
+    ) -> async_graphql::Result<ReservationNode> {
+        act(ctx, &reservation_id, HostAction::CheckIn).await
+    }
+
+    /// Marks the stay as over: it is completed, and both sides may review it.
+    async fn check_out(
+        &self,
+        ctx: &Context<'_>,
+        reservation_id: ID,
+    ) -> async_graphql::Result<ReservationNode> {
+        act(ctx, &reservation_id, HostAction::CheckOut).await
+    }
+
+    /// Cancels the reservation as the host: the guest is refunded in full.
+    async fn cancel_reservation(
+        &self,
+        ctx: &Context<'_>,
+        reservation_id: ID,
+    ) -> async_graphql::Result<ReservationNode> {
+        act(ctx, &reservation_id, HostAction::Cancel).await
     }
 }

@@ -56,6 +56,19 @@ pub async fn events(
         .await
 }
 
+/// The state histories of several bookings in one statement, each oldest first.
+pub async fn events_of(
+    conn: &mut AsyncPgConnection,
+    booking_ids: &[BookingId],
+) -> diesel::QueryResult<Vec<BookingEvent>> {
+    booking_events::table
+        .filter(booking_events::booking_id.eq_any(booking_ids.iter().map(|id| id.get())))
+        .order((booking_events::booking_id, booking_events::id.asc()))
+        .select(BookingEvent::as_select())
+        .load(conn)
+        .await
+}
+
 /// Records a state change; returns its id.
 pub async fn record_event(
     conn: &mut AsyncPgConnection,

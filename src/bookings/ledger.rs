@@ -155,6 +155,19 @@ pub async fn for_booking(
         .await
 }
 
+/// The ledgers of several bookings in one statement, each oldest first.
+pub async fn for_bookings(
+    conn: &mut AsyncPgConnection,
+    booking_ids: &[BookingId],
+) -> diesel::QueryResult<Vec<Payment>> {
+    payments::table
+        .filter(payments::booking_id.eq_any(booking_ids.iter().map(|id| id.get())))
+        .order((payments::booking_id, payments::id.asc()))
+        .select(Payment::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Payment>> {
     payments::table
         .find(id)

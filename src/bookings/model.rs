@@ -214,6 +214,20 @@ pub async fn lock(
         .optional()
 }
 
+/// Which of `ids` are bookings of `guest_id`.
+pub async fn owned_by_guest(
+    conn: &mut AsyncPgConnection,
+    guest_id: UserId,
+    ids: &[BookingId],
+) -> diesel::QueryResult<Vec<i64>> {
+    bookings::table
+        .filter(bookings::id.eq_any(ids.iter().map(|id| id.get())))
+        .filter(bookings::guest_id.eq(guest_id))
+        .select(bookings::id)
+        .load(conn)
+        .await
+}
+
 /// A booking with its listing and host, as its guest sees it (the services check that the
 /// viewer is its guest: `booking.guest_id`).
 pub async fn find_trip(

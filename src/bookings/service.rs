@@ -31,6 +31,6 @@ pub use host::{
     HostAction, Reservation, Reservations, act, reservation, reservations, reservations_page,
 };
 pub use trips::{
-    Balance, HOLD_EXPIRED, NOTHING_DUE, Trip, Trips, balance, change_form, own_trip, payable, trip,
-    trips, trips_page,
+    Balance, HOLD_EXPIRED, NOTHING_DUE, Trip, TripRecords, Trips, balance, change_form, own_trip,
+    payable, trip, trip_records, trips, trips_page,
 };

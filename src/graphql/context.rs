@@ -24,9 +24,52 @@ pub struct Door {
     pub places: Arc<PlaceDirectory>,
     pub catalog: Arc<AmenityCatalog>,
     pub config: Arc<Config>,
+    /// The address the request came from (the throttles and the security log key on it).
+    pub client_ip: String,
+}
+
+/// What a mutation's service call owns: it runs on this worker's thread (see
+/// [`on_this_thread`]), so it takes its connection and the request's facts with it.
+pub struct Call {
+    pub conn: DbConn,
+    pub actor: Actor,
+    pub config: Arc<Config>,
+    pub places: Arc<PlaceDirectory>,
+    pub client_ip: String,
 }
 
 impl Door {
+    /// Runs one service call with a connection of the primary pool and the request's actor,
+    /// its error in this door's terms. For the mutations: many services write inside
+    /// transactions whose futures are not `Send`.
+    pub async fn call<F, Fut, T>(&self, call: F) -> async_graphql::Result<T>
+    where
+        F: FnOnce(Call) -> Fut + Send + 'static,
+        Fut: Future<Output = crate::service::ServiceResult<T>> + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let (actor, config, places, client_ip) = (
+            self.actor.clone(),
+            self.config.clone(),
+            self.places.clone(),
+            self.client_ip.clone(),
+        );
+        on_this_thread(async move {
+            let conn = crate::db::connection(&pool).await.answer()?;
+            call(Call {
+                conn,
+                actor,
+                config,
+                places,
+                client_ip,
+            })
+            .await
+            .answer()
+        })
+        .await
+    }
+
     /// A connection of the primary pool (`UNAVAILABLE` when none can be had).
     pub async fn conn(&self) -> async_graphql::Result<DbConn> {
         crate::db::connection(&self.pool).await.answer()

@@ -13,6 +13,7 @@
 //! code. It also spares the build the actor framework that the crate's subscriptions pull in.
 //! async-graphql itself executes, as DESIGN.md §1 says.
 
+use actix_session::Session;
 use actix_web::{
     HttpRequest, HttpResponse,
     http::{StatusCode, header},
@@ -27,8 +28,11 @@ use super::{
     errors::{code, coded, label_executor_errors},
     graphiql, limits,
     rules::Sent,
+    session::{SessionDesk, serve_while},
 };
-use crate::{search::amenities::AmenityCatalog, service::Actor, web::AppState};
+use crate::{
+    accounts::client_ip, search::amenities::AmenityCatalog, service::Actor, web::AppState,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -41,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The pieces of the application a request needs, from `app_data`.
 struct Parts {
+    client_ip: String,
     actor: Actor,
     state: web::Data<AppState>,
     catalog: web::Data<AmenityCatalog>,
@@ -56,6 +61,7 @@ impl Parts {
             places: self.state.places.clone(),
             catalog: self.catalog.into_inner(),
             config: self.state.config.clone(),
+            client_ip: self.client_ip,
         };
         (self.schema.get_ref().clone(), door)
     }
@@ -63,6 +69,7 @@ impl Parts {
 
 async fn get(
     req: HttpRequest,
+    session: Session,
     actor: Actor,
     state: web::Data<AppState>,
     catalog: web::Data<AmenityCatalog>,
@@ -94,17 +101,19 @@ async fn get(
         }
     };
     let parts = Parts {
+        client_ip: client_ip(&req),
         actor,
         state,
         catalog,
         schema,
     };
     // A query's answer may differ per viewer: private caches only, revalidated.
-    execute(parts, request, true, "private, no-cache").await
+    execute(&req, &session, parts, request, true, "private, no-cache").await
 }
 
 async fn post(
     req: HttpRequest,
+    session: Session,
     actor: Actor,
     state: web::Data<AppState>,
     catalog: web::Data<AmenityCatalog>,
@@ -142,12 +151,13 @@ async fn post(
         }
     };
     let parts = Parts {
+        client_ip: client_ip(&req),
         actor,
         state,
         catalog,
         schema,
     };
-    execute(parts, request, false, "private, no-store").await
+    execute(&req, &session, parts, request, false, "private, no-store").await
 }
 
 async fn method_not_allowed() -> HttpResponse {
@@ -176,6 +186,8 @@ async fn read_bounded(mut payload: web::Payload) -> Option<web::Bytes> {
 }
 
 async fn execute(
+    req: &HttpRequest,
+    session: &Session,
     parts: Parts,
     request: async_graphql::Request,
     over_get: bool,
@@ -187,8 +199,10 @@ async fn execute(
         over_get,
         operation_name: request.operation_name.clone(),
     };
-    let request = request.data(door).data(loader).data(sent);
-    let mut response = match tokio::time::timeout(limits::TIMEOUT, schema.execute(request)).await {
+    let (desk, desk_requests) = SessionDesk::new();
+    let request = request.data(door).data(loader).data(sent).data(desk);
+    let execution = tokio::time::timeout(limits::TIMEOUT, schema.execute(request));
+    let mut response = match serve_while(req, session, desk_requests, execution).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!("GraphQL request over its deadline");

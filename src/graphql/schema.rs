@@ -7,9 +7,13 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use super::{limits, rules::Rules};
 use crate::{
-    accounts::graphql::AccountsQuery,
-    bookings::graphql::{BookingsMutation, BookingsQuery},
+    accounts::graphql::{AccountsMutation, AccountsQuery},
+    bookings::graphql::{
+        BookingChangesMutation, BookingsMutation, BookingsQuery, ReservationsMutation,
+    },
+    listings::graphql::ListingsMutation,
     payments::graphql::PaymentsMutation,
+    reviews::graphql::ReviewsMutation,
     search::graphql::SearchQuery,
     stays::graphql::{StaysMutation, StaysQuery},
 };
@@ -20,7 +24,16 @@ pub struct Query(SearchQuery, StaysQuery, BookingsQuery, AccountsQuery);
 
 /// Everything that can be done (POST with the `X-CSRF-Token` header only).
 #[derive(MergedObject, Default)]
-pub struct Mutation(StaysMutation, BookingsMutation, PaymentsMutation);
+pub struct Mutation(
+    AccountsMutation,
+    StaysMutation,
+    BookingsMutation,
+    BookingChangesMutation,
+    PaymentsMutation,
+    ReviewsMutation,
+    ListingsMutation,
+    ReservationsMutation,
+);
 
 pub type RoostSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -6,7 +6,7 @@
 //! theirs: anyone else's id is a 404) and serialises.
 
 mod calendar;
-mod listings;
+pub(super) mod listings;
 mod photos;
 
 use actix_web::{HttpResponse, http::header};

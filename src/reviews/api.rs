@@ -142,7 +142,7 @@ pub struct ReviewWritten {
 }
 
 /// A star rating as the service reads it (anything out of `i16` is out of 1 to 5 anyway).
-fn stars(value: i64) -> i16 {
+pub(super) fn stars(value: i64) -> i16 {
     i16::try_from(value).unwrap_or(0)
 }
 
@@ -157,11 +157,7 @@ async fn write(
     let published = service::submit(&mut conn, actor, booking_id, side, &review).await?;
     Ok(HttpResponse::Created().json(ReviewWritten {
         booking_id: booking_id.get(),
-        side: match side {
-            Side::Guest => "guest",
-            Side::Host => "host",
-        }
-        .into(),
+        side: side.as_str().into(),
         published,
     }))
 }

@@ -33,6 +33,14 @@ pub enum Side {
 }
 
 impl Side {
+    /// How the doors name the side: `guest` (of the stay) or `host` (of the guest).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Guest => "guest",
+            Side::Host => "host",
+        }
+    }
+
     pub fn direction(self) -> Direction {
         match self {
             Side::Guest => Direction::GuestToHost,

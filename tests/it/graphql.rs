@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// Runs `query` with `variables` over POST (with the CSRF header) and returns the response body.
-async fn gql(client: &Client, query: &str, variables: Value) -> Value {
+pub async fn gql(client: &Client, query: &str, variables: Value) -> Value {
     json_of(
         client
             .send(
@@ -29,27 +29,27 @@ async fn gql(client: &Client, query: &str, variables: Value) -> Value {
 }
 
 /// The data of an answer that must have no errors.
-fn data(answer: &Value) -> &Value {
+pub fn data(answer: &Value) -> &Value {
     assert!(answer["errors"].is_null(), "unexpected errors: {answer}");
     &answer["data"]
 }
 
 /// The code of the answer's first error.
-fn first_code(answer: &Value) -> String {
+pub fn first_code(answer: &Value) -> String {
     answer["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("no error code in {answer}"))
         .to_string()
 }
 
-fn day(days: i64) -> String {
+pub fn day(days: i64) -> String {
     (Utc::now().date_naive() + Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()
 }
 
 /// Gives the listing three photos and three amenities.
-async fn furnish(app: &TestApp, listing_id: i64) {
+pub async fn furnish(app: &TestApp, listing_id: i64) {
     let mut conn = app.pool.get().await.expect("connection");
     diesel::sql_query(format!(
         "INSERT INTO listing_photos (listing_id, image_key, thumb_key, width, height, position, caption) \
@@ -387,7 +387,7 @@ async fn a_mutation_needs_post_with_the_csrf_header() {
 }
 
 /// A JSON body, whatever the status.
-async fn json_of_any(response: reqwest::Response) -> Value {
+pub async fn json_of_any(response: reqwest::Response) -> Value {
     let body = response.text().await.expect("body");
     serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body}"))
 }

@@ -28,6 +28,7 @@ mod email;
 mod fixtures;
 mod foundation;
 mod graphql;
+mod graphql_mutations;
 mod jobs;
 mod listings_host;
 mod money;

@@ -10,7 +10,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    accounts::{client_ip, current_user, forms::LoginForm, service, signin::start_session},
+    accounts::{
+        client_ip, current_user,
+        forms::LoginForm,
+        service,
+        signin::{end_session, start_session},
+    },
     api::{ApiResult, Json, Problem},
     service::{ServiceError, UserId},
     web::{AppState, csrf},
@@ -143,16 +148,15 @@ async fn log_out(
     session: Session,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    match identity {
-        Some(identity) => {
-            if let Some(user_id) = identity.id().ok().and_then(|id| id.parse::<UserId>().ok()) {
-                let mut conn = crate::db::connection(&state.pool).await?;
-                service::log_out(&mut conn, user_id, &client_ip(&req)).await?;
-            }
-            identity.logout();
-        }
-        None => session.purge(),
+    let user_id = identity
+        .as_ref()
+        .and_then(|identity| identity.id().ok())
+        .and_then(|id| id.parse::<UserId>().ok());
+    if let Some(user_id) = user_id {
+        let mut conn = crate::db::connection(&state.pool).await?;
+        service::log_out(&mut conn, user_id, &client_ip(&req)).await?;
     }
+    end_session(identity, &session);
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -215,14 +215,13 @@ async fn change_dates(
         Utc::now(),
     )
     .await?;
+    let difference = changed.price_difference();
     let answer = match changed {
         DatesChanged::Moved {
-            booking,
-            refunded,
-            previous_total,
+            booking, refunded, ..
         } => ChangeAnswer {
             outcome: "moved".into(),
-            price_difference: Money::new(booking.total_amount - previous_total, &booking.currency),
+            price_difference: Money::new(difference, &booking.currency),
             refunded: Some(Money::new(refunded, &booking.currency)),
             due: None,
             pending_change: None,
@@ -234,10 +233,7 @@ async fn change_dates(
             due,
         } => ChangeAnswer {
             outcome: "awaiting_payment".into(),
-            price_difference: Money::new(
-                change.total_amount - booking.total_amount,
-                &booking.currency,
-            ),
+            price_difference: Money::new(difference, &booking.currency),
             refunded: None,
             due: Some(Money::new(due, &booking.currency)),
             pending_change: Some(PendingChangeAnswer::new(&change, &booking.currency)),

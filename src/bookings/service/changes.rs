@@ -60,6 +60,23 @@ pub enum DatesChanged {
     },
 }
 
+impl DatesChanged {
+    /// The new dates' price less the booking's price before (negative when cheaper), in the
+    /// booking's currency.
+    pub fn price_difference(&self) -> i64 {
+        match self {
+            DatesChanged::Moved {
+                booking,
+                previous_total,
+                ..
+            } => booking.total_amount - previous_total,
+            DatesChanged::AwaitingPayment {
+                booking, change, ..
+            } => change.total_amount - booking.total_amount,
+        }
+    }
+}
+
 /// Moves the guest's confirmed stay `id` to new dates, repriced at the listing's current rates
 /// in the booking's currency. A change that costs more than what was paid waits for the
 /// difference (see [`pending_change`]); a cheaper one happens at once and refunds the surplus.

@@ -1,6 +1,8 @@
 //! The guest's trips: the tabs of `/trips`, one trip with its history, payments, balance and
 //! what the guest may do next. A guest sees only their own trips: anyone else's is `NotFound`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 
@@ -176,6 +178,42 @@ pub async fn own_trip(
         .ok_or(ServiceError::NotFound)?;
     actor.owner(trip.booking.guest_id)?;
     Ok(trip)
+}
+
+/// A trip's history and ledger.
+#[derive(Debug, Default)]
+pub struct TripRecords {
+    pub events: Vec<BookingEvent>,
+    pub payments: Vec<ledger::Payment>,
+}
+
+/// The history and ledger of several of the acting guest's trips, by booking, in three
+/// statements whatever their number (which of `ids` are the guest's, their events, their
+/// payments). Anyone else's ids are left out, as [`own_trip`] would refuse them.
+pub async fn trip_records(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    ids: &[BookingId],
+) -> ServiceResult<HashMap<BookingId, TripRecords>> {
+    let guest = actor.member()?;
+    let own: Vec<BookingId> = model::owned_by_guest(conn, guest.id, ids)
+        .await?
+        .into_iter()
+        .map(BookingId::new)
+        .collect();
+    let mut records: HashMap<BookingId, TripRecords> =
+        own.iter().map(|id| (*id, TripRecords::default())).collect();
+    for event in history::events_of(conn, &own).await? {
+        if let Some(record) = records.get_mut(&BookingId::new(event.booking_id)) {
+            record.events.push(event);
+        }
+    }
+    for payment in ledger::for_bookings(conn, &own).await? {
+        if let Some(record) = records.get_mut(&BookingId::new(payment.booking_id)) {
+            record.payments.push(payment);
+        }
+    }
+    Ok(records)
 }
 
 /// A trip with what can be paid on it now.

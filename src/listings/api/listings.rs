@@ -4,8 +4,9 @@
 //! are refused with a 422 naming them.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, patch, post, web};
+use async_graphql::{InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{listing_url, media_url, photos::HostPhoto, private};
@@ -22,10 +23,11 @@ use crate::{
 };
 
 /// A listing's details as the host listing form names them. On create, what is left out takes
-/// the new-listing form's default (`title`, `address`, `city`, `country` and `nightly_price`
+/// the new-listing form's default (`title`, `address`, `city`, `country` and the nightly price
 /// have none); on update, what is left out stays as it is. Amounts are integer minor units of
-/// `currency`.
-#[derive(Default, Deserialize, ToSchema)]
+/// `currency`. The GraphQL door takes the same fields (`ListingDetails`, camel-cased).
+#[derive(Default, Deserialize, ToSchema, InputObject)]
+#[graphql(name = "ListingDetails")]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "title": "Sunny loft by the canal", "description": "Two rooms over the water.",
@@ -48,12 +50,12 @@ pub struct HostListingRequest {
     /// IANA name, such as `Europe/Paris`: stay dates are days there.
     pub timezone: Option<String>,
     /// With `longitude`, or neither; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default)]
     #[schema(value_type = Option<f64>)]
-    pub latitude: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "present")]
+    pub latitude: MaybeUndefined<f64>,
+    #[serde(default)]
     #[schema(value_type = Option<f64>)]
-    pub longitude: Option<Option<f64>>,
+    pub longitude: MaybeUndefined<f64>,
     /// 1 to 50.
     pub max_guests: Option<i64>,
     /// 0 to 50.
@@ -86,11 +88,6 @@ pub struct HostListingRequest {
     pub amenities: Option<Vec<String>>,
 }
 
-/// A field that may be sent as `null`: absent is `None`, `null` is `Some(None)`.
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<f64>>, D::Error> {
-    Option::<f64>::deserialize(deserializer).map(Some)
-}
-
 /// An amount as the form would have it typed, in the minor units of `currency`.
 fn amount_text(amount: i64, currency: &str) -> String {
     if amount < 0 {
@@ -104,7 +101,7 @@ fn amount_text(amount: i64, currency: &str) -> String {
 impl HostListingRequest {
     /// The listing form these fields make over `form` (a new listing's defaults or the stored
     /// listing), whose amounts in minor units are `prices` (nightly, cleaning).
-    fn over(self, mut form: ListingForm, prices: (Option<i64>, i64)) -> ListingForm {
+    pub(crate) fn over(self, mut form: ListingForm, prices: (Option<i64>, i64)) -> ListingForm {
         let set = |slot: &mut String, value: Option<String>| {
             if let Some(value) = value {
                 *slot = value;
@@ -123,13 +120,14 @@ impl HostListingRequest {
         set(&mut form.region, self.region);
         set(&mut form.country, self.country);
         set(&mut form.timezone, self.timezone);
-        let coordinate = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
-        if let Some(latitude) = self.latitude {
-            form.latitude = coordinate(latitude);
-        }
-        if let Some(longitude) = self.longitude {
-            form.longitude = coordinate(longitude);
-        }
+        // Absent stays, `null` clears.
+        let coordinate = |slot: &mut String, value: MaybeUndefined<f64>| match value {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => slot.clear(),
+            MaybeUndefined::Value(value) => *slot = value.to_string(),
+        };
+        coordinate(&mut form.latitude, self.latitude);
+        coordinate(&mut form.longitude, self.longitude);
         number(&mut form.max_guests, self.max_guests);
         number(&mut form.bedrooms, self.bedrooms);
         number(&mut form.beds, self.beds);
