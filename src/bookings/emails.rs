@@ -86,8 +86,12 @@ pub async fn parties(
 pub enum Notice {
     /// A new booking entered `status`.
     Booked,
-    /// The booking moved into this state; `refund` is what goes back to the guest.
-    Entered { status: Status, refund: i64 },
+    /// The booking moved from `from` into `status`; `refund` is what goes back to the guest.
+    Entered {
+        from: Status,
+        status: Status,
+        refund: i64,
+    },
     /// New dates; `difference` is what the guest owes (positive) or gets back (negative).
     DatesChanged { previous: String, difference: i64 },
     /// The stay starts tomorrow.

@@ -71,6 +71,9 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
                 ),
             ),
         ],
+        // An instant booking tells the host nothing until it is paid: the one "new
+        // reservation" email comes with the confirmation, and an unpaid hold that expires
+        // never reaches the host's inbox at all.
         Notice::Booked => vec![
             guest(
                 format!("Complete your payment for {title}"),
@@ -79,12 +82,12 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
                 ),
             )
             .with_receipt(),
-            host(
-                format!("New booking of {title}"),
-                format!("{name} booked {dates}. The reservation is confirmed once they have paid."),
-            ),
         ],
-        Notice::Entered { status, refund } => entered(ctx, *status, &refund_text(*refund)),
+        Notice::Entered {
+            from,
+            status,
+            refund,
+        } => entered(ctx, *from, *status, &refund_text(*refund)),
         Notice::CancelledByRoost { refund } => vec![
             guest(
                 format!("Roost cancelled your stay at {title}"),
@@ -141,8 +144,8 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
     }
 }
 
-/// The emails of a booking that entered `status`; `refund` says what goes back.
-fn entered(ctx: &Context<'_>, status: Status, refund: &str) -> Vec<Message> {
+/// The emails of a booking that went from `from` into `status`; `refund` says what goes back.
+fn entered(ctx: &Context<'_>, from: Status, status: Status, refund: &str) -> Vec<Message> {
     let b = ctx.booking;
     let title = &ctx.listing.title;
     let name = &ctx.guest.name;
@@ -161,16 +164,22 @@ fn entered(ctx: &Context<'_>, status: Status, refund: &str) -> Vec<Message> {
             format!("{title}: your request was declined"),
             format!("The host cannot host you on these dates. {refund}"),
         )],
-        Status::Expired => vec![
-            guest(
+        Status::Expired => {
+            let mut messages = vec![guest(
                 format!("Your booking of {title} expired"),
                 format!("The hold on your dates ran out, so they were released. {refund}"),
-            ),
-            host(
-                format!("A booking of {title} expired"),
-                format!("The booking of {name} for {dates} expired and the dates are free again."),
-            ),
-        ],
+            )];
+            // The host heard of a request; an unpaid instant hold was never theirs to know.
+            if from != Status::PendingPayment {
+                messages.push(host(
+                    format!("A booking of {title} expired"),
+                    format!(
+                        "The booking of {name} for {dates} expired and the dates are free again."
+                    ),
+                ));
+            }
+            messages
+        }
         Status::Confirmed => vec![
             guest(
                 format!("Your stay at {title} is confirmed"),
@@ -178,10 +187,20 @@ fn entered(ctx: &Context<'_>, status: Status, refund: &str) -> Vec<Message> {
                     .into(),
             )
             .with_receipt(),
-            host(
-                format!("New reservation: {title}"),
-                format!("{name} is coming {dates}. Your payout is {payout}."),
-            ),
+            if from == Status::Accepted {
+                // The host already had the request and accepted it: this one says it is paid.
+                host(
+                    format!("Reservation confirmed: {title}"),
+                    format!(
+                        "{name} paid, so their stay {dates} is confirmed. Your payout is {payout}."
+                    ),
+                )
+            } else {
+                host(
+                    format!("New reservation: {title}"),
+                    format!("{name} is coming {dates}. Your payout is {payout}."),
+                )
+            },
         ],
         Status::CheckedIn => vec![guest(
             format!("Welcome to {title}"),
