@@ -23,6 +23,8 @@ mod bookings_lifecycle;
 mod bookings_rules;
 mod bookings_support;
 mod email;
+mod emails_per_event;
+mod error_pages;
 mod fixtures;
 mod foundation;
 mod graphql;
