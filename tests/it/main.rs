@@ -17,6 +17,7 @@ mod api_guest;
 mod api_host;
 mod api_listings;
 mod api_ownership;
+mod arrival;
 mod bookings;
 mod bookings_concurrency;
 mod bookings_lifecycle;

@@ -13,6 +13,9 @@ pub(super) struct Message {
     pub subject: String,
     pub message: String,
     pub receipt: bool,
+    /// Adds the stay's arrival details (address, instructions, host): for the guest of a
+    /// confirmed stay only.
+    pub arrival: bool,
 }
 
 fn guest(subject: String, message: String) -> Message {
@@ -21,6 +24,7 @@ fn guest(subject: String, message: String) -> Message {
         subject,
         message,
         receipt: false,
+        arrival: false,
     }
 }
 
@@ -36,6 +40,14 @@ impl Message {
     fn with_receipt(self) -> Message {
         Message {
             receipt: true,
+            ..self
+        }
+    }
+
+    /// Adds where and how to arrive below the message.
+    fn with_arrival(self) -> Message {
+        Message {
+            arrival: true,
             ..self
         }
     }
@@ -133,14 +145,17 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
                 ),
             ]
         }
-        Notice::Reminder => vec![guest(
-            format!("Your stay at {title} starts tomorrow"),
-            format!(
-                "Check-in is from {} at {}.",
-                ctx.listing.check_in_time.format("%H:%M"),
-                ctx.listing.address
-            ),
-        )],
+        Notice::Reminder => vec![
+            guest(
+                format!("Your stay at {title} starts tomorrow"),
+                format!(
+                    "Check-in is from {} at {}.",
+                    ctx.listing.check_in_time.format("%H:%M"),
+                    ctx.listing.address
+                ),
+            )
+            .with_arrival(),
+        ],
     }
 }
 
@@ -183,9 +198,11 @@ fn entered(ctx: &Context<'_>, from: Status, status: Status, refund: &str) -> Vec
         Status::Confirmed => vec![
             guest(
                 format!("Your stay at {title} is confirmed"),
-                "Your payment was received and your stay is confirmed. Here is your receipt."
+                "Your payment was received and your stay is confirmed. Here is how to get \
+                 there, and your receipt."
                     .into(),
             )
+            .with_arrival()
             .with_receipt(),
             if from == Status::Accepted {
                 // The host already had the request and accepted it: this one says it is paid.

@@ -11,6 +11,7 @@ use crate::{
     accounts::SignedIn,
     bookings::ledger,
     bookings::{
+        arrival::Arrival,
         domain::Status,
         history::BookingEvent,
         model::BookingSummary,
@@ -48,6 +49,8 @@ struct TripPage {
     can_change: bool,
     /// The guest may write their review now (the link would otherwise lead to a refusal).
     can_review: bool,
+    /// Where and how to arrive, once the stay is confirmed.
+    arrival: Option<Arrival>,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +95,7 @@ async fn show(
         can_cancel,
         can_change,
         can_review,
+        arrival,
     } = service::trip(&mut conn, &user.actor(), id, Utc::now()).await?;
     let html = TripPage {
         page,
@@ -103,6 +107,7 @@ async fn show(
         can_cancel,
         can_change,
         can_review,
+        arrival,
         trip,
     }
     .render()?;

@@ -8,6 +8,7 @@ use super::changes::{can_cancel, can_change};
 use crate::{
     bookings::ledger::{self, Totals},
     bookings::{
+        arrival::Arrival,
         domain::Status,
         history::{self, BookingEvent},
         model::{self, Booking, BookingSummary},
@@ -217,6 +218,8 @@ pub struct Trip {
     pub can_change: bool,
     /// The guest may write their review now (the link would otherwise lead to a refusal).
     pub can_review: bool,
+    /// Where and how to arrive, once the stay is confirmed (see [`Arrival::shared_in`]).
+    pub arrival: Option<Arrival>,
 }
 
 /// The acting guest's trip `id` with its history, payments and next steps.
@@ -235,7 +238,13 @@ pub async fn trip(
     let due = payable(&trip.booking, change.as_ref(), &totals, now).ok();
     let guest_id = trip.booking.guest_id;
     let can_review = review_open(conn, id, guest_id, Side::Guest, status, now).await?;
+    let arrival = if Arrival::shared_in(status) {
+        Arrival::load(conn, trip.booking.listing_id).await?
+    } else {
+        None
+    };
     Ok(Trip {
+        arrival,
         trip,
         status,
         events,
