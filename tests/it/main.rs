@@ -23,6 +23,7 @@ mod bookings_concurrency;
 mod bookings_lifecycle;
 mod bookings_rules;
 mod bookings_support;
+mod context_kept;
 mod email;
 mod emails_per_event;
 mod error_pages;
