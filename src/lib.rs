@@ -8,6 +8,7 @@ pub mod app;
 pub mod bookings;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod db;
 pub mod dev_mailbox;
 pub mod email;

@@ -24,6 +24,7 @@ mod bookings_lifecycle;
 mod bookings_rules;
 mod bookings_support;
 mod context_kept;
+mod dates;
 mod email;
 mod emails_per_event;
 mod error_pages;

@@ -58,7 +58,9 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
     let title = &ctx.listing.title;
     let name = &ctx.guest.name;
     let dates = b.dates();
-    let deadline = b.hold_deadline().unwrap_or_default();
+    let deadline = b
+        .hold_deadline_in(&ctx.listing.timezone)
+        .unwrap_or_default();
     let refund_text = |refund: i64| {
         if refund > 0 {
             format!("{} will be refunded to your card.", b.money(refund))
@@ -165,7 +167,9 @@ fn entered(ctx: &Context<'_>, from: Status, status: Status, refund: &str) -> Vec
     let title = &ctx.listing.title;
     let name = &ctx.guest.name;
     let dates = b.dates();
-    let deadline = b.hold_deadline().unwrap_or_default();
+    let deadline = b
+        .hold_deadline_in(&ctx.listing.timezone)
+        .unwrap_or_default();
     let payout = b.money(b.host_payout);
     match status {
         Status::Accepted => vec![guest(
