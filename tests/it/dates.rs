@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use roost::schema::bookings;
 
 use crate::{
-    bookings_support::{booked, day, page},
+    bookings_support::{CARD_OK, booked, day, page, pay},
     fixtures::{self, ListingSpec},
     support::TestApp,
 };
@@ -85,4 +85,39 @@ async fn stay_dates_carry_the_year_only_when_needed_and_deadlines_name_the_listi
         reservation.contains(&deadline),
         "{deadline} in {reservation}"
     );
+}
+
+#[tokio::test]
+async fn a_confirmed_stay_says_until_when_it_is_free_to_cancel_at_the_listings_clock() {
+    let app = TestApp::spawn().await;
+    let host_id = fixtures::user(&app, "hugo@example.com", true).await;
+    // Moderate: a full refund until five days before check-in.
+    let listing = fixtures::listing(&app, host_id, ListingSpec::default()).await;
+    let (_, guest) = fixtures::signed_in(&app, "gina@example.com", false).await;
+
+    let id = booked(&guest, listing, 10, 2).await;
+    let (_, trip) = page(&guest, &format!("/trips/{id}")).await;
+    assert!(
+        !trip.contains("Free cancellation until"),
+        "not before it is paid"
+    );
+    assert_eq!(pay(&guest, id, CARD_OK).await.status(), 303);
+
+    let (_, trip) = page(&guest, &format!("/trips/{id}")).await;
+    let until = format!("Free cancellation until <strong>{}, ", written(day(5)));
+    assert!(trip.contains(&until), "{until} in {trip}");
+    assert!(trip.contains("Amsterdam time</strong>"), "{trip}");
+    let answer: serde_json::Value = guest
+        .get(&format!("/api/v1/bookings/{id}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(answer["free_cancellation_until"].is_string(), "{answer}");
+
+    // Within the five days, the promise is gone.
+    let id = booked(&guest, listing, 3, 1).await;
+    assert_eq!(pay(&guest, id, CARD_OK).await.status(), 303);
+    let (_, trip) = page(&guest, &format!("/trips/{id}")).await;
+    assert!(!trip.contains("Free cancellation until"), "{trip}");
 }

@@ -232,6 +232,8 @@ pub struct BookingAnswer {
     /// The exact address, check-in instructions and the host's contact, once the stay is
     /// confirmed; `null` before (and after it ends or is cancelled).
     pub arrival: Option<ArrivalAnswer>,
+    /// Until when cancelling returns everything (a confirmed stay, while that is ahead).
+    pub free_cancellation_until: Option<DateTime<Utc>>,
 }
 
 fn history_entry(event: BookingEvent, booking: &Booking) -> HistoryEntry {
@@ -275,6 +277,7 @@ impl From<Trip> for BookingAnswer {
             can_change: trip.can_change,
             can_review: trip.can_review,
             arrival: trip.arrival.map(ArrivalAnswer::from),
+            free_cancellation_until: trip.free_cancellation_until,
             booking: item.booking,
             listing: item.listing,
             host_name: item.host_name,

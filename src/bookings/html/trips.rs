@@ -51,6 +51,8 @@ struct TripPage {
     can_review: bool,
     /// Where and how to arrive, once the stay is confirmed.
     arrival: Option<Arrival>,
+    /// "Dec 5, 15:00 Amsterdam time", while a full refund is still possible.
+    free_cancellation_until: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +98,7 @@ async fn show(
         can_change,
         can_review,
         arrival,
+        free_cancellation_until,
     } = service::trip(&mut conn, &user.actor(), id, Utc::now()).await?;
     let html = TripPage {
         page,
@@ -108,6 +111,8 @@ async fn show(
         can_change,
         can_review,
         arrival,
+        free_cancellation_until: free_cancellation_until
+            .map(|until| crate::dates::moment_in(until, &trip.listing_timezone)),
         trip,
     }
     .render()?;
