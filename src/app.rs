@@ -31,7 +31,7 @@ use crate::{
     search::places::PlaceDirectory,
     storage::{LocalDisk, Storage},
     web::{
-        AppState, assets, csrf, error_pages, idle, metrics::Metrics, observability,
+        AppState, assets, csrf, error_pages, head, idle, metrics::Metrics, observability,
         security_headers, session_store::PgSessionStore,
     },
 };
@@ -123,7 +123,10 @@ pub fn server(
             .app_data(graphql.clone())
             .app_data(web::FormConfig::default().limit(FORM_LIMIT))
             // Innermost first: CSRF needs the session, which identity and CSRF both build on.
+            // HEAD becomes GET only for routing, after every middleware has seen the real method.
+            .wrap(from_fn(head::serve_as_get))
             .wrap(from_fn(csrf::protect))
+            .wrap(from_fn(error_pages::load_signed_in_user))
             .wrap(identity)
             .wrap(from_fn(idle::expire))
             .wrap(sessions)

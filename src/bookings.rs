@@ -21,6 +21,7 @@
 pub mod admin;
 pub mod api;
 mod api_host;
+pub mod arrival;
 pub mod domain;
 pub mod emails;
 pub mod forms;

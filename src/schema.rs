@@ -159,6 +159,8 @@ diesel::table! {
         card_thumb_key -> Nullable<Text>,
         /// Bit `id - 1` per amenity, kept by triggers on `listing_amenities` (000009).
         amenity_bits -> Int8,
+        /// Shown only to the guest of a confirmed stay and the host (000041).
+        check_in_instructions -> Text,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod error_pages;
 pub mod flash;
 pub mod forms;
+pub mod head;
 pub mod idle;
 pub mod metrics;
 pub mod observability;

@@ -49,8 +49,11 @@ export async function cardTitles(page) {
 }
 
 /// Links of the listing cards on the page (`/listings/{id}`).
+/// The listing paths the result cards link to (without the searched stay they carry).
 export async function cardLinks(page) {
-  return page.locator('#search-results .listing-card > a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  return page
+    .locator('#search-results .listing-card > a')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('href').split('?')[0]));
 }
 
 /// The status line of the results ("1–20 of 34 stays · …", or "No stays found").

@@ -34,7 +34,8 @@ export async function signUp(visitor, person, { alreadyThere = false } = {}) {
     await visitor.goto('/');
     await page.locator('.site-header').getByRole('link', { name: 'Sign up' }).click();
   }
-  await page.waitForURL('**/signup');
+  // From the login page, sign-up keeps where the visitor was going (`?next=`).
+  await page.waitForURL((url) => url.pathname === '/signup');
   await visitor.checkpoint('signup', { pageType: 'sign-up' });
   await page.getByLabel('Name').fill(person.name);
   await page.getByLabel('Email').fill(person.email);

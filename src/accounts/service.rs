@@ -78,6 +78,18 @@ pub async fn sign_up(
     base_url: &str,
     ip: &str,
 ) -> ServiceResult<()> {
+    sign_up_returning_to(conn, input, base_url, ip, None).await
+}
+
+/// [`sign_up`], whose confirmation link brings the new member back to `return_to` (a path of
+/// this site, such as the stay they were booking; the door checks it is one) once confirmed.
+pub async fn sign_up_returning_to(
+    conn: &mut AsyncPgConnection,
+    input: &SignUp,
+    base_url: &str,
+    ip: &str,
+    return_to: Option<&str>,
+) -> ServiceResult<()> {
     let SignUp {
         name,
         email,
@@ -108,7 +120,7 @@ pub async fn sign_up(
                 let user = model::find(conn, user_id)
                     .await?
                     .ok_or(ServiceError::NotFound)?;
-                send_verification(conn, &user, base_url).await?;
+                send_verification_to(conn, &user, base_url, return_to).await?;
                 security_log::record(conn, Event::SignUp, Some(user_id), Some(ip), "").await?;
                 Ok(())
             }
@@ -153,8 +165,23 @@ pub async fn send_verification(
     user: &User,
     base_url: &str,
 ) -> ServiceResult<()> {
+    send_verification_to(conn, user, base_url, None).await
+}
+
+/// Emails `user` a confirmation link, which carries `return_to` as its `next` parameter when
+/// there is one.
+async fn send_verification_to(
+    conn: &mut AsyncPgConnection,
+    user: &User,
+    base_url: &str,
+    return_to: Option<&str>,
+) -> ServiceResult<()> {
     let token = tokens::issue(conn, user.id, Purpose::VerifyEmail, &user.email).await?;
-    let link = link(base_url, "/verify-email", &token);
+    let mut link = link(base_url, "/verify-email", &token);
+    if let Some(next) = return_to {
+        link.push_str("&next=");
+        link.push_str(&crate::errors::url_encode(next));
+    }
     emails::verification(conn, &user.email, &user.name, &link).await
 }
 

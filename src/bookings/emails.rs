@@ -8,7 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 mod texts;
 
 use self::texts::{To, messages};
-use super::{domain::Status, model::Booking};
+use super::{arrival::Arrival, domain::Status, model::Booking};
 use crate::{
     email,
     listings::model::Listing,
@@ -23,6 +23,7 @@ struct UpdateText<'a> {
     message: &'a str,
     listing_title: &'a str,
     dates: &'a str,
+    arrival: &'a [(String, String)],
     lines: &'a [(String, String)],
     link: &'a str,
 }
@@ -35,6 +36,7 @@ struct UpdateHtml<'a> {
     message: &'a str,
     listing_title: &'a str,
     dates: &'a str,
+    arrival: &'a [(String, String)],
     lines: &'a [(String, String)],
     link: &'a str,
     action: &'a str,
@@ -86,8 +88,12 @@ pub async fn parties(
 pub enum Notice {
     /// A new booking entered `status`.
     Booked,
-    /// The booking moved into this state; `refund` is what goes back to the guest.
-    Entered { status: Status, refund: i64 },
+    /// The booking moved from `from` into `status`; `refund` is what goes back to the guest.
+    Entered {
+        from: Status,
+        status: Status,
+        refund: i64,
+    },
     /// New dates; `difference` is what the guest owes (positive) or gets back (negative).
     DatesChanged { previous: String, difference: i64 },
     /// The stay starts tomorrow.
@@ -130,6 +136,11 @@ pub async fn notify(
         if message.receipt {
             lines.push(("Total".into(), b.total()));
         }
+        let arrival = if message.arrival {
+            Arrival::of(ctx.listing, &ctx.host.name, &ctx.host.email).lines()
+        } else {
+            Vec::new()
+        };
         let composed = email::compose(
             &person.email,
             &message.subject,
@@ -138,6 +149,7 @@ pub async fn notify(
                 message: &message.message,
                 listing_title: &ctx.listing.title,
                 dates: &dates,
+                arrival: &arrival,
                 lines: &lines,
                 link: &link,
             },
@@ -147,6 +159,7 @@ pub async fn notify(
                 message: &message.message,
                 listing_title: &ctx.listing.title,
                 dates: &dates,
+                arrival: &arrival,
                 lines: &lines,
                 link: &link,
                 action,

@@ -94,8 +94,14 @@ impl Payment {
         }
     }
 
+    /// When, in UTC (the admin pages).
     pub fn when(&self) -> String {
-        self.created_at.format("%b %-d, %Y %H:%M UTC").to_string()
+        self.when_in("UTC")
+    }
+
+    /// When, as the clock read at the listing (its IANA `timezone`), named.
+    pub fn when_in(&self, timezone: &str) -> String {
+        crate::dates::moment_in(self.created_at, timezone)
     }
 }
 

@@ -72,13 +72,9 @@ impl Booking {
         money::format(*amount.borrow(), &self.currency)
     }
 
-    /// "Dec 24, 2026 – Dec 27, 2026".
+    /// "Dec 24 – Dec 27" (with the year when it is not this one: [`crate::dates::stay`]).
     pub fn dates(&self) -> String {
-        format!(
-            "{} – {}",
-            self.check_in.format("%b %-d, %Y"),
-            self.check_out.format("%b %-d, %Y")
-        )
+        crate::dates::stay(self.check_in, self.check_out)
     }
 
     /// "3 nights".
@@ -139,8 +135,13 @@ impl Booking {
 
     /// When the hold ends, for people ("Dec 24, 2026 14:05 UTC").
     pub fn hold_deadline(&self) -> Option<String> {
+        self.hold_deadline_in("UTC")
+    }
+
+    /// When the hold ends, as the clock reads at the listing (its IANA `timezone`), named.
+    pub fn hold_deadline_in(&self, timezone: &str) -> Option<String> {
         self.hold_expires_at
-            .map(|at| at.format("%b %-d, %Y %H:%M UTC").to_string())
+            .map(|at| crate::dates::moment_in(at, timezone))
     }
 }
 

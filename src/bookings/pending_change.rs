@@ -68,20 +68,19 @@ pub struct PendingChange {
 }
 
 impl PendingChange {
-    /// "Dec 24, 2026 – Dec 27, 2026".
+    /// "Dec 24 – Dec 27" (with the year when it is not this one: [`crate::dates::stay`]).
     pub fn dates(&self) -> String {
-        format!(
-            "{} – {}",
-            self.check_in.format("%b %-d, %Y"),
-            self.check_out.format("%b %-d, %Y")
-        )
+        crate::dates::stay(self.check_in, self.check_out)
     }
 
     /// When the held nights are released, for people.
     pub fn deadline(&self) -> String {
-        self.hold_expires_at
-            .format("%b %-d, %Y %H:%M UTC")
-            .to_string()
+        self.deadline_in("UTC")
+    }
+
+    /// When the held nights are released, as the clock reads at the listing, named.
+    pub fn deadline_in(&self, timezone: &str) -> String {
+        crate::dates::moment_in(self.hold_expires_at, timezone)
     }
 
     pub fn total(&self, currency: &str) -> String {

@@ -29,6 +29,12 @@ impl Policy {
         Policy::parse(value).unwrap_or(Policy::Moderate)
     }
 
+    /// The last moment a guest's cancellation of a stay that checks in at `check_in` is still
+    /// refunded in full (as [`guest_refund`] decides); `None` for a policy without that window.
+    pub fn full_refund_until(self, check_in: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.full_refund_notice().map(|notice| check_in - notice)
+    }
+
     /// How long before check-in a cancellation is still refunded in full.
     fn full_refund_notice(self) -> Option<Duration> {
         match self {

@@ -218,6 +218,7 @@ pub async fn apply(
             Notice::CancelledByRoost { refund: refunded }
         } else {
             Notice::Entered {
+                from,
                 status: to,
                 refund: refunded,
             }

@@ -34,6 +34,7 @@ pub struct ListingForm {
     pub beds: String,
     pub bathrooms: String,
     pub house_rules: String,
+    pub check_in_instructions: String,
     pub check_in_time: String,
     pub check_out_time: String,
     pub nightly_price: String,
@@ -83,6 +84,7 @@ impl ListingForm {
                 "beds" => &mut form.beds,
                 "bathrooms" => &mut form.bathrooms,
                 "house_rules" => &mut form.house_rules,
+                "check_in_instructions" => &mut form.check_in_instructions,
                 "check_in_time" => &mut form.check_in_time,
                 "check_out_time" => &mut form.check_out_time,
                 "nightly_price" => &mut form.nightly_price,
@@ -141,6 +143,7 @@ impl ListingForm {
             beds: listing.beds.to_string(),
             bathrooms: listing.bathrooms(),
             house_rules: listing.house_rules.clone(),
+            check_in_instructions: listing.check_in_instructions.clone(),
             check_in_time: time_input(listing.check_in_time),
             check_out_time: time_input(listing.check_out_time),
             nightly_price: money::to_input(listing.nightly_price, &listing.currency),
@@ -183,6 +186,8 @@ pub struct ListingInput {
     pub beds: i32,
     pub bathrooms_tenths: i32,
     pub house_rules: String,
+    /// Only the guest of a confirmed stay sees them.
+    pub check_in_instructions: String,
     pub check_in_time: NaiveTime,
     pub check_out_time: NaiveTime,
     /// Minor units of `currency`.
@@ -245,6 +250,15 @@ impl TryFrom<&ListingForm> for ListingInput {
             "house_rules",
             fields::text(&form.house_rules, "house rules", 0, 5_000),
         );
+        let check_in_instructions = e.check(
+            "check_in_instructions",
+            fields::text(
+                &form.check_in_instructions,
+                "check-in instructions",
+                0,
+                5_000,
+            ),
+        );
         let check_in_time = e.check("check_in_time", fields::time(&form.check_in_time));
         let check_out_time = e.check("check_out_time", fields::time(&form.check_out_time));
         let currency = e.check(
@@ -299,6 +313,7 @@ impl TryFrom<&ListingForm> for ListingInput {
                 beds: beds?,
                 bathrooms_tenths: bathrooms_tenths?,
                 house_rules: house_rules?,
+                check_in_instructions: check_in_instructions?,
                 check_in_time: check_in_time?,
                 check_out_time: check_out_time?,
                 nightly_price: nightly_price?,

@@ -206,6 +206,8 @@ pub struct Listing {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    /// How to get in, for the guest of a confirmed stay only (like `address`).
+    pub check_in_instructions: String,
 }
 
 impl Listing {

@@ -111,9 +111,9 @@ impl Job for SendReviewNotices {
                     if claimed == 0 {
                         return Ok(());
                     }
-                    let closes = (stay.check_out + chrono::Duration::days(service::WINDOW_DAYS))
-                        .format("%e %B %Y")
-                        .to_string();
+                    let closes = crate::dates::day(
+                        stay.check_out + chrono::Duration::days(service::WINDOW_DAYS),
+                    );
                     let reminder = kind == NoticeKind::Reminder;
                     let guest_link = format!("{base}/trips/{}/review", stay.booking_id);
                     let host_link = format!("{base}/host/reservations/{}/review", stay.booking_id);

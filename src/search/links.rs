@@ -57,6 +57,20 @@ impl SearchFilters {
         }
     }
 
+    /// `?check_in=…&check_out=…&guests=…`: the searched stay, for the result cards' links (the
+    /// listing page then quotes it at once); empty when neither dates nor guests were given.
+    pub fn stay_query(&self) -> String {
+        let stay: Vec<(&str, String)> = self
+            .pairs()
+            .into_iter()
+            .filter(|(key, _)| matches!(*key, "check_in" | "check_out" | "guests"))
+            .collect();
+        match serde_urlencoded::to_string(&stay) {
+            Ok(query) if !query.is_empty() => format!("?{query}"),
+            _ => String::new(),
+        }
+    }
+
     pub fn page_url(&self, page: i64) -> String {
         self.url(&[], page)
     }

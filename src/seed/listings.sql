@@ -54,10 +54,10 @@ WITH draws AS (
 INSERT INTO listings (
     host_id, status, title, description, property_type, address, city, region, country, timezone,
     latitude, longitude, max_guests, bedrooms, beds, bathrooms_tenths, house_rules,
-    check_in_time, check_out_time, nightly_price, cleaning_fee, currency, weekly_discount_pct,
-    monthly_discount_pct, min_nights, max_nights, instant_book, cancellation_policy,
-    review_count, rating_sum, cleanliness_sum, accuracy_sum, check_in_sum, communication_sum,
-    location_sum, value_sum, created_at, updated_at, published_at)
+    check_in_instructions, check_in_time, check_out_time, nightly_price, cleaning_fee, currency,
+    weekly_discount_pct, monthly_discount_pct, min_nights, max_nights, instant_book,
+    cancellation_policy, review_count, rating_sum, cleanliness_sum, accuracy_sum, check_in_sum,
+    communication_sum, location_sum, value_sum, created_at, updated_at, published_at)
 SELECT h.id, f.status,
        f.adjective || ' ' || f.noun || ' ' || f.phrase,
        'A ' || lower(f.adjective) || ' ' || f.noun || ' in ' || f.city || ', ' || f.country || '. '
@@ -76,6 +76,10 @@ SELECT h.id, f.status,
               E'Quiet hours after 22:00.\nNo smoking indoors.',
               E'Pets welcome on request.\nPlease take your shoes off inside.', ''])
            [1 + floor(f.r_t2 * 5)::int],
+       (ARRAY['A key box hangs left of the front door; its code is 4821.',
+              'Ring the bell marked Roost: your host meets you and shows you around.',
+              E'Self check-in with the door code 7305.\nStreet parking is free after 18:00.'])
+           [1 + floor(f.r_t1 * 3)::int],
        (ARRAY['14:00','15:00','16:00'])[1 + floor(f.r_c * 3)::int]::time,
        (ARRAY['10:00','11:00','12:00'])[1 + floor(f.r_t1 * 3)::int]::time,
        f.nightly,

@@ -119,6 +119,34 @@ pub async fn render(
     }
 }
 
+/// Loads who is signed in when an error answers a page request that had not loaded them (a
+/// URL no route knows, a refusal before any handler asked), so that a signed-in user's error
+/// page has the header of every other page. It runs inside the session middleware, which
+/// empties the session once the response passes it; [`render`] then finds the user in the
+/// request. Not for 5xx answers (the database may be their reason), the API or htmx.
+pub async fn load_signed_in_user(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let context = ErrorContext::of(&req);
+    let response = next.call(req).await?;
+    let status = response.status();
+    let page_error = response.response().error().is_some()
+        && !status.is_server_error()
+        && !status.is_redirection()
+        && !context.api
+        && !context.htmx;
+    let request = response.request();
+    if page_error
+        && request.extensions().get::<CurrentUser>().is_none()
+        && let Some(state) = request.app_data::<web::Data<AppState>>()
+        && let Err(error) = crate::accounts::current_user(request, state).await
+    {
+        tracing::warn!(%error, "the error page could not load the signed-in user");
+    }
+    Ok(response)
+}
+
 /// The status and user-facing message of an error.
 fn describe(error: &Error, status: StatusCode) -> (StatusCode, String) {
     if let Some(app_error) = error.as_error::<AppError>() {

@@ -60,6 +60,14 @@ pub fn safe_next(next: &str) -> Option<&str> {
     safe.then_some(next)
 }
 
+/// `path`, with `?next=` when `next` is a safe path (see [`safe_next`]).
+pub fn with_next(path: &str, next: &str) -> String {
+    match safe_next(next) {
+        Some(next) => format!("{path}?next={}", crate::errors::url_encode(next)),
+        None => path.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

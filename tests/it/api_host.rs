@@ -719,3 +719,41 @@ async fn odd_values_are_named_never_a_server_error() {
     .await;
     assert_eq!(fields_of(&body), ["reply"]);
 }
+
+#[tokio::test]
+async fn check_in_instructions_are_written_and_read_through_the_api_and_checked_like_the_form() {
+    let app = TestApp::spawn().await;
+    let host_id = fixtures::user(&app, "hana@example.com", true).await;
+    let host = Client::signed_in(&app, "hana@example.com").await;
+    let listing = fixtures::listing(&app, host_id, fixtures::ListingSpec::default()).await;
+    let url = format!("/api/v1/host/listings/{listing}");
+
+    let instructions = "Key box by the door, code 4711.";
+    let updated = json_of(
+        host.send(
+            "PATCH",
+            &url,
+            Some(json!({ "check_in_instructions": instructions })),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(updated["check_in_instructions"], instructions);
+    let shown = json_of(host.get(&url).await, 200).await;
+    assert_eq!(shown["check_in_instructions"], instructions);
+
+    let (_, body) = problem(
+        host.send(
+            "PATCH",
+            &url,
+            Some(json!({ "check_in_instructions": "x".repeat(5_001) })),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields_of(&body), ["check_in_instructions"], "{body}");
+    let shown = json_of(host.get(&url).await, 200).await;
+    assert_eq!(shown["check_in_instructions"], instructions);
+}

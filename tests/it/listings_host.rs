@@ -1061,3 +1061,47 @@ async fn unblocking_frees_the_dates() {
     let again = post(&host, &calendar, &unblock, &[], false).await;
     assert_eq!(again.status(), 404, "an entry is released once");
 }
+
+#[tokio::test]
+async fn check_in_instructions_are_saved_from_the_form_and_too_long_ones_get_a_message() {
+    let app = TestApp::spawn().await;
+    let (host_id, host) = fixtures::signed_in(&app, "hugo@example.com", true).await;
+    let id = fixtures::listing(&app, host_id, ListingSpec::default()).await;
+    let edit = format!("/host/listings/{id}/edit");
+    let saved = host
+        .submit(
+            &edit,
+            &edit,
+            &form_with(&[("check_in_instructions", "Key box by the door, code 4711.")]),
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        listing_row(&app, id).await.check_in_instructions,
+        "Key box by the door, code 4711."
+    );
+    let doc = page(&host, &edit).await;
+    assert_eq!(
+        text(&doc, "#check_in_instructions").as_deref(),
+        Some("Key box by the door, code 4711.")
+    );
+
+    let too_long: &'static str = "x".repeat(5_001).leak();
+    let refused = host
+        .submit(
+            &edit,
+            &edit,
+            &form_with(&[("check_in_instructions", too_long)]),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let doc = scraper::Html::parse_document(&refused.text().await.unwrap());
+    assert_eq!(
+        text(&doc, "#check_in_instructions-error").as_deref(),
+        Some("Use at most 5000 characters.")
+    );
+    assert_eq!(
+        listing_row(&app, id).await.check_in_instructions,
+        "Key box by the door, code 4711."
+    );
+}

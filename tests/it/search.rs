@@ -602,6 +602,18 @@ async fn the_demo_seed_makes_searchable_stays_whose_bookings_are_priced_like_the
     assert_eq!(made.listings, 80);
     assert_eq!(made.bookings, 600);
     assert!(made.calendar_entries > 500, "{made:?}");
+    // Every demo stay tells its guests how to get in (shown once a stay is confirmed).
+    let without_instructions: i64 = {
+        use diesel::{ExpressionMethods, QueryDsl};
+        use diesel_async::RunQueryDsl;
+        roost::schema::listings::table
+            .filter(roost::schema::listings::check_in_instructions.eq(""))
+            .count()
+            .get_result(&mut conn)
+            .await
+            .expect("count")
+    };
+    assert_eq!(without_instructions, 0);
 
     let snapshots: Vec<Snapshot> = diesel::sql_query(
         "SELECT l.nightly_price AS listing_price, l.cleaning_fee AS listing_cleaning, \

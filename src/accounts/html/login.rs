@@ -29,6 +29,14 @@ struct LoginPage {
     errors: FormErrors,
 }
 
+impl LoginPage {
+    /// The sign-up link, keeping `next`: a visitor who was booking comes back to the stay
+    /// whichever way they take.
+    fn signup_href(&self) -> String {
+        forms::with_next("/signup", &self.next)
+    }
+}
+
 #[derive(Deserialize)]
 struct NextQuery {
     #[serde(default)]
@@ -46,7 +54,7 @@ async fn show(page: PageContext, query: web::Query<NextQuery>) -> AppResult<Http
         "Your password was changed and every device was signed out. Log in with your new password."
     } else if next.starts_with("/listings/") {
         // Sent here by a booking widget or a heart: say why, and that the stay is kept.
-        "Log in to book or save this stay; you will be taken back to it."
+        "Log in to book or save this stay (or create an account below); either way you will be taken back to it."
     } else if !next.is_empty() {
         "Please log in to continue."
     } else {

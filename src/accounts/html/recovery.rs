@@ -52,6 +52,9 @@ struct ResetPage {
 struct TokenQuery {
     #[serde(default)]
     token: String,
+    /// Where the new member was going (kept from sign-up); only a path of this site is followed.
+    #[serde(default)]
+    next: String,
 }
 
 async fn verify_email(
@@ -68,10 +71,11 @@ async fn verify_email(
                 FlashKind::Success,
                 format!("Thank you! {} is confirmed.", user.email),
             );
-            Ok(forms::see_other(if page.signed_in() {
-                "/account"
-            } else {
-                "/login"
+            let next = forms::safe_next(&query.next);
+            Ok(forms::see_other(&match (page.signed_in(), next) {
+                (true, Some(next)) => next.to_string(),
+                (true, None) => "/account".to_string(),
+                (false, next) => forms::with_next("/login", next.unwrap_or("")),
             }))
         }
         Err(ServiceError::Refused(message)) => {

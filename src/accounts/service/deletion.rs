@@ -71,8 +71,8 @@ impl Blocker {
         format!(
             "{role} {} from {} to {} ({})",
             self.listing_title,
-            self.check_in.format("%e %b %Y").to_string().trim(),
-            self.check_out.format("%e %b %Y").to_string().trim(),
+            crate::dates::day(self.check_in),
+            crate::dates::day(self.check_out),
             self.status.label().to_lowercase()
         )
     }

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::{
     api::Money,
     bookings::{
+        arrival::Arrival,
         history::BookingEvent,
         ledger::Payment,
         model::{Booking, BookingSummary},
@@ -175,6 +176,39 @@ impl PendingChangeAnswer {
     }
 }
 
+/// Where and how to arrive: only on a confirmed stay of the guest's own.
+#[derive(Serialize, ToSchema)]
+pub struct ArrivalAnswer {
+    /// The exact street address (the listing itself shows only the place).
+    pub address: String,
+    /// City, region, country.
+    pub place: String,
+    /// Local time at the listing, `HH:MM`.
+    pub check_in_time: String,
+    pub check_out_time: String,
+    /// The host's check-in instructions (key box, door code, parking).
+    pub check_in_instructions: String,
+    pub house_rules: String,
+    pub host_first_name: String,
+    /// How to reach the host.
+    pub host_email: String,
+}
+
+impl From<Arrival> for ArrivalAnswer {
+    fn from(arrival: Arrival) -> Self {
+        ArrivalAnswer {
+            check_in_time: arrival.check_in(),
+            check_out_time: arrival.check_out(),
+            address: arrival.address,
+            place: arrival.place,
+            check_in_instructions: arrival.instructions,
+            house_rules: arrival.house_rules,
+            host_first_name: arrival.host_first_name,
+            host_email: arrival.host_email,
+        }
+    }
+}
+
 /// A booking as its guest sees it.
 #[derive(Serialize, ToSchema)]
 pub struct BookingAnswer {
@@ -195,6 +229,11 @@ pub struct BookingAnswer {
     pub can_change: bool,
     /// The guest's review of the stay can be written now.
     pub can_review: bool,
+    /// The exact address, check-in instructions and the host's contact, once the stay is
+    /// confirmed; `null` before (and after it ends or is cancelled).
+    pub arrival: Option<ArrivalAnswer>,
+    /// Until when cancelling returns everything (a confirmed stay, while that is ahead).
+    pub free_cancellation_until: Option<DateTime<Utc>>,
 }
 
 fn history_entry(event: BookingEvent, booking: &Booking) -> HistoryEntry {
@@ -237,6 +276,8 @@ impl From<Trip> for BookingAnswer {
             can_cancel: trip.can_cancel,
             can_change: trip.can_change,
             can_review: trip.can_review,
+            arrival: trip.arrival.map(ArrivalAnswer::from),
+            free_cancellation_until: trip.free_cancellation_until,
             booking: item.booking,
             listing: item.listing,
             host_name: item.host_name,

@@ -13,6 +13,9 @@ pub(super) struct Message {
     pub subject: String,
     pub message: String,
     pub receipt: bool,
+    /// Adds the stay's arrival details (address, instructions, host): for the guest of a
+    /// confirmed stay only.
+    pub arrival: bool,
 }
 
 fn guest(subject: String, message: String) -> Message {
@@ -21,6 +24,7 @@ fn guest(subject: String, message: String) -> Message {
         subject,
         message,
         receipt: false,
+        arrival: false,
     }
 }
 
@@ -39,6 +43,14 @@ impl Message {
             ..self
         }
     }
+
+    /// Adds where and how to arrive below the message.
+    fn with_arrival(self) -> Message {
+        Message {
+            arrival: true,
+            ..self
+        }
+    }
 }
 
 pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
@@ -46,7 +58,9 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
     let title = &ctx.listing.title;
     let name = &ctx.guest.name;
     let dates = b.dates();
-    let deadline = b.hold_deadline().unwrap_or_default();
+    let deadline = b
+        .hold_deadline_in(&ctx.listing.timezone)
+        .unwrap_or_default();
     let refund_text = |refund: i64| {
         if refund > 0 {
             format!("{} will be refunded to your card.", b.money(refund))
@@ -71,6 +85,9 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
                 ),
             ),
         ],
+        // An instant booking tells the host nothing until it is paid: the one "new
+        // reservation" email comes with the confirmation, and an unpaid hold that expires
+        // never reaches the host's inbox at all.
         Notice::Booked => vec![
             guest(
                 format!("Complete your payment for {title}"),
@@ -79,12 +96,12 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
                 ),
             )
             .with_receipt(),
-            host(
-                format!("New booking of {title}"),
-                format!("{name} booked {dates}. The reservation is confirmed once they have paid."),
-            ),
         ],
-        Notice::Entered { status, refund } => entered(ctx, *status, &refund_text(*refund)),
+        Notice::Entered {
+            from,
+            status,
+            refund,
+        } => entered(ctx, *from, *status, &refund_text(*refund)),
         Notice::CancelledByRoost { refund } => vec![
             guest(
                 format!("Roost cancelled your stay at {title}"),
@@ -130,24 +147,29 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
                 ),
             ]
         }
-        Notice::Reminder => vec![guest(
-            format!("Your stay at {title} starts tomorrow"),
-            format!(
-                "Check-in is from {} at {}.",
-                ctx.listing.check_in_time.format("%H:%M"),
-                ctx.listing.address
-            ),
-        )],
+        Notice::Reminder => vec![
+            guest(
+                format!("Your stay at {title} starts tomorrow"),
+                format!(
+                    "Check-in is from {} at {}.",
+                    ctx.listing.check_in_time.format("%H:%M"),
+                    ctx.listing.address
+                ),
+            )
+            .with_arrival(),
+        ],
     }
 }
 
-/// The emails of a booking that entered `status`; `refund` says what goes back.
-fn entered(ctx: &Context<'_>, status: Status, refund: &str) -> Vec<Message> {
+/// The emails of a booking that went from `from` into `status`; `refund` says what goes back.
+fn entered(ctx: &Context<'_>, from: Status, status: Status, refund: &str) -> Vec<Message> {
     let b = ctx.booking;
     let title = &ctx.listing.title;
     let name = &ctx.guest.name;
     let dates = b.dates();
-    let deadline = b.hold_deadline().unwrap_or_default();
+    let deadline = b
+        .hold_deadline_in(&ctx.listing.timezone)
+        .unwrap_or_default();
     let payout = b.money(b.host_payout);
     match status {
         Status::Accepted => vec![guest(
@@ -161,27 +183,45 @@ fn entered(ctx: &Context<'_>, status: Status, refund: &str) -> Vec<Message> {
             format!("{title}: your request was declined"),
             format!("The host cannot host you on these dates. {refund}"),
         )],
-        Status::Expired => vec![
-            guest(
+        Status::Expired => {
+            let mut messages = vec![guest(
                 format!("Your booking of {title} expired"),
                 format!("The hold on your dates ran out, so they were released. {refund}"),
-            ),
-            host(
-                format!("A booking of {title} expired"),
-                format!("The booking of {name} for {dates} expired and the dates are free again."),
-            ),
-        ],
+            )];
+            // The host heard of a request; an unpaid instant hold was never theirs to know.
+            if from != Status::PendingPayment {
+                messages.push(host(
+                    format!("A booking of {title} expired"),
+                    format!(
+                        "The booking of {name} for {dates} expired and the dates are free again."
+                    ),
+                ));
+            }
+            messages
+        }
         Status::Confirmed => vec![
             guest(
                 format!("Your stay at {title} is confirmed"),
-                "Your payment was received and your stay is confirmed. Here is your receipt."
+                "Your payment was received and your stay is confirmed. Here is how to get \
+                 there, and your receipt."
                     .into(),
             )
+            .with_arrival()
             .with_receipt(),
-            host(
-                format!("New reservation: {title}"),
-                format!("{name} is coming {dates}. Your payout is {payout}."),
-            ),
+            if from == Status::Accepted {
+                // The host already had the request and accepted it: this one says it is paid.
+                host(
+                    format!("Reservation confirmed: {title}"),
+                    format!(
+                        "{name} paid, so their stay {dates} is confirmed. Your payout is {payout}."
+                    ),
+                )
+            } else {
+                host(
+                    format!("New reservation: {title}"),
+                    format!("{name} is coming {dates}. Your payout is {payout}."),
+                )
+            },
         ],
         Status::CheckedIn => vec![guest(
             format!("Welcome to {title}"),

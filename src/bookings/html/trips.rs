@@ -11,6 +11,7 @@ use crate::{
     accounts::SignedIn,
     bookings::ledger,
     bookings::{
+        arrival::Arrival,
         domain::Status,
         history::BookingEvent,
         model::BookingSummary,
@@ -48,6 +49,10 @@ struct TripPage {
     can_change: bool,
     /// The guest may write their review now (the link would otherwise lead to a refusal).
     can_review: bool,
+    /// Where and how to arrive, once the stay is confirmed.
+    arrival: Option<Arrival>,
+    /// "Dec 5, 15:00 Amsterdam time", while a full refund is still possible.
+    free_cancellation_until: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +97,8 @@ async fn show(
         can_cancel,
         can_change,
         can_review,
+        arrival,
+        free_cancellation_until,
     } = service::trip(&mut conn, &user.actor(), id, Utc::now()).await?;
     let html = TripPage {
         page,
@@ -103,6 +110,9 @@ async fn show(
         can_cancel,
         can_change,
         can_review,
+        arrival,
+        free_cancellation_until: free_cancellation_until
+            .map(|until| crate::dates::moment_in(until, &trip.listing_timezone)),
         trip,
     }
     .render()?;

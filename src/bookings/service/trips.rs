@@ -10,10 +10,12 @@ use super::changes::{can_cancel, can_change};
 use crate::{
     bookings::ledger::{self, Totals},
     bookings::{
+        arrival::Arrival,
         domain::Status,
         history::{self, BookingEvent},
         model::{self, Booking, BookingSummary},
         pending_change::{self, PendingChange},
+        policy::{self, Policy},
     },
     reviews::service::{self as reviews, Side},
     service::{Actor, BookingId, ServiceError, ServiceResult, UserId},
@@ -255,6 +257,10 @@ pub struct Trip {
     pub can_change: bool,
     /// The guest may write their review now (the link would otherwise lead to a refusal).
     pub can_review: bool,
+    /// Where and how to arrive, once the stay is confirmed (see [`Arrival::shared_in`]).
+    pub arrival: Option<Arrival>,
+    /// Until when cancelling a confirmed stay returns everything, while that is still ahead.
+    pub free_cancellation_until: Option<DateTime<Utc>>,
 }
 
 /// The acting guest's trip `id` with its history, payments and next steps.
@@ -273,7 +279,19 @@ pub async fn trip(
     let due = payable(&trip.booking, change.as_ref(), &totals, now).ok();
     let guest_id = trip.booking.guest_id;
     let can_review = review_open(conn, id, guest_id, Side::Guest, status, now).await?;
+    let arrival = if Arrival::shared_in(status) {
+        Arrival::load(conn, trip.booking.listing_id).await?
+    } else {
+        None
+    };
+    let free_cancellation_until = if status == Status::Confirmed {
+        free_cancellation_until(conn, &trip.booking, now).await?
+    } else {
+        None
+    };
     Ok(Trip {
+        arrival,
+        free_cancellation_until,
         trip,
         status,
         events,
@@ -284,6 +302,22 @@ pub async fn trip(
         can_change: can_change(status),
         can_review,
     })
+}
+
+/// Until when the guest of `booking` may cancel for a full refund, if that moment is ahead:
+/// its policy's notice before check-in, the listing's check-in time where the listing is.
+async fn free_cancellation_until(
+    conn: &mut AsyncPgConnection,
+    booking: &Booking,
+    now: DateTime<Utc>,
+) -> ServiceResult<Option<DateTime<Utc>>> {
+    let Some(listing) = crate::listings::model::find(conn, booking.listing_id).await? else {
+        return Ok(None);
+    };
+    let check_in = policy::check_in_at(booking.check_in, listing.check_in_time, &listing.tz());
+    Ok(Policy::from_stored(&booking.cancellation_policy)
+        .full_refund_until(check_in)
+        .filter(|until| *until > now))
 }
 
 /// The change-of-dates form of the acting guest's trip `id`: the trip, and whether its dates

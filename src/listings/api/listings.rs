@@ -65,6 +65,9 @@ pub struct HostListingRequest {
     /// Whole or half: 1, 1.5, 2…
     pub bathrooms: Option<f64>,
     pub house_rules: Option<String>,
+    /// How to get in (key box, door code, parking): only the guest of a confirmed stay sees
+    /// them, with the exact address. Up to 5000 characters.
+    pub check_in_instructions: Option<String>,
     /// Local time, `HH:MM`.
     pub check_in_time: Option<String>,
     pub check_out_time: Option<String>,
@@ -135,6 +138,7 @@ impl HostListingRequest {
             form.bathrooms = bathrooms.to_string();
         }
         set(&mut form.house_rules, self.house_rules);
+        set(&mut form.check_in_instructions, self.check_in_instructions);
         set(&mut form.check_in_time, self.check_in_time);
         set(&mut form.check_out_time, self.check_out_time);
         set(&mut form.currency, self.currency);
@@ -181,6 +185,8 @@ pub struct HostListingAnswer {
     pub beds: i32,
     pub bathrooms: f64,
     pub house_rules: String,
+    /// Shown only to the guest of a confirmed stay.
+    pub check_in_instructions: String,
     pub check_in_time: String,
     pub check_out_time: String,
     pub nightly_price: Money,
@@ -243,6 +249,7 @@ impl From<HostView> for HostListingAnswer {
             bedrooms: listing.bedrooms,
             beds: listing.beds,
             house_rules: listing.house_rules,
+            check_in_instructions: listing.check_in_instructions,
             currency: listing.currency,
             weekly_discount_pct: listing.weekly_discount_pct,
             monthly_discount_pct: listing.monthly_discount_pct,

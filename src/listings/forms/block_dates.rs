@@ -64,13 +64,13 @@ impl BlockRequest {
         }
     }
 
-    /// "14 Mar 2027 to 20 Mar 2027", the nights taken.
+    /// "Mar 14 to Mar 20" (the year when not this one), the nights taken.
     pub fn describe(&self) -> String {
         let last = self.dates.end.pred_opt().unwrap_or(self.dates.end);
         format!(
             "{} to {}",
-            self.dates.start.format("%-d %b %Y"),
-            last.format("%-d %b %Y")
+            crate::dates::day(self.dates.start),
+            crate::dates::day(last)
         )
     }
 }
@@ -128,7 +128,13 @@ mod tests {
         let request = BlockRequest::parse("2027-01-10", "2027-01-17", " paint ", today).unwrap();
         assert_eq!(request.dates, d("2027-01-10")..d("2027-01-17"));
         assert_eq!(request.note, "paint");
-        assert_eq!(request.describe(), "10 Jan 2027 to 16 Jan 2027");
+        let (first, last) = (d("2027-01-10"), d("2027-01-16"));
+        let expected = format!(
+            "{} to {}",
+            crate::dates::day(first),
+            crate::dates::day(last)
+        );
+        assert_eq!(request.describe(), expected);
         let parse = |start, end| BlockRequest::parse(start, end, "", today);
         assert_eq!(fields(parse("2027-01-09", "2027-01-17")), ["start"]);
         assert_eq!(fields(parse("2027-01-17", "2027-01-17")), ["end"]);

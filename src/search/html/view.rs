@@ -66,9 +66,8 @@ impl SearchView {
     pub fn stay_summary(&self) -> Option<String> {
         let dates = self.filters.dates?;
         Some(format!(
-            "{} – {} · {} night{}",
-            dates.check_in().format("%-d %b %Y"),
-            dates.check_out().format("%-d %b %Y"),
+            "{} · {} night{}",
+            crate::dates::stay(dates.check_in(), dates.check_out()),
             dates.nights(),
             if dates.nights() == 1 { "" } else { "s" }
         ))
