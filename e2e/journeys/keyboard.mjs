@@ -59,7 +59,7 @@ export async function keyboardJourney(browser, width, { offset = 90 } = {}) {
     // On to the first result with Enter.
     await keys.tabTo('#search-results .listing-card > a');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/listings\/\d+$/);
+    await page.waitForURL(/\/listings\/\d+(\?[^/]*)?$/);
     await visitor.checkpoint('listing');
 
     // The booking widget: dates and guests typed, the quote follows.

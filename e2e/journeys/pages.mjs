@@ -41,7 +41,7 @@ export async function publicPages(browser, width) {
     // A listing with reviews, its reviews page and its host's profile.
     await visitor.goto('/search?location=Paris&sort=rating');
     await visitor.page.locator('#search-results .listing-card > a').first().click();
-    await visitor.page.waitForURL(/\/listings\/\d+$/);
+    await visitor.page.waitForURL(/\/listings\/\d+(\?[^/]*)?$/);
     const listingPath = new URL(visitor.page.url()).pathname;
     await visitor.checkpoint('listing-reviewed', { pageType: 'listing (with reviews)' });
     await visit(visitor, `${listingPath}/reviews`, 'listing reviews');
