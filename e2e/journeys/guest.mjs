@@ -97,6 +97,25 @@ export async function guestJourney(browser, width, { js = true, offset = 40 } = 
     assert.match(after, /3 nights/, `the results still count the stay's nights: ${after}`);
     await visitor.checkpoint('search-filtered', { scroll: '#search-results' });
 
+    // Back to before the filter and Forward again. With JavaScript, htmx reloads the page
+    // rather than swapping it into this document with the old fields' attributes copied over
+    // (`style` ones, which the CSP refuses: the guards would see the reports). The reload
+    // follows the history step, so wait for its load, not only for the URL.
+    const reloaded = () => (visitor.js ? page.waitForEvent('load') : Promise.resolve());
+    await page.evaluate(() => {
+      window.__roostBeforeBack = true;
+    });
+    await Promise.all([reloaded(), page.goBack()]);
+    await page.waitForURL((url) => !url.searchParams.has('amenities'));
+    assert.ok(
+      await page.evaluate(() => window.__roostBeforeBack !== true),
+      'Back swapped the earlier page into this document instead of loading it afresh',
+    );
+    await visitor.checkpoint('search-back');
+    await Promise.all([reloaded(), page.goForward()]);
+    await resultsSettled(visitor, { amenities: ['wifi'] });
+    await visitor.checkpoint('search-forward');
+
     // A listing, and its live quote.
     const listingPath = await openInstantBookListing(visitor);
     await visitor.checkpoint('listing', { pageType: 'listing' });

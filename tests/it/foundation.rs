@@ -10,7 +10,10 @@ use actix_web::{HttpResponse, web};
 use diesel_async::RunQueryDsl;
 use roost::db::embedded::{ClusterOptions, EmbeddedCluster};
 
-use crate::support::{self, TestApp};
+use crate::{
+    stays::attribute,
+    support::{self, TestApp},
+};
 
 #[tokio::test]
 async fn the_home_page_renders_with_the_site_layout() {
@@ -44,6 +47,28 @@ async fn every_response_carries_the_security_headers() {
     // Also on a CSRF rejection, which a middleware produces before any route runs.
     let rejected = app.post_form("/logout", &[]).await;
     assert!(rejected.headers().contains_key("content-security-policy"));
+}
+
+/// htmx never sets an inline style, which the CSP refuses (`style-src 'self'`): it keeps no
+/// history snapshot, so Back after live filtering reloads the page from the server instead of
+/// swapping it in, and no swap copies `style` attributes from the old elements to the new ones.
+#[tokio::test]
+async fn htmx_restores_history_and_settles_swaps_without_inline_styles() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/search"] {
+        let html = app.get(path).await.text().await.expect("body");
+        let content = attribute(&html, r#"meta[name="htmx-config"]"#, "content")
+            .unwrap_or_else(|| panic!("{path} has no htmx-config"));
+        let config: serde_json::Value =
+            serde_json::from_str(&content).expect("htmx-config is JSON");
+        assert_eq!(config["historyCacheSize"], 0, "{path}");
+        assert_eq!(config["refreshOnHistoryMiss"], true, "{path}");
+        let settled = config["attributesToSettle"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}: attributesToSettle is htmx's default, with style"));
+        assert!(settled.iter().any(|name| name == "class"), "{path}");
+        assert!(!settled.iter().any(|name| name == "style"), "{path}");
+    }
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use roost::pricing::{self, PricingPolicy, Rates};
 
 use crate::{
     fixtures::{self, ListingSpec},
+    stays::attribute,
     support::TestApp,
 };
 
@@ -713,5 +714,25 @@ async fn the_demo_seed_makes_searchable_stays_whose_bookings_are_priced_like_the
             .await
             .expect("body")
             .contains("gallery__item")
+    );
+}
+
+/// Live filtering waits for the typing to stop (a typed date changes at every digit of its year,
+/// and each request would push a URL into the history) and queues rather than aborts.
+#[tokio::test]
+async fn live_filtering_is_debounced_and_queued() {
+    let app = TestApp::spawn().await;
+    let html = page(&app, "").await;
+    let form = "#search-filters";
+    let trigger = attribute(&html, form, "hx-trigger").expect("hx-trigger");
+    assert_eq!(trigger.split(", ").next(), Some("submit"), "{trigger}");
+    assert!(trigger.contains("change delay:"), "{trigger}");
+    assert_eq!(
+        attribute(&html, form, "hx-sync").as_deref(),
+        Some("this:queue last")
+    );
+    assert_eq!(
+        attribute(&html, form, "hx-push-url").as_deref(),
+        Some("true")
     );
 }

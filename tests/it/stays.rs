@@ -38,7 +38,17 @@ async fn quote(app: &TestApp, listing: i64, check_in: i64, check_out: i64, guest
     response.text().await.expect("body")
 }
 
-fn attribute(html: &str, selector: &str, name: &str) -> Option<String> {
+/// The listing page as a visitor sees it.
+async fn listing_page(app: &TestApp, id: i64) -> String {
+    app.get(&format!("/listings/{id}"))
+        .await
+        .text()
+        .await
+        .expect("body")
+}
+
+/// The attribute `name` of the first element matching `selector`.
+pub fn attribute(html: &str, selector: &str, name: &str) -> Option<String> {
     let document = scraper::Html::parse_document(html);
     let selector = scraper::Selector::parse(selector).expect("selector");
     document
@@ -54,12 +64,7 @@ async fn the_listing_page_shows_details_amenities_host_reviews_and_calendar() {
     let id = fixtures::listing(&app, host, ListingSpec::default()).await;
     give_amenities(&app, id, &["wifi", "hot_tub"]).await;
     block(&app, id, day(3), day(5)).await;
-    let html = app
-        .get(&format!("/listings/{id}"))
-        .await
-        .text()
-        .await
-        .expect("body");
+    let html = listing_page(&app, id).await;
     for expected in [
         "Sunny loft by the canal",
         "Amsterdam, Netherlands",
@@ -94,12 +99,7 @@ async fn the_listing_page_shows_details_amenities_host_reviews_and_calendar() {
         ),
     )
     .await;
-    let html = app
-        .get(&format!("/listings/{id}"))
-        .await
-        .text()
-        .await
-        .expect("body");
+    let html = listing_page(&app, id).await;
     assert!(html.contains("4.50 · 2 reviews"));
     assert!(html.contains("<dt>Location</dt><dd>3.5</dd>"));
 }
@@ -222,12 +222,7 @@ async fn without_javascript_the_listing_page_shows_the_quote_of_its_query() {
     let (_, browser) = fixtures::signed_in(&app, "guest@example.com", false).await;
 
     // A visitor's "Check price" is a GET of the page itself with the stay.
-    let anonymous = app
-        .get(&format!("/listings/{id}"))
-        .await
-        .text()
-        .await
-        .expect("body");
+    let anonymous = listing_page(&app, id).await;
     assert!(anonymous.contains(&format!(
         r#"formaction="/listings/{id}" formnovalidate>Check price"#
     )));
@@ -488,4 +483,26 @@ async fn a_visitor_browses_without_a_session_and_books_after_logging_in_with_the
         .get(&format!("/listings/{listing}/book?{stay}"))
         .await;
     assert_eq!(again.headers()["location"], back.as_str());
+}
+
+/// Typing a date changes the field at every digit of its year: the widget waits for the typing
+/// to stop before asking for a quote, and queues rather than aborts a request still in flight
+/// (htmx logs an aborted one as an `htmx:sendAbort` console error).
+#[tokio::test]
+async fn the_booking_widget_debounces_its_quote_requests_and_queues_them() {
+    let app = TestApp::spawn().await;
+    let host = fixtures::user(&app, "host@example.com", true).await;
+    let id = fixtures::listing(&app, host, ListingSpec::default()).await;
+    let html = listing_page(&app, id).await;
+    let fields = ".booking-widget__fields";
+    assert_eq!(
+        attribute(&html, fields, "hx-get").as_deref(),
+        Some(format!("/listings/{id}/quote").as_str())
+    );
+    let trigger = attribute(&html, fields, "hx-trigger").expect("hx-trigger");
+    assert!(trigger.starts_with("change delay:"), "{trigger}");
+    assert_eq!(
+        attribute(&html, fields, "hx-sync").as_deref(),
+        Some("this:queue last")
+    );
 }
