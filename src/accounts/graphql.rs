@@ -1,5 +1,6 @@
 //! The GraphQL door of accounts: `viewer`, the signed-in member as they see themselves (their
-//! profile, their trips by state, their wishlist; `null` for a visitor); and signing up, logging
+//! profile, their trips by state, their wishlist, and for a host their listings, reservations
+//! and earnings; `null` for a visitor); and signing up, logging
 //! in and out through the same services as the login page and `/api/v1/session` (the same
 //! throttles, security log and cookie session: see [`crate::graphql::session`]).
 
@@ -10,8 +11,11 @@ use super::{
     service,
 };
 use crate::{
-    bookings::graphql::{self as bookings, BookingNode},
-    graphql::{context::door, errors::Answer, session::desk, values::date},
+    bookings::graphql::{
+        self as bookings, BookingNode, EarningsMonth, ReservationFilterInput, ReservationPage,
+    },
+    graphql::{context::door, errors::Answer, limits, session::desk, values::date},
+    listings::graphql::{self as listings, HostListingPage},
     service::{Actor, ServiceError},
     stays::graphql::{self as stays, ListingNode},
 };
@@ -63,6 +67,35 @@ impl Viewer {
     /// Saved stays that guests can see, newest first.
     async fn wishlist(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ListingNode>> {
         stays::wishlist(ctx).await
+    }
+
+    /// A host's own listings, every status, newest first (`FORBIDDEN` for a member who does
+    /// not host).
+    #[graphql(complexity = "limits::list_cost(first, child_complexity)")]
+    async fn listings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<HostListingPage> {
+        listings::host_listings(ctx, first, after).await
+    }
+
+    /// The reservations of the viewer's listings, latest check-in first.
+    #[graphql(complexity = "limits::list_cost(first, child_complexity)")]
+    async fn reservations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: ReservationFilterInput,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<ReservationPage> {
+        bookings::host_reservations(ctx, filter, first, after).await
+    }
+
+    /// The viewer's earnings as a host, newest month first, one entry per month and currency.
+    async fn earnings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EarningsMonth>> {
+        bookings::earnings(ctx).await
     }
 }
 

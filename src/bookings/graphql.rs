@@ -8,11 +8,11 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use async_graphql::{Context, ID, Object, SimpleObject, dataloader::Loader};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject, dataloader::Loader};
 use chrono::Utc;
 
 use super::{
-    forms::BookingInput,
+    forms::{self, BookingInput},
     history, ledger,
     model::{Booking, BookingSummary},
     pending_change::PendingChange,
@@ -22,7 +22,8 @@ use crate::{
     graphql::{
         context::{Batch, door, loader, on_this_thread},
         errors::{Answer, or_null, service as service_error},
-        values::{Money, date, instant, typed_id},
+        limits,
+        values::{Money, PageInfo, date, instant, offset_after, typed_id},
     },
     service::{BookingId, ServiceError},
     stays::graphql::{ListingNode, listing_id},
@@ -327,6 +328,12 @@ impl BookingsQuery {
     async fn booking(&self, ctx: &Context<'_>, id: ID) -> Option<BookingNode> {
         let answer = async { node(ctx, booking_id(&id)?).await };
         or_null(ctx, answer.await)
+    }
+
+    /// One reservation of the viewer's listings, with its history, payments and the actions
+    /// open to the host: `null` with `NOT_FOUND` for anyone else's.
+    async fn reservation(&self, ctx: &Context<'_>, id: ID) -> Option<ReservationNode> {
+        or_null(ctx, reservation(ctx, &id).await)
     }
 
     /// The refund the viewer would get by cancelling their trip now.
@@ -679,4 +686,134 @@ impl ReservationsMutation {
     ) -> async_graphql::Result<ReservationNode> {
         act(ctx, &reservation_id, HostAction::Cancel).await
     }
+}
+
+/// A reservation in the host's list, as the reservations page shows it (`reservation(id)` has
+/// its history, payments and actions).
+#[derive(SimpleObject)]
+pub struct ReservationSummary {
+    pub id: ID,
+    /// As on `Booking`.
+    pub status: String,
+    pub listing_id: ID,
+    pub listing_title: String,
+    /// The guest's name.
+    pub guest_name: String,
+    /// `YYYY-MM-DD`.
+    pub check_in: String,
+    /// `YYYY-MM-DD`.
+    pub check_out: String,
+    pub guests: i32,
+    /// What the guest pays.
+    pub total: Money,
+    /// What the host is paid for the stay.
+    pub payout: Money,
+}
+
+impl From<BookingSummary> for ReservationSummary {
+    fn from(summary: BookingSummary) -> ReservationSummary {
+        let booking = &summary.booking;
+        ReservationSummary {
+            id: ID(booking.id.to_string()),
+            status: booking.status.as_str().to_string(),
+            listing_id: ID(booking.listing_id.to_string()),
+            check_in: date(booking.check_in),
+            check_out: date(booking.check_out),
+            guests: booking.guests,
+            total: Money::new(booking.total_amount, &booking.currency),
+            payout: Money::new(booking.host_payout, &booking.currency),
+            listing_title: summary.listing_title,
+            guest_name: summary.counterpart,
+        }
+    }
+}
+
+/// A page of the host's reservations.
+#[derive(SimpleObject)]
+pub struct ReservationPage {
+    pub nodes: Vec<ReservationSummary>,
+    pub page_info: PageInfo,
+}
+
+/// The filters of `viewer.reservations`, each optional, as `GET /api/v1/host/reservations`
+/// takes them.
+#[derive(InputObject, Default)]
+pub struct ReservationFilterInput {
+    /// One status (as on `Booking`).
+    pub status: Option<String>,
+    pub listing_id: Option<ID>,
+    /// Stays with a night on or after this day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Stays with a night before this day, `YYYY-MM-DD`.
+    pub to: Option<String>,
+}
+
+/// `viewer.reservations`: the reservations of the viewer's listings, latest check-in first,
+/// through the host list's service and its filter parser (a filter it cannot read is
+/// `VALIDATION` naming it).
+pub async fn host_reservations(
+    ctx: &Context<'_>,
+    filter: ReservationFilterInput,
+    first: i32,
+    after: Option<String>,
+) -> async_graphql::Result<ReservationPage> {
+    let size = limits::page_size(first, limits::MAX_PAGE_SIZE)?;
+    let offset = offset_after(after.as_deref())?;
+    let text = |value: Option<String>| value.unwrap_or_default();
+    let filter = forms::reservation_filter(
+        &text(filter.status),
+        &text(filter.listing_id.map(|id| id.0)),
+        &text(filter.from),
+        &text(filter.to),
+    )
+    .answer()?;
+    let door = door(ctx);
+    let mut conn = door.conn().await?;
+    let (reservations, has_next) =
+        service::reservations_page(&mut conn, &door.actor, &filter, offset, size)
+            .await
+            .answer()?;
+    Ok(ReservationPage {
+        page_info: PageInfo::of(offset, reservations.len(), has_next),
+        nodes: reservations.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// A month of the host's earnings in one currency (by check-in month).
+#[derive(SimpleObject)]
+pub struct EarningsMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub stays: i32,
+    /// Completed stays.
+    pub paid_out: Money,
+    /// Confirmed and running stays.
+    pub upcoming: Money,
+}
+
+/// `viewer.earnings`: the host's earnings, newest month first, from the earnings page's service.
+pub async fn earnings(ctx: &Context<'_>) -> async_graphql::Result<Vec<EarningsMonth>> {
+    let door = door(ctx);
+    let mut conn = door.conn().await?;
+    let months = service::earnings(&mut conn, &door.actor).await.answer()?;
+    Ok(months
+        .into_iter()
+        .map(|month| EarningsMonth {
+            stays: i32::try_from(month.stays).unwrap_or(i32::MAX),
+            paid_out: Money::new(month.paid_out, &month.currency),
+            upcoming: Money::new(month.upcoming, &month.currency),
+            month: month.month,
+        })
+        .collect())
+}
+
+/// One reservation of the viewer's listings (`null` with `NOT_FOUND` for anyone else's).
+pub async fn reservation(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<ReservationNode> {
+    let id = booking_id(id)?;
+    let door = door(ctx);
+    let mut conn = door.conn().await?;
+    let reservation = service::reservation(&mut conn, &door.actor, id, Utc::now())
+        .await
+        .answer()?;
+    Ok(ReservationNode(reservation))
 }

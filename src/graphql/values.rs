@@ -38,6 +38,19 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
+impl PageInfo {
+    /// The page of `count` items from `offset`, the cursors those of its first and last item.
+    pub fn of(offset: i64, count: usize, has_next_page: bool) -> PageInfo {
+        let last = offset + count as i64 - 1;
+        PageInfo {
+            has_next_page,
+            has_previous_page: offset > 0,
+            start_cursor: (count > 0).then(|| cursor(offset)),
+            end_cursor: (count > 0).then(|| cursor(last)),
+        }
+    }
+}
+
 /// The prefix that makes a cursor ours (and versions its meaning).
 const CURSOR_PREFIX: &str = "offset:";
 

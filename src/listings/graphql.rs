@@ -15,7 +15,9 @@ use super::{
 use crate::{
     graphql::{
         context::{Call, door},
-        values::{date, typed_id},
+        errors::Answer,
+        limits,
+        values::{PageInfo, date, offset_after, typed_id},
     },
     service::{CalendarEntryId, ListingId, PhotoId, ServiceError, ServiceResult},
     stays::graphql::{ListingNode, listing_id},
@@ -207,4 +209,35 @@ impl ListingsMutation {
             .await?;
         Ok(ListingNode::from_row(listing))
     }
+}
+
+/// A page of the viewer's own listings (every status), newest first.
+#[derive(SimpleObject)]
+pub struct HostListingPage {
+    pub nodes: Vec<ListingNode>,
+    pub page_info: PageInfo,
+}
+
+/// `viewer.listings`: the host's own listings through the host list's service (hosts only;
+/// anyone else is `FORBIDDEN`), each read in full with the others of the page when asked.
+pub async fn host_listings(
+    ctx: &Context<'_>,
+    first: i32,
+    after: Option<String>,
+) -> async_graphql::Result<HostListingPage> {
+    let size = limits::page_size(first, limits::MAX_PAGE_SIZE)?;
+    let offset = offset_after(after.as_deref())?;
+    let door = door(ctx);
+    let mut conn = door.conn().await?;
+    let (listings, has_next) = service::host_listings_page(&mut conn, &door.actor, offset, size)
+        .await
+        .answer()?;
+    let host = door.actor.member().answer()?.id;
+    Ok(HostListingPage {
+        page_info: PageInfo::of(offset, listings.len(), has_next),
+        nodes: listings
+            .into_iter()
+            .map(|listing| ListingNode::of_host(ListingId::new(listing.id), host))
+            .collect(),
+    })
 }

@@ -56,6 +56,17 @@ impl ListingNode {
         }
     }
 
+    /// One of the host's own listings, known by its id (their list): every field is read, for
+    /// all the listings of the answer at once, when asked for (a draft is visible to its host).
+    pub fn of_host(id: ListingId, host_id: UserId) -> ListingNode {
+        ListingNode {
+            id,
+            host_id,
+            card: None,
+            row: None,
+        }
+    }
+
     /// The whole row: the one at hand, else read (with the other listings of the answer) under
     /// the rule of [`service::visible`].
     async fn row(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<Listing>> {

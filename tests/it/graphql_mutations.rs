@@ -617,3 +617,106 @@ async fn a_viewers_trips_with_history_and_payments_cost_the_same_statements_for_
         "the same statements for 2 trips as for 6"
     );
 }
+
+const HOSTING: &str = "query($status: String) { viewer {
+  listings(first: 10) { nodes { id title status } pageInfo { hasNextPage } }
+  reservations(filter: { status: $status }, first: 10) {
+    nodes { id status listingTitle guestName checkIn total { amountMinor currency } payout { amountMinor } }
+    pageInfo { hasNextPage endCursor } }
+  earnings { month stays paidOut { amountMinor } upcoming { amountMinor currency } }
+} }";
+
+#[tokio::test]
+async fn a_host_reads_their_listings_reservations_and_earnings_under_viewer() {
+    let app = TestApp::spawn().await;
+    let host_id = fixtures::user(&app, "hana@example.com", true).await;
+    let other_id = fixtures::user(&app, "otto@example.com", true).await;
+    fixtures::user(&app, "gus@example.com", false).await;
+    let listing = fixtures::listing(&app, host_id, ListingSpec::default()).await;
+    let draft = fixtures::listing(
+        &app,
+        host_id,
+        ListingSpec {
+            title: "Half-finished barn".into(),
+            status: "draft".into(),
+            ..ListingSpec::default()
+        },
+    )
+    .await;
+    fixtures::listing(&app, other_id, ListingSpec::default()).await;
+    let host = Client::signed_in(&app, "hana@example.com").await;
+    let other = Client::signed_in(&app, "otto@example.com").await;
+    let guest = Client::signed_in(&app, "gus@example.com").await;
+    let (stay, _) = book(&guest, listing, 3, 5).await;
+    let paid = gql(&guest, PAY, json!({"id": stay})).await;
+    assert_eq!(data(&paid)["payBooking"]["booking"]["status"], "confirmed");
+
+    let answer = gql(&host, HOSTING, json!({})).await;
+    let viewer = &data(&answer)["viewer"];
+    let titles: Vec<(&str, &str)> = viewer["listings"]["nodes"]
+        .as_array()
+        .expect("listings")
+        .iter()
+        .map(|node| {
+            (
+                node["id"].as_str().unwrap_or(""),
+                node["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            (draft.to_string().as_str(), "draft"),
+            (listing.to_string().as_str(), "published")
+        ],
+        "their own listings, drafts included, newest first: {answer}"
+    );
+    let reservations = viewer["reservations"]["nodes"].as_array().expect("list");
+    assert_eq!(reservations.len(), 1, "{answer}");
+    assert_eq!(reservations[0]["id"], stay.as_str());
+    assert_eq!(reservations[0]["status"], "confirmed");
+    assert_eq!(reservations[0]["guestName"], "gus");
+    assert_eq!(reservations[0]["checkIn"], date(3));
+    assert!(reservations[0]["payout"]["amountMinor"].as_i64() > Some(0));
+    let upcoming: i64 = viewer["earnings"]
+        .as_array()
+        .expect("earnings")
+        .iter()
+        .filter_map(|month| month["upcoming"]["amountMinor"].as_i64())
+        .sum();
+    assert_eq!(
+        Some(upcoming),
+        reservations[0]["payout"]["amountMinor"].as_i64(),
+        "the confirmed stay is the upcoming payout: {answer}"
+    );
+
+    // The filter is the list's own: an unknown status names the field.
+    let wrong = gql(&host, HOSTING, json!({"status": "lost"})).await;
+    assert_eq!(first_code(&wrong), "VALIDATION", "{wrong}");
+    assert_eq!(field_of(&wrong), "status", "{wrong}");
+    let none = gql(&host, HOSTING, json!({"status": "declined"})).await;
+    assert_eq!(data(&none)["viewer"]["reservations"]["nodes"], json!([]));
+
+    // The host reads the reservation in full; another host and the guest cannot.
+    const RESERVATION: &str = "query($id: ID!) { reservation(id: $id) { id status guestName actions history { toStatus } } }";
+    let own = gql(&host, RESERVATION, json!({"id": stay})).await;
+    assert_eq!(data(&own)["reservation"]["status"], "confirmed", "{own}");
+    for client in [&other, &guest] {
+        let theirs = gql(client, RESERVATION, json!({"id": stay})).await;
+        assert!(theirs["data"]["reservation"].is_null(), "{theirs}");
+        assert_eq!(first_code(&theirs), "NOT_FOUND", "{theirs}");
+    }
+    // Another host's lists hold only their own; a guest who does not host is refused.
+    let theirs = gql(&other, HOSTING, json!({})).await;
+    let their_listings = data(&theirs)["viewer"]["listings"]["nodes"].clone();
+    assert_eq!(their_listings.as_array().map(Vec::len), Some(1), "{theirs}");
+    assert_eq!(data(&theirs)["viewer"]["reservations"]["nodes"], json!([]));
+    let not_host = gql(
+        &guest,
+        "{ viewer { listings { nodes { id } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(first_code(&not_host), "FORBIDDEN", "{not_host}");
+}
