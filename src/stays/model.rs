@@ -3,11 +3,13 @@
 //! availability of a stay, and the wishlist. (The API's calendar entries come from
 //! `listings::calendar::entries_between`.)
 
+use std::sync::LazyLock;
+
 use crate::service::{ListingId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl,
-    sql_types::{Array, BigInt, Bool, Integer, Json, Text},
+    sql_types::{Array, BigInt, Bool, Json, Nullable, Text, Timestamptz},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
@@ -100,38 +102,59 @@ type WithDetailsRow = (
     String,
 );
 
+/// The `listings` columns of [`Listing`], in its `Selectable` order, as Diesel writes them
+/// (`"listings"."id", …`): the hand-written statement below reads its rows by position.
+static LISTING_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    use crate::schema::listings;
+    use diesel::SelectableHelper;
+    let select =
+        diesel::debug_query::<diesel::pg::Pg, _>(&listings::table.select(Listing::as_select()))
+            .to_string();
+    select
+        .trim_start_matches("SELECT ")
+        .split(" FROM ")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+});
+
+type ListingSqlType = diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Listing, diesel::pg::Pg>>;
+type HostSqlType = (BigInt, Text, Text, Nullable<Text>, Timestamptz);
+type WithDetailsSqlType = (ListingSqlType, HostSqlType, Json, Array<Text>, Bool, Text);
+
 /// The listing, its host, photos, amenities, whether `viewer` saved it and its taken nights
 /// from `nights_from` on (from the listing row's `booked_nights`, instead of a query of the
 /// calendar): one statement, whatever the number of photos, amenities or calendar entries.
 /// Whoever may see it is the caller's rule (`service`).
+///
+/// Written by hand ([`SqlBuilder`]) so that it is prepared once per connection: the same
+/// statement built with Diesel's `sql()` fragments was parsed and planned on every page view,
+/// and planning its three subqueries cost PostgreSQL more than running them (measured on the
+/// 100 000-listing seed: about 0.25 ms of planning against 0.1 ms of execution).
 pub async fn with_details(
     conn: &mut AsyncPgConnection,
     listing_id: ListingId,
     viewer: Option<i64>,
     nights_from: NaiveDate,
 ) -> diesel::QueryResult<Option<ListingWithDetails>> {
-    use crate::schema::{listings as l, users as u};
-    use diesel::{SelectableHelper, dsl::sql};
-    let row: Option<WithDetailsRow> = l::table
-        .inner_join(u::table)
-        .filter(l::id.eq(listing_id))
-        .select((
-            Listing::as_select(),
-            (u::id, u::name, u::bio, u::avatar_key, u::created_at),
-            sql::<Json>(PHOTOS_JSON),
-            sql::<Array<Text>>(AMENITY_NAMES),
-            // No viewer matches no wishlist row (ids start at 1).
-            sql::<Bool>(
-                "EXISTS (SELECT 1 FROM wishlist_items w WHERE w.listing_id = listings.id \
-                 AND w.user_id = ",
-            )
-            .bind::<BigInt, _>(viewer.unwrap_or(0))
-            .sql(")"),
-            sql::<Text>("substring(listings.booked_nights FROM ")
-                .bind::<Integer, _>(booked_nights::bit_of(nights_from))
-                .sql(")::text"),
-        ))
-        .first(conn)
+    let mut sql = SqlBuilder::default();
+    let (id, viewer, first_bit) = (
+        sql.param(Bind::BigInt(listing_id.get())),
+        // No viewer matches no wishlist row (ids start at 1).
+        sql.param(Bind::BigInt(viewer.unwrap_or(0))),
+        sql.param(Bind::Int(booked_nights::bit_of(nights_from))),
+    );
+    sql.text(format!(
+        "SELECT {listing}, u.id, u.name, u.bio, u.avatar_key, u.created_at, {PHOTOS_JSON}, \
+         {AMENITY_NAMES}, EXISTS (SELECT 1 FROM wishlist_items w \
+         WHERE w.listing_id = listings.id AND w.user_id = {viewer}), \
+         substring(listings.booked_nights FROM {first_bit})::text \
+         FROM listings INNER JOIN users u ON u.id = listings.host_id WHERE listings.id = {id}",
+        listing = LISTING_COLUMNS.as_str(),
+    ));
+    let row: Option<WithDetailsRow> = sql
+        .build::<WithDetailsSqlType>()
+        .get_result(conn)
         .await
         .optional()?;
     let Some((listing, host, photos, amenities, saved, nights)) = row else {
