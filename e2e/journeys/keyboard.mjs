@@ -77,9 +77,13 @@ export async function keyboardJourney(browser, width, { offset = 90 } = {}) {
 
     // "Check price" with Space (a plain form post without htmx: the page comes back with the
     // stay), then the main button with Enter.
+    // The page may already carry the stay (a result card links with the searched dates), so
+    // wait for the new page's load rather than for its URL.
     await keys.tabTo('#booking button[formaction]');
+    const reloaded = page.waitForEvent('load');
     await page.keyboard.press('Space');
-    await page.waitForURL((url) => url.searchParams.get('check_in') === stay.checkIn);
+    await reloaded;
+    assert.equal(new URL(page.url()).searchParams.get('check_in'), stay.checkIn);
     await page.locator('#booking .quote .price-total').waitFor();
     await keys.reset();
     await keys.tabTo('#booking button[type="submit"]:not([formaction])');
