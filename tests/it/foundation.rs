@@ -275,22 +275,43 @@ pub(crate) fn shm() -> std::path::PathBuf {
     }
 }
 
-/// Starts the real `roost` binary with no DATABASE_URL.
+/// Starts the real `roost` binary with no DATABASE_URL. Its output goes to
+/// `roost.log` in the data directory, never to a pipe: nobody reads a pipe while
+/// the test waits, and once its 64 KiB fill (the demo seed's e-mails alone log
+/// ~30 KiB) every log line blocks a worker and Roost stops answering.
 pub(crate) fn start_roost(data_dir: &std::path::Path, port: u16) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(roost_log_path(data_dir))
+        .expect("open the log file");
     Command::new(env!("CARGO_BIN_EXE_roost"))
         .env_remove("DATABASE_URL")
         .env("ROOST_DATA_DIR", data_dir)
         .env("ROOST_BIND", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::from(log.try_clone().expect("share the log file")))
+        .stderr(Stdio::from(log))
         .spawn()
         .expect("start roost")
 }
 
+fn roost_log_path(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("roost.log")
+}
+
+/// What Roost started by [`start_roost`] printed, for a failed assertion's message.
+pub(crate) fn roost_log(data_dir: &std::path::Path) -> String {
+    std::fs::read_to_string(roost_log_path(data_dir)).unwrap_or_else(|error| error.to_string())
+}
+
+/// Waits up to two minutes for `/readyz`: a first start runs initdb, the
+/// migrations and the demo seed, which takes seconds alone but far longer while
+/// the rest of the suite loads both cores.
 pub(crate) async fn wait_until_serving(port: u16) -> bool {
     let client = support::browser();
-    for _ in 0..300 {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
         if let Ok(response) = client
             .get(format!("http://127.0.0.1:{port}/readyz"))
             .send()
@@ -333,7 +354,8 @@ async fn the_embedded_cluster_starts_stops_with_roost_and_is_reused() {
     let mut first = start_roost(data_dir.path(), port);
     assert!(
         wait_until_serving(port).await,
-        "roost serves with an embedded cluster"
+        "roost serves with an embedded cluster: {}",
+        roost_log(data_dir.path())
     );
     assert_eq!(
         support::browser()
@@ -365,7 +387,8 @@ async fn the_embedded_cluster_starts_stops_with_roost_and_is_reused() {
     let mut second = start_roost(data_dir.path(), port);
     assert!(
         wait_until_serving(port).await,
-        "roost starts again on the same data"
+        "roost starts again on the same data: {}",
+        roost_log(data_dir.path())
     );
     let mut conn = roost::db::connect(&embedded_url(data_dir.path()))
         .await

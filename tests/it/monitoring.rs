@@ -208,10 +208,11 @@ async fn metrics_count_emails_and_bookings_by_status() {
 
 #[tokio::test]
 async fn production_logs_are_json_lines() {
-    use std::{io::Read, process::Stdio};
+    use std::process::Stdio;
     let database = crate::support::fresh_database().await;
     let data_dir = tempfile::tempdir().expect("temporary directory");
     let port = crate::support::free_port();
+    let log_path = data_dir.path().join("roost.log");
     let mut roost = std::process::Command::new(env!("CARGO_BIN_EXE_roost"))
         .arg("serve")
         .current_dir(data_dir.path())
@@ -230,16 +231,16 @@ async fn production_logs_are_json_lines() {
             format!("127.0.0.1:{}", crate::support::free_port()),
         )
         .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        // A file, not a pipe nobody reads while the test waits (see `start_roost`).
+        .stdout(Stdio::from(
+            std::fs::File::create(&log_path).expect("create the log file"),
+        ))
+        .stderr(Stdio::null())
         .spawn()
         .expect("start roost");
     let serving = crate::foundation::wait_until_serving(port).await;
     crate::foundation::terminate(&mut roost);
-    let mut logs = String::new();
-    if let Some(mut stdout) = roost.stdout.take() {
-        stdout.read_to_string(&mut logs).expect("read the logs");
-    }
+    let logs = std::fs::read_to_string(&log_path).expect("read the logs");
     assert!(serving, "{logs}");
     let lines: Vec<&str> = logs.lines().filter(|line| !line.is_empty()).collect();
     assert!(

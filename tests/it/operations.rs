@@ -20,7 +20,7 @@ use roost::{
 
 use crate::{
     fixtures,
-    foundation::{shm, start_roost, terminate, wait_until_serving},
+    foundation::{roost_log, shm, start_roost, terminate, wait_until_serving},
     support::{self, TestApp},
 };
 
@@ -283,7 +283,11 @@ async fn a_cluster_left_running_by_a_killed_roost_is_adopted_and_stopped_by_the_
     let _guard = StopCluster(pgdata.clone());
     let port = support::free_port();
     let mut first = start_roost(data_dir.path(), port);
-    assert!(wait_until_serving(port).await, "the first Roost serves");
+    assert!(
+        wait_until_serving(port).await,
+        "the first Roost serves: {}",
+        roost_log(data_dir.path())
+    );
     first.kill().unwrap();
     first.wait().unwrap();
     assert!(
@@ -295,7 +299,8 @@ async fn a_cluster_left_running_by_a_killed_roost_is_adopted_and_stopped_by_the_
     let mut second = start_roost(data_dir.path(), port);
     assert!(
         wait_until_serving(port).await,
-        "the next Roost serves on that cluster"
+        "the next Roost serves on that cluster: {}",
+        roost_log(data_dir.path())
     );
     assert!(terminate(&mut second).success());
     assert!(
