@@ -15,6 +15,7 @@ pub mod graphql;
 mod html;
 mod jobs;
 pub mod model;
+pub mod rating;
 pub mod service;
 
 pub use jobs::{PublishDueReviews, SendReviewNotices};

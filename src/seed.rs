@@ -7,6 +7,7 @@
 mod bookings;
 mod photos;
 mod places;
+mod reviews;
 pub mod stays;
 
 use std::io::{BufRead, IsTerminal, Write};

@@ -137,21 +137,6 @@ fn push_int(out: &mut String, value: i64) {
     out.push_str(itoa::Buffer::new().format(value));
 }
 
-/// "4.87": an average to two decimals, rounded half up (from hundredths, without float
-/// formatting, which is slow).
-fn rating_label(average: f64) -> String {
-    let hundredths = (average * 100.0).round() as i64;
-    let mut out = String::with_capacity(6);
-    push_int(&mut out, hundredths / 100);
-    out.push('.');
-    let fraction = hundredths % 100;
-    if fraction < 10 {
-        out.push('0');
-    }
-    push_int(&mut out, fraction);
-    out
-}
-
 /// "Loft · 4 guests · 2 bedrooms".
 fn summary(property_type: &str, max_guests: i32, bedrooms: i32) -> String {
     let mut out = String::with_capacity(48);
@@ -225,10 +210,9 @@ impl ListingCard {
                 url.push_str(&key);
                 url
             }),
-            rating: row
-                .rating_avg
-                .filter(|_| row.review_count > 0)
-                .map(rating_label),
+            rating: row.rating_avg.and_then(|average| {
+                crate::reviews::rating::overall_from_average(average, row.review_count)
+            }),
             review_count: row.review_count,
             price: money::format(row.nightly_price, &rates.currency),
             total,
@@ -269,16 +253,6 @@ pub async fn mark_saved(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ratings_show_two_decimals_rounded_half_up() {
-        assert_eq!(rating_label(5.0), "5.00");
-        assert_eq!(rating_label(4.875), "4.88");
-        assert_eq!(rating_label(33.0 / 8.0), "4.13");
-        assert_eq!(rating_label(4.0 + 2.0 / 3.0), "4.67");
-        assert_eq!(rating_label(1.05), "1.05");
-        assert_eq!(rating_label(3.0 + 1.0 / 30.0), "3.03");
-    }
 
     #[test]
     fn summaries_and_places_read_like_sentences() {

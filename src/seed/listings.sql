@@ -4,7 +4,7 @@ WITH draws AS (
     SELECT g,
            least($4 - 1, floor(power(random(), 1.8) * $4))::int AS place_n,
            random() AS r_type, random() AS r_size, random() AS r_price, random() AS r_a,
-           random() AS r_b, random() AS r_c, random() AS r_rev, random() AS r_avg,
+           random() AS r_b, random() AS r_c,
            random() AS r_stat, random() AS r_t1, random() AS r_t2, random() AS r_pol,
            random() AS r_min, random() AS r_max, random() AS r_age
     FROM generate_series($1::bigint, $2::bigint) AS g
@@ -32,9 +32,6 @@ WITH draws AS (
            CASE ptype WHEN 'room' THEN 'private room' WHEN 'other' THEN 'home' ELSE ptype END AS noun,
            CASE WHEN r_stat < 0.97 THEN 'published' WHEN r_stat < 0.99 THEN 'draft'
                 ELSE 'unlisted' END AS status,
-           CASE WHEN r_rev < 0.7 THEN 1 + floor(power(r_rev / 0.7, 2) * 150)::int ELSE 0 END
-               AS review_count,
-           3.6 + r_avg * 1.4 AS average,
            now() - (30 + r_age * 1500) * interval '1 day' AS created
     FROM typed t
 ), fitted AS (
@@ -56,8 +53,7 @@ INSERT INTO listings (
     latitude, longitude, max_guests, bedrooms, beds, bathrooms_tenths, house_rules,
     check_in_instructions, check_in_time, check_out_time, nightly_price, cleaning_fee, currency,
     weekly_discount_pct, monthly_discount_pct, min_nights, max_nights, instant_book,
-    cancellation_policy, review_count, rating_sum, cleanliness_sum, accuracy_sum, check_in_sum,
-    communication_sum, location_sum, value_sum, created_at, updated_at, published_at)
+    cancellation_policy, created_at, updated_at, published_at)
 SELECT h.id, f.status,
        f.adjective || ' ' || f.noun || ' ' || f.phrase,
        'A ' || lower(f.adjective) || ' ' || f.noun || ' in ' || f.city || ', ' || f.country || '. '
@@ -92,20 +88,6 @@ SELECT h.id, f.status,
             ELSE 365 END,
        f.r_a < 0.6,
        CASE WHEN f.r_pol < 0.35 THEN 'flexible' WHEN f.r_pol < 0.8 THEN 'moderate' ELSE 'strict' END,
-       f.review_count,
-       least(5 * f.review_count, greatest(f.review_count, round(f.review_count * f.average)::int)),
-       least(5 * f.review_count, greatest(f.review_count,
-             round(f.review_count * least(5.0, f.average + (random() - 0.5) * 0.6))::int)),
-       least(5 * f.review_count, greatest(f.review_count,
-             round(f.review_count * least(5.0, f.average + (random() - 0.5) * 0.6))::int)),
-       least(5 * f.review_count, greatest(f.review_count,
-             round(f.review_count * least(5.0, f.average + (random() - 0.5) * 0.6))::int)),
-       least(5 * f.review_count, greatest(f.review_count,
-             round(f.review_count * least(5.0, f.average + (random() - 0.5) * 0.6))::int)),
-       least(5 * f.review_count, greatest(f.review_count,
-             round(f.review_count * least(5.0, f.average + (random() - 0.5) * 0.6))::int)),
-       least(5 * f.review_count, greatest(f.review_count,
-             round(f.review_count * least(5.0, f.average + (random() - 0.5) * 0.6))::int)),
        f.created, f.created,
        CASE WHEN f.status = 'published' THEN f.created + interval '2 days' END
 FROM fitted f

@@ -137,7 +137,10 @@ async fn reviews_stay_hidden_until_both_sides_have_written_then_publish_with_the
         .await
         .unwrap();
     assert!(after.contains("Lovely light, quiet street."));
-    assert!(after.contains("<strong>4.0</strong> · 1 review"), "{after}");
+    assert!(
+        after.contains("<strong>4.00</strong> · 1 review"),
+        "{after}"
+    );
     let mut conn = w.app.pool.get().await.unwrap();
     let (count, sum, location): (i32, i32, i32) = listings::table
         .find(w.listing)
@@ -519,16 +522,10 @@ async fn the_trip_pages_offer_a_review_only_while_it_can_be_written() {
     assert!(!reservation.contains(&format!("href=\"/host/reservations/{old}/review\"")));
 }
 
-#[tokio::test]
-async fn the_demo_guest_is_given_the_stay_that_ended_last_so_that_a_review_can_be_tried() {
-    use diesel::sql_types::{Date, Nullable};
+/// An app whose database holds the demo accounts and 40 seeded listings with 400 bookings, as
+/// `roost seed` makes them, and a connection to it.
+async fn seeded_demo() -> (TestApp, diesel_async::AsyncPgConnection) {
     use roost::seed::stays::{Plan, stays};
-
-    #[derive(diesel::QueryableByName)]
-    struct Last {
-        #[diesel(sql_type = Nullable<Date>)]
-        check_out: Option<NaiveDate>,
-    }
     let app = TestApp::spawn().await;
     let storage: roost::storage::Storage = std::sync::Arc::new(roost::storage::LocalDisk::new(
         app.config.data_dir.join("uploads"),
@@ -540,6 +537,19 @@ async fn the_demo_guest_is_given_the_stay_that_ended_last_so_that_a_review_can_b
         bookings: 400,
     };
     stays(&mut conn, &storage, plan).await.unwrap();
+    (app, conn)
+}
+
+#[tokio::test]
+async fn the_demo_guest_is_given_the_stay_that_ended_last_so_that_a_review_can_be_tried() {
+    use diesel::sql_types::{Date, Nullable};
+
+    #[derive(diesel::QueryableByName)]
+    struct Last {
+        #[diesel(sql_type = Nullable<Date>)]
+        check_out: Option<NaiveDate>,
+    }
+    let (_app, mut conn) = seeded_demo().await;
 
     let last_of = |who: &'static str| {
         diesel::sql_query(format!(
@@ -557,4 +567,93 @@ async fn the_demo_guest_is_given_the_stay_that_ended_last_so_that_a_review_can_b
         "the seed completed some stays"
     );
     assert_eq!(demo.check_out, everyone.check_out);
+}
+
+#[tokio::test]
+async fn the_demo_data_has_the_reviews_its_figures_claim_and_both_pages_agree() {
+    use diesel::sql_types::BigInt;
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let (app, mut conn) = seeded_demo().await;
+    let mut count = async |sql: &'static str| -> i64 {
+        let row: Count = diesel::sql_query(sql).get_result(&mut conn).await.unwrap();
+        row.n
+    };
+
+    let written = count(
+        "SELECT count(*) AS n FROM reviews r \
+         WHERE r.direction = 'guest_to_host' AND r.published_at IS NOT NULL \
+           AND length(r.comment) > 20",
+    )
+    .await;
+    assert!(written > 40, "reviews with words: {}", written);
+    // Every listing's figures are the sums of its published, visible guest reviews.
+    let disagreeing = count(
+        "SELECT count(*) AS n FROM listings l LEFT JOIN LATERAL ( \
+           SELECT count(*) AS n, coalesce(sum(rating), 0) AS rating, \
+                  coalesce(sum(cleanliness), 0) AS cleanliness, coalesce(sum(value), 0) AS value \
+           FROM reviews r WHERE r.listing_id = l.id AND r.direction = 'guest_to_host' \
+             AND r.published_at IS NOT NULL AND r.hidden_at IS NULL) f ON true \
+         WHERE l.review_count <> f.n OR l.rating_sum <> f.rating \
+            OR l.cleanliness_sum <> f.cleanliness OR l.value_sum <> f.value",
+    )
+    .await;
+    assert_eq!(disagreeing, 0, "listings whose figures no review backs");
+    // Reviews are of real, completed stays by their guest, published after the stay.
+    let strays = count(
+        "SELECT count(*) AS n FROM reviews r JOIN bookings b ON b.id = r.booking_id \
+         JOIN listings l ON l.id = b.listing_id \
+         WHERE b.status <> 'completed' OR r.published_at::date <= b.check_out \
+            OR (r.direction = 'guest_to_host' AND r.author_id <> b.guest_id) \
+            OR (r.direction = 'host_to_guest' AND r.author_id <> l.host_id)",
+    )
+    .await;
+    assert_eq!(strays, 0, "reviews that no stay explains");
+    let by_demo_guest = count(
+        "SELECT count(*) AS n FROM reviews r JOIN users u ON u.id = r.author_id \
+         WHERE u.email = 'guest@roost.test'",
+    )
+    .await;
+    assert_eq!(by_demo_guest, 0, "the demo guest's stays are left to them");
+
+    // The listing page, its reviews page and a search card write the average alike.
+    let (id, sum, n): (i64, i32, i32) = listings::table
+        .filter(listings::review_count.ge(2))
+        .filter(listings::status.eq("published"))
+        .order(listings::id)
+        .select((listings::id, listings::rating_sum, listings::review_count))
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let label = roost::reviews::rating::overall(sum, n).unwrap();
+    let listing_page = app
+        .get(&format!("/listings/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let reviews_page = app
+        .get(&format!("/listings/{id}/reviews"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listing_page.contains(&format!("★ {label} · {n} reviews")),
+        "{label}"
+    );
+    assert!(
+        reviews_page.contains(&format!("<strong>{label}</strong> · {n} reviews")),
+        "{reviews_page}"
+    );
+    // ... and the reviews page lists the reviews the count claims.
+    let listed = reviews_page.matches("<li class=\"review\"").count();
+    assert_eq!(
+        listed as i64,
+        i64::from(n).min(roost::reviews::service::PER_PAGE)
+    );
 }

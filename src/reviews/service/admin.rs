@@ -215,7 +215,9 @@ pub struct ReviewDetail {
 impl ReviewDetail {
     pub fn average(&self) -> String {
         self.listing_rating_avg
-            .map(|avg| format!("{avg:.2}"))
+            .and_then(|average| {
+                crate::reviews::rating::overall_from_average(average, self.listing_review_count)
+            })
             .unwrap_or_else(|| "none".into())
     }
 }

@@ -20,17 +20,15 @@ pub struct Summary {
 }
 
 fn average(sum: i32, count: i32) -> String {
-    if count == 0 {
-        return "–".into();
-    }
-    format!("{:.1}", f64::from(sum) / f64::from(count))
+    crate::reviews::rating::category(sum, count).unwrap_or_else(|| "–".into())
 }
 
 pub fn summary(listing: &Listing) -> Summary {
     let n = listing.review_count;
     Summary {
         count: n,
-        overall: average(listing.rating_sum, n),
+        overall: crate::reviews::rating::overall(listing.rating_sum, n)
+            .unwrap_or_else(|| "–".into()),
         categories: vec![
             ("Cleanliness", average(listing.cleanliness_sum, n)),
             ("Accuracy", average(listing.accuracy_sum, n)),

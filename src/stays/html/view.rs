@@ -129,10 +129,7 @@ impl ListingView {
 
     /// "4.87", or `None` without reviews.
     pub fn rating(&self) -> Option<String> {
-        self.listing
-            .rating_avg
-            .filter(|_| self.listing.review_count > 0)
-            .map(|avg| format!("{avg:.2}"))
+        crate::reviews::rating::overall(self.listing.rating_sum, self.listing.review_count)
     }
 
     /// Category averages from the listing's running sums (none without reviews).
@@ -141,7 +138,8 @@ impl ListingView {
         if l.review_count == 0 {
             return Vec::new();
         }
-        let average = |sum: i32| format!("{:.1}", f64::from(sum) / f64::from(l.review_count));
+        let average =
+            |sum: i32| crate::reviews::rating::category(sum, l.review_count).unwrap_or_default();
         vec![
             Category {
                 name: "Cleanliness",
