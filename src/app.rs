@@ -194,6 +194,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::search::configure)
         .configure(crate::stays::configure)
         .configure(crate::listings::configure)
+        .configure(crate::calendar_sync::configure)
         .configure(crate::reviews::configure)
         .configure(crate::bookings::configure)
         .configure(crate::payments::configure)

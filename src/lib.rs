@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod backup;
 pub mod bookings;
+pub mod calendar_sync;
 pub mod cli;
 pub mod config;
 pub mod dates;

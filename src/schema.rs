@@ -384,3 +384,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     review_notices,
 );
+
+diesel::table! {
+    /// A listing's secret iCalendar export address (migration 000090).
+    calendar_exports (listing_id) {
+        listing_id -> Int8,
+        token -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(calendar_exports -> listings (listing_id));
+diesel::allow_tables_to_appear_in_same_query!(calendar_exports, listings);

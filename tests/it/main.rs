@@ -24,6 +24,7 @@ mod bookings_concurrency;
 mod bookings_lifecycle;
 mod bookings_rules;
 mod bookings_support;
+mod calendar_sync;
 mod check_deploy;
 mod context_kept;
 mod dates;

@@ -1,5 +1,5 @@
 //! The host's calendar of their own listing (see [`super::owned`]): the months on show with
-//! the upcoming blocks, blocking dates and releasing a block. Which dates may be blocked is
+//! the upcoming blocks and the export address, blocking dates and releasing a block. Which dates may be blocked is
 //! [`crate::listings::block_dates`]; overlaps are refused by the database's exclusion
 //! constraint and answered with [`OVERLAP`].
 
@@ -32,6 +32,8 @@ pub struct CalendarWindow {
     pub months: Vec<Month>,
     /// Upcoming blocks, soonest first.
     pub blocks: Vec<CalendarEntry>,
+    /// The calendar's export token, once the host made one (see `calendar_sync`).
+    pub export_token: Option<String>,
 }
 
 /// The actor's listing's calendar from the month `month` (`YYYY-MM`; the current month when
@@ -48,7 +50,9 @@ pub async fn window(
     let (from, to) = month_grid::window(first, MONTHS_SHOWN);
     let entries = calendar::entries_between(conn, listing.id, from, to).await?;
     let blocks = calendar::blocks_from(conn, listing.id, today, BLOCKS_LISTED).await?;
+    let export_token = crate::calendar_sync::service::export_token(conn, actor, &listing).await?;
     Ok(CalendarWindow {
+        export_token,
         months: month_grid::months(first, MONTHS_SHOWN, today, &entries),
         listing,
         first,

@@ -46,6 +46,8 @@ struct CalendarView {
     months: Vec<Month>,
     first: NaiveDate,
     blocks: Vec<CalendarEntry>,
+    /// The whole export address, once the host made one.
+    export_url: Option<String>,
     form: BlockForm,
     errors: FormErrors,
     notice: String,
@@ -136,6 +138,7 @@ async fn render(
         first,
         months,
         blocks,
+        export_token,
     } = calendar_service::window(&mut conn, actor, listing_id, month)
         .await
         .map_err(door(req))?;
@@ -144,6 +147,13 @@ async fn render(
         months,
         first,
         blocks,
+        export_url: export_token.map(|token| {
+            format!(
+                "{}{}",
+                state.config.base_url.trim_end_matches('/'),
+                crate::calendar_sync::service::feed_path(&token)
+            )
+        }),
         form,
         errors,
         notice,
@@ -312,8 +322,36 @@ async fn unblock(
     Ok(forms::see_other(&calendar_url(&listing, &form.month)))
 }
 
+/// Gives the listing a new calendar export address (see `calendar_sync`).
+async fn renew_export(
+    req: HttpRequest,
+    actor: Actor,
+    session: Session,
+    state: web::Data<AppState>,
+    path: web::Path<ListingId>,
+) -> actix_web::Result<HttpResponse> {
+    let id = path.into_inner();
+    let mut conn = connection(&state).await?;
+    crate::calendar_sync::service::renew_export(&mut conn, &actor, id)
+        .await
+        .map_err(door(&req))?;
+    drop(conn);
+    flash::push(
+        &session,
+        FlashKind::Success,
+        "Your calendar has a new export address: paste it into your other sites. The old one no longer works.",
+    );
+    Ok(forms::see_other(&format!(
+        "/host/listings/{id}/calendar#calendar-sync"
+    )))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/host/listings/{id}/calendar", web::get().to(show))
+        .route(
+            "/host/listings/{id}/calendar/export",
+            web::post().to(renew_export),
+        )
         .route("/host/listings/{id}/calendar/block", web::post().to(block))
         .route(
             "/host/listings/{id}/calendar/blocks/{entry_id}/delete",
