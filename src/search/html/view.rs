@@ -119,7 +119,14 @@ impl SearchView {
                 f.url(&["guests"], 1),
             );
         }
-        let price = |bound: PriceBound| money::to_input(bound.0, "EUR");
+        // "150", "120.50": whole amounts without their cents.
+        let price = |bound: PriceBound| {
+            let decimal = money::to_input(bound.0, "EUR");
+            match decimal.strip_suffix(".00") {
+                Some(whole) => whole.to_string(),
+                None => decimal,
+            }
+        };
         if let Some(min) = f.min_price {
             chip(
                 format!("From {} a night", price(min)),
@@ -140,7 +147,10 @@ impl SearchView {
         }
         if let Some(bedrooms) = f.bedrooms {
             chip(
-                format!("{bedrooms}+ bedroom{}", if bedrooms == 1 { "" } else { "s" }),
+                format!(
+                    "{bedrooms}+ bedroom{}",
+                    if bedrooms == 1 { "" } else { "s" }
+                ),
                 f.url(&["bedrooms"], 1),
             );
         }
@@ -299,7 +309,7 @@ fn grouped(n: i64) -> String {
         out.push('-');
     }
     for (at, digit) in digits.chars().enumerate() {
-        if at > 0 && (digits.len() - at) % 3 == 0 {
+        if at > 0 && (digits.len() - at).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
