@@ -6,7 +6,7 @@ use scraper::{Html, Selector};
 
 use crate::{
     fixtures::{self, ListingSpec},
-    search::{day, give_amenities, spec},
+    search::{day, give_amenities, spec, sql},
     support::TestApp,
 };
 
@@ -335,4 +335,40 @@ async fn after_the_filters_a_link_skips_to_the_results_heading() {
     let named_by = sheet[0].value().attr("aria-labelledby").expect("a name");
     assert_eq!(select(&document, &format!("#{named_by}")).len(), 1);
     assert_eq!(select(&document, "dialog [data-sheet-close]").len(), 1);
+}
+
+#[tokio::test]
+async fn past_a_thousand_matches_the_count_says_more_than_and_the_deepest_page_is_still_full() {
+    let app = TestApp::spawn().await;
+    let host = fixtures::user(&app, "host@example.com", true).await;
+    fixtures::listing(&app, host, spec("Oslo stay", "Oslo", "Norway")).await;
+    // A thousand copies of it: 1 001 stays in Oslo.
+    sql(
+        &app,
+        "INSERT INTO listings (host_id, status, title, description, property_type, address, \
+         city, country, timezone, max_guests, bedrooms, beds, bathrooms_tenths, nightly_price, \
+         cleaning_fee, currency, weekly_discount_pct, monthly_discount_pct, min_nights, \
+         max_nights, instant_book, cancellation_policy, published_at) \
+         SELECT host_id, status, title || ' ' || n, description, property_type, address, city, \
+         country, timezone, max_guests, bedrooms, beds, bathrooms_tenths, nightly_price + n, \
+         cleaning_fee, currency, weekly_discount_pct, monthly_discount_pct, min_nights, \
+         max_nights, instant_book, cancellation_policy, published_at \
+         FROM listings, generate_series(1, 1000) AS n",
+    )
+    .await;
+    let html = page(&app, "/search?location=oslo").await;
+    assert_eq!(count_line(&html), "More than 1,000 stays");
+    let document = Html::parse_document(&html);
+    let apply = select(&document, "#search-filters button[type=submit]");
+    assert_eq!(text(&apply[0]), "Show 1,000+ stays");
+    // The walk that counts keeps enough for the deepest page served.
+    let deepest = page(&app, "/search?location=oslo&sort=price_asc&page=50").await;
+    assert_eq!(crate::search::titles(&deepest).len(), 20);
+    assert_eq!(
+        count_line(&deepest),
+        "More than 1,000 stays · Showing 981–1000"
+    );
+    // Below the limit the count is exact again.
+    let cheap = page(&app, "/search?location=oslo&max_price=125").await;
+    assert_eq!(count_line(&cheap), "501 stays");
 }
