@@ -22,7 +22,6 @@
   // it closes, so that one form serves both (htmx keeps its listeners on the moved element).
   var sheet = document.getElementById("filters-sheet");
   var headingAfterSwap = false;
-  var home = document.getElementById("filters-home");
   if (sheet && typeof sheet.showModal === "function") {
     var body = sheet.querySelector("[data-sheet-body]");
     var focusResults = false;
@@ -31,7 +30,6 @@
     };
     var openSheet = function () {
       var filters = form();
-      home = document.getElementById("filters-home");
       if (!filters || !body) {
         return false;
       }
@@ -41,7 +39,7 @@
     };
     sheet.addEventListener("close", function () {
       var filters = form();
-      home = document.getElementById("filters-home");
+      var home = document.getElementById("filters-home");
       if (filters && home && sheet.contains(filters)) {
         home.appendChild(filters);
       }
@@ -78,6 +76,19 @@
         focusResults = true;
         headingAfterSwap = true;
         sheet.close();
+      }
+    });
+    // "Filters" now opens a dialog: say so (results swapped in bring a new one).
+    var markOpeners = function (root) {
+      root.querySelectorAll("[data-sheet-open]").forEach(function (opener) {
+        opener.setAttribute("aria-haspopup", "dialog");
+      });
+    };
+    markOpeners(document);
+    document.addEventListener("htmx:load", function (event) {
+      var elt = event.detail && event.detail.elt;
+      if (elt && elt.querySelectorAll) {
+        markOpeners(elt);
       }
     });
     // From 960px the filters are beside the results: no sheet.
