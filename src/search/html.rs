@@ -143,9 +143,10 @@ async fn search(
         .render_into(&mut html)?,
     }
     let mut response = forms::html(StatusCode::OK, html);
+    // The answer depends on both: the results alone, or the filters with them (a chip).
     response.headers_mut().insert(
         actix_web::http::header::VARY,
-        actix_web::http::header::HeaderValue::from_static("HX-Request"),
+        actix_web::http::header::HeaderValue::from_static("HX-Request, HX-Target"),
     );
     Ok(response)
 }
