@@ -54,7 +54,9 @@
       }
     });
     document.addEventListener("click", function (event) {
-      var opener = event.target.closest("[data-sheet-open]");
+      // A click with a modifier (a new tab) follows the link to the filters step.
+      var plain = event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+      var opener = plain && event.target.closest("[data-sheet-open]");
       if (opener && openSheet()) {
         event.preventDefault();
         return;
