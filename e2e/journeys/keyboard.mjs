@@ -41,11 +41,12 @@ export async function keyboardJourney(browser, width, { offset = 90 } = {}) {
 
     // A filter with Space: the results change in place and the focus stays on the box.
     await keys.reset();
-    if (await page.locator('.filters-panel > summary').isVisible()) {
-      // Phones: the filters open with Enter on "Filters".
-      await keys.tabTo('.filters-panel > summary');
+    const phone = await page.locator('#search-results a.filters-open').isVisible();
+    if (phone) {
+      // Phones: the filters open in a sheet with Enter on "Filters".
+      await keys.tabTo('#search-results a.filters-open');
       await page.keyboard.press('Enter');
-      await page.locator('#search-filters').waitFor();
+      await page.locator('#filters-sheet #search-filters').waitFor();
     }
     await keys.tabTo('#search-filters input[name="amenities"][value="wifi"]');
     await page.keyboard.press('Space');
@@ -55,6 +56,11 @@ export async function keyboardJourney(browser, width, { offset = 90 } = {}) {
       'the focus stays on the ticked filter while the results change',
     );
     await keys.check();
+    if (phone) {
+      // Escape closes the sheet; the focus is back on "Filters", before the results.
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.getElementById('filters-sheet')?.open);
+    }
 
     // On to the first result with Enter.
     await keys.tabTo('#search-results .listing-card > a');

@@ -22,11 +22,27 @@ export async function resultsSettled(visitor, wanted = {}) {
   await page.waitForLoadState('load');
 }
 
-/// On phones the filters fold away behind "Filters": open them, as a person would.
+/// The button that applies the filters: "Show 12 stays" (the count follows the results), or
+/// "Show stays" where nothing was counted (the filters step of a phone without JavaScript).
+export const SHOW_STAYS = /^Show (\d[\d,]*\+? )?stays?$/;
+
+/// On phones the filters are behind "Filters": open them, as a person would (a sheet with
+/// JavaScript, the /search/filters step without).
 export async function openFilters(page) {
-  const toggle = page.locator('.filters-panel > summary');
-  if ((await toggle.isVisible()) && (await page.locator('.filters-panel').getAttribute('open')) === null) {
-    await toggle.click();
+  const opener = page.locator('#search-results a.filters-open');
+  if ((await opener.count()) === 0 || !(await opener.isVisible())) return;
+  if ((await page.locator('#filters-sheet[open]').count()) > 0) return;
+  await opener.click();
+  await page.locator('#search-filters').waitFor({ state: 'visible' });
+}
+
+/// Closes the phone's filter sheet if it is open (it is modal: the results behind it cannot
+/// be reached until then).
+export async function closeFilters(page) {
+  const sheet = page.locator('#filters-sheet[open]');
+  if ((await sheet.count()) > 0) {
+    await sheet.getByRole('button', { name: 'Close' }).click();
+    await sheet.waitFor({ state: 'detached' });
   }
 }
 
@@ -39,7 +55,7 @@ export async function searchWith(visitor, { location, checkIn, checkOut, guests 
   await form.getByLabel('Check in').fill(checkIn);
   await form.getByLabel('Check out').fill(checkOut);
   await form.getByLabel('Guests').fill(String(guests));
-  await form.getByRole('button', { name: 'Show stays' }).click();
+  await form.getByRole('button', { name: SHOW_STAYS }).click();
   await resultsSettled(visitor, { location, check_in: checkIn, check_out: checkOut, guests: String(guests) });
 }
 
@@ -56,7 +72,7 @@ export async function cardLinks(page) {
     .evaluateAll((links) => links.map((a) => a.getAttribute('href').split('?')[0]));
 }
 
-/// The status line of the results ("1–20 of 34 stays · …", or "No stays found").
+/// The status line of the results ("34 stays · …", or "No stays match").
 export async function resultsStatus(page) {
   return (await page.locator('#search-results .results-header [role=status]').innerText()).trim();
 }
@@ -75,9 +91,10 @@ export async function filterByAmenity(visitor, label, slug) {
   await openFilters(page);
   await page.locator('#search-filters').getByLabel(label, { exact: true }).check();
   if (!visitor.js) {
-    await page.locator('#search-filters').getByRole('button', { name: 'Show stays' }).click();
+    await page.locator('#search-filters').getByRole('button', { name: SHOW_STAYS }).click();
   }
   await resultsSettled(visitor, { amenities: [slug] });
+  await closeFilters(page);
   if (visitor.js) {
     const inPlace = await page.evaluate(() => ({
       sameDocument: window.__roostSameDocument === true,

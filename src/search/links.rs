@@ -43,10 +43,26 @@ impl SearchFilters {
 
     /// `/search?…` without the parameters in `drop`, on `page` (1 = no page parameter).
     pub fn url(&self, drop: &[&str], page: i64) -> String {
+        self.url_keeping(|key, _| !drop.contains(&key), page)
+    }
+
+    /// `/search?…` on the first page without the one pair `key=value` (one amenity of
+    /// several), every other filter kept.
+    pub fn url_without(&self, key: &str, value: &str) -> String {
+        self.url_keeping(|k, v| !(k == key && v == value), 1)
+    }
+
+    /// The query string of the whole search (no page), "" when nothing is set: the filters
+    /// step keeps it in its own URL.
+    pub fn query(&self) -> String {
+        serde_urlencoded::to_string(self.pairs()).unwrap_or_default()
+    }
+
+    fn url_keeping(&self, keep: impl Fn(&str, &str) -> bool, page: i64) -> String {
         let mut pairs: Vec<(&str, String)> = self
             .pairs()
             .into_iter()
-            .filter(|(key, _)| !drop.contains(key))
+            .filter(|(key, value)| keep(key, value))
             .collect();
         if page > 1 {
             pairs.push(("page", page.to_string()));

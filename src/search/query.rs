@@ -24,11 +24,12 @@
 //! 8 000 minor units for EUR/USD listings and ¥80 for yen listings. There is no conversion
 //! between currencies.
 
+use diesel::sql_types::BigInt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{
     cards::{CardRow, CardSql, card_columns},
-    forms::{SearchFilters, Sort},
+    forms::{MAX_PAGE, PAGE_SIZE, SearchFilters, Sort},
     places::{self, Named, PlaceDirectory},
 };
 use crate::{
@@ -151,22 +152,34 @@ fn conditions(filters: &SearchFilters, sql: &mut SqlBuilder) -> Vec<String> {
     conditions
 }
 
-/// The statement for one page of `filters` within `scope`.
+/// Matches counted beyond the page: the count stops here (deeper results are not served,
+/// `service::MAX_OFFSET`), so that counting costs at most this many rows of the walk.
+pub const COUNT_LIMIT: i64 = MAX_PAGE * PAGE_SIZE;
+
+/// The statement for one page of `filters` within `scope`, each row with the number of
+/// matches up to [`COUNT_LIMIT`] (and one more, to tell "more than"): the walk in result
+/// order stops there, and `count(*) OVER ()` counts what it kept before the page is cut
+/// from it. No second statement, and no count of a whole country's listings.
 fn statement(scope: &Scope, filters: &SearchFilters) -> SqlBuilder {
     let mut sql = SqlBuilder::default();
     let mut conditions = conditions(filters, &mut sql);
     let limit = sql.param(Bind::BigInt(filters.page_size() + 1));
     let offset = sql.param(Bind::BigInt(filters.offset()));
+    // The walk keeps enough rows for the count and for the page (a GraphQL window may reach
+    // past the count's limit).
+    let walked = sql.param(Bind::BigInt(
+        (COUNT_LIMIT + 1).max(filters.offset() + filters.page_size() + 1),
+    ));
     let text = if let Scope::FewPlaces(places) = scope {
-        // Each place gives its first `offset + limit` rows in order (a walk of its own index
-        // that stops there); the merge keeps the page.
+        // Each place gives its first rows in order (a walk of its own index that stops
+        // there); the merge keeps the page.
         let places = sql.param(Bind::BigInts(places.clone()));
-        let window = sql.param(Bind::BigInt(filters.offset() + filters.page_size() + 1));
         conditions.insert(0, "l.place_id = place.id".to_string());
         format!(
-            "SELECT r.* FROM unnest({places}) AS place(id) CROSS JOIN LATERAL \
-             (SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {window}) r \
+            "SELECT {}, count(*) OVER () FROM unnest({places}) AS place(id) CROSS JOIN LATERAL \
+             (SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {walked}) r \
              ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            card_columns("r"),
             card_columns("l"),
             conditions.join(" AND "),
             order_by(filters.sort, "l"),
@@ -191,10 +204,14 @@ fn statement(scope: &Scope, filters: &SearchFilters) -> SqlBuilder {
             Scope::Anywhere | Scope::FewPlaces(_) => {}
         }
         format!(
-            "SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            "SELECT {}, count(*) OVER () FROM \
+             (SELECT {} FROM listings l WHERE {} ORDER BY {} LIMIT {walked}) r \
+             ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            card_columns("r"),
             card_columns("l"),
             conditions.join(" AND "),
             order_by(filters.sort, "l"),
+            order_by(filters.sort, "r"),
         )
     };
     sql.text(text);
@@ -226,6 +243,9 @@ pub async fn explain(
 pub struct SearchPage {
     pub rows: Vec<CardRow>,
     pub has_next: bool,
+    /// How many listings match, up to [`COUNT_LIMIT`] and one more (then: more than the
+    /// limit); `None` for a page past the last one (no row came back to carry it).
+    pub matches: Option<i64>,
 }
 
 /// Runs the search: one statement for the page, at most a page and one rows read out,
@@ -241,18 +261,28 @@ pub async fn search(
 ) -> ServiceResult<SearchPage> {
     let mut conn = db::connection(search_pool).await?;
     let scope = scope(filters, async |words| places.named(&mut conn, words).await).await?;
-    let statement = statement(&scope, filters).build::<CardSql>();
-    let mut rows: Vec<CardRow> = if let Scope::Words(_) = scope {
+    let statement = statement(&scope, filters).build::<(CardSql, BigInt)>();
+    let counted: Vec<(CardRow, i64)> = if let Scope::Words(_) = scope {
         drop(conn);
         let mut conn = db::connection(pool).await?;
         statement.load(&mut conn).await?
     } else {
         statement.load(&mut conn).await?
     };
+    let matches = match counted.as_slice().first() {
+        Some((_, matches)) => Some(*matches),
+        None if filters.offset() == 0 => Some(0),
+        None => None,
+    };
+    let mut rows: Vec<CardRow> = counted.into_iter().map(|(row, _)| row).collect();
     let size = filters.page_size();
     let has_next = rows.len() as i64 > size;
     rows.truncate(usize::try_from(size).unwrap_or(0));
-    Ok(SearchPage { rows, has_next })
+    Ok(SearchPage {
+        rows,
+        has_next,
+        matches,
+    })
 }
 
 /// The statement of [`featured`]: each half walks its own index and stops after `limit`
@@ -332,7 +362,7 @@ mod tests {
     fn statement_texts_depend_on_the_filters_used_not_on_their_values() {
         // The statement cache keys on the text: values must never reach it.
         let a = statement(
-            &Scope::Place(11),
+            &Scope::Place(987_654),
             &filters("check_in=2030-02-01&check_out=2030-02-05&guests=2&min_price=50"),
         );
         let b = statement(
@@ -341,7 +371,8 @@ mod tests {
         );
         let (a, b) = (a.build::<CardSql>(), b.build::<CardSql>());
         assert_eq!(a.text(), b.text());
-        assert!(!a.text().contains("2030") && !a.text().contains("11"));
+        // (A place id no placeholder number can look like.)
+        assert!(!a.text().contains("2030") && !a.text().contains("987654"));
         let few = |ids: Vec<i64>| {
             statement(&Scope::FewPlaces(ids), &filters(""))
                 .build::<CardSql>()

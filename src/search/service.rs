@@ -35,7 +35,31 @@ pub struct Results {
     pub errors: FieldErrors,
     pub cards: Vec<ListingCard>,
     pub has_next: bool,
+    /// How many listings match, up to [`query::COUNT_LIMIT`] and one more; `None` past the
+    /// last page.
+    pub matches: Option<i64>,
     pub amenities: Arc<Vec<Amenity>>,
+}
+
+/// A search's filters as understood, without running it (the filters step of a phone
+/// without JavaScript shows the form alone).
+pub struct Understood {
+    pub filters: SearchFilters,
+    pub errors: FieldErrors,
+    pub amenities: Arc<Vec<Amenity>>,
+}
+
+/// Reads `raw` as a search would (the amenity catalogue is cached: no statement after the
+/// first), dropping what cannot be understood with a message.
+pub async fn understand(sources: &Sources<'_>, raw: &RawSearch) -> ServiceResult<Understood> {
+    let amenities = sources.catalog.get(sources.pool).await?;
+    let mut errors = FieldErrors::new();
+    let filters = SearchFilters::parse(raw, &amenities, earliest_today(), &mut errors);
+    Ok(Understood {
+        filters,
+        errors,
+        amenities,
+    })
 }
 
 /// Runs a search as typed: one statement for the page (see [`query::search`]), and one more
@@ -114,9 +138,11 @@ async fn run_in(
     exactly: bool,
     window: Option<Window>,
 ) -> ServiceResult<Results> {
-    let amenities = sources.catalog.get(sources.pool).await?;
-    let mut errors = FieldErrors::new();
-    let mut filters = SearchFilters::parse(raw, &amenities, earliest_today(), &mut errors);
+    let Understood {
+        mut filters,
+        errors,
+        amenities,
+    } = understand(sources, raw).await?;
     if exactly && !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
@@ -136,6 +162,7 @@ async fn run_in(
         errors,
         cards,
         has_next: page.has_next,
+        matches: page.matches,
         amenities,
     })
 }

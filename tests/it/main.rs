@@ -46,6 +46,7 @@ mod payments_support;
 mod payments_webhooks;
 mod reviews;
 mod search;
+mod search_phone;
 mod search_places;
 mod services_accounts;
 mod services_bookings;

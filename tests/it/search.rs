@@ -405,7 +405,7 @@ async fn htmx_gets_the_results_fragment_and_a_plain_request_the_whole_page() {
         .await
         .expect("GET");
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["vary"], "HX-Request");
+    assert_eq!(response.headers()["vary"], "HX-Request, HX-Target");
     let fragment = response.text().await.expect("body");
     assert!(!fragment.contains("<html"));
     assert!(!fragment.contains(r#"id="search-filters""#));
