@@ -8,6 +8,7 @@
 mod html;
 pub mod ics;
 mod model;
+pub mod parse;
 pub mod service;
 
 pub use html::configure;
