@@ -213,6 +213,55 @@ pub async fn about_guest(
         .collect())
 }
 
+/// A published guest review of one of a host's listings that the host has not answered.
+pub struct ReviewToAnswer {
+    pub listing_id: ListingId,
+    pub listing_title: String,
+    pub review: ShownReview,
+}
+
+/// The newest `limit` published, visible guest reviews of `host_id`'s listings without the
+/// host's reply, with their listing: one statement.
+pub async fn awaiting_reply(
+    conn: &mut AsyncPgConnection,
+    host_id: UserId,
+    limit: i64,
+) -> diesel::QueryResult<Vec<ReviewToAnswer>> {
+    let rows: Vec<(i64, String, ReviewRow)> = reviews::table
+        .inner_join(listings::table.on(listings::id.eq(reviews::listing_id)))
+        .inner_join(users::table.on(users::id.eq(reviews::author_id)))
+        .filter(listings::host_id.eq(host_id.get()))
+        .filter(reviews::direction.eq(Direction::GuestToHost))
+        .filter(reviews::published_at.is_not_null())
+        .filter(reviews::hidden_at.is_null())
+        .filter(reviews::host_reply.is_null())
+        .order((reviews::published_at.desc(), reviews::id.desc()))
+        .limit(limit)
+        .select((
+            listings::id,
+            listings::title,
+            (
+                reviews::id,
+                users::name,
+                users::avatar_key,
+                reviews::rating,
+                reviews::comment,
+                reviews::published_at,
+                reviews::host_reply,
+            ),
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(listing_id, listing_title, row)| ReviewToAnswer {
+            listing_id: ListingId::new(listing_id),
+            listing_title,
+            review: shown(row),
+        })
+        .collect())
+}
+
 /// The listing a review belongs to (public: its page shows the review).
 pub async fn listing_of(
     conn: &mut AsyncPgConnection,
