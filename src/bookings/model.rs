@@ -193,6 +193,23 @@ pub struct BookingSummary {
     pub counterpart: String,
 }
 
+/// A [`BookingSummary`]'s columns as a query answers them, in its field order.
+pub type SummaryRow = (Booking, String, String, String, String);
+
+impl From<SummaryRow> for BookingSummary {
+    fn from(
+        (booking, listing_title, listing_city, listing_timezone, counterpart): SummaryRow,
+    ) -> Self {
+        BookingSummary {
+            booking,
+            listing_title,
+            listing_city,
+            listing_timezone,
+            counterpart,
+        }
+    }
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Booking>> {
     bookings::table
         .find(id)
@@ -272,20 +289,9 @@ pub async fn find_reservation(
         .first(conn)
         .await
         .optional()?;
-    Ok(row.map(
-        |(booking, listing_title, listing_city, listing_timezone, counterpart, host_id)| {
-            (
-                BookingSummary {
-                    booking,
-                    listing_title,
-                    listing_city,
-                    listing_timezone,
-                    counterpart,
-                },
-                host_id,
-            )
-        },
-    ))
+    Ok(row.map(|(booking, title, city, timezone, guest, host_id)| {
+        ((booking, title, city, timezone, guest).into(), host_id)
+    }))
 }
 
 /// Longest lists shown at once.
@@ -362,15 +368,6 @@ pub enum ReservationOrder {
     LatestChange,
 }
 
-/// The statuses of stays still ahead or under way (for [`ReservationOrder::UpcomingFirst`]).
-const LIVE: [Status; 5] = [
-    Status::PendingPayment,
-    Status::Requested,
-    Status::Accepted,
-    Status::Confirmed,
-    Status::CheckedIn,
-];
-
 /// The reservations of a host's listings that pass `filter`, in its order: at most
 /// `limit` from `offset` (at most the pages' longest list when `limit` is `None`).
 pub async fn reservations(
@@ -399,7 +396,7 @@ pub async fn reservations(
             query.order((bookings::check_in.desc(), bookings::id.desc()))
         }
         ReservationOrder::UpcomingFirst => {
-            let live = domain::names(&LIVE)
+            let live = domain::names(&Status::LIVE)
                 .iter()
                 .map(|name| format!("'{name}'"))
                 .collect::<Vec<_>>()

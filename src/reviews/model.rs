@@ -136,6 +136,25 @@ type ReviewRow = (
     Option<String>,
 );
 
+/// The columns of a [`ReviewRow`] (the review joined to its author, `users`).
+const SHOWN_COLUMNS: (
+    reviews::id,
+    users::name,
+    users::avatar_key,
+    reviews::rating,
+    reviews::comment,
+    reviews::published_at,
+    reviews::host_reply,
+) = (
+    reviews::id,
+    users::name,
+    users::avatar_key,
+    reviews::rating,
+    reviews::comment,
+    reviews::published_at,
+    reviews::host_reply,
+);
+
 fn shown((id, author, avatar, rating, comment, published, reply): ReviewRow) -> ShownReview {
     ShownReview {
         id,
@@ -165,15 +184,7 @@ pub async fn of_listing(
         .order((reviews::published_at.desc(), reviews::id.desc()))
         .limit(limit + 1)
         .offset(offset)
-        .select((
-            reviews::id,
-            users::name,
-            users::avatar_key,
-            reviews::rating,
-            reviews::comment,
-            reviews::published_at,
-            reviews::host_reply,
-        ))
+        .select(SHOWN_COLUMNS)
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(shown).collect())
@@ -192,15 +203,7 @@ pub async fn about_guest(
         .filter(reviews::hidden_at.is_null())
         .order(reviews::published_at.desc())
         .limit(50)
-        .select((
-            reviews::id,
-            users::name,
-            users::avatar_key,
-            reviews::rating,
-            reviews::comment,
-            reviews::published_at,
-            reviews::host_reply,
-        ))
+        .select(SHOWN_COLUMNS)
         .load(conn)
         .await?;
     // Host-to-guest reviews take no reply.
@@ -237,19 +240,7 @@ pub async fn awaiting_reply(
         .filter(reviews::host_reply.is_null())
         .order((reviews::published_at.desc(), reviews::id.desc()))
         .limit(limit)
-        .select((
-            listings::id,
-            listings::title,
-            (
-                reviews::id,
-                users::name,
-                users::avatar_key,
-                reviews::rating,
-                reviews::comment,
-                reviews::published_at,
-                reviews::host_reply,
-            ),
-        ))
+        .select((listings::id, listings::title, SHOWN_COLUMNS))
         .load(conn)
         .await?;
     Ok(rows

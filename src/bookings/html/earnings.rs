@@ -8,7 +8,7 @@ use crate::{
     accounts::SignedIn,
     admin::csv,
     bookings::{
-        model::earnings::MonthlyEarnings,
+        model::earnings::{MonthlyEarnings, Payouts as _},
         service::{self, Earnings},
     },
     db,

@@ -72,17 +72,9 @@ pub async fn awaiting_money(
     Ok(rows
         .into_iter()
         .map(
-            |(booking, listing_title, listing_city, listing_timezone, counterpart, change)| {
-                AwaitingMoney {
-                    stay: BookingSummary {
-                        booking,
-                        listing_title,
-                        listing_city,
-                        listing_timezone,
-                        counterpart,
-                    },
-                    change,
-                }
+            |(booking, title, city, timezone, guest, change)| AwaitingMoney {
+                stay: (booking, title, city, timezone, guest).into(),
+                change,
             },
         )
         .collect())

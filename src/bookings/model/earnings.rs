@@ -28,19 +28,43 @@ pub struct MonthlyEarnings {
     pub upcoming: i64,
 }
 
+/// Payouts in one currency (a month's, or all months' together), as people read them. The
+/// pages that show them bring it into scope (`use … Payouts as _`).
+pub trait Payouts {
+    fn currency(&self) -> &str;
+    /// Minor units of completed stays.
+    fn paid_out(&self) -> i64;
+    /// Minor units of confirmed and running stays.
+    fn upcoming(&self) -> i64;
+
+    fn paid_out_label(&self) -> String {
+        money::format(self.paid_out(), self.currency())
+    }
+
+    fn upcoming_label(&self) -> String {
+        money::format(self.upcoming(), self.currency())
+    }
+
+    fn total_label(&self) -> String {
+        money::format(self.paid_out() + self.upcoming(), self.currency())
+    }
+}
+
+impl Payouts for MonthlyEarnings {
+    fn currency(&self) -> &str {
+        &self.currency
+    }
+
+    fn paid_out(&self) -> i64 {
+        self.paid_out
+    }
+
+    fn upcoming(&self) -> i64 {
+        self.upcoming
+    }
+}
+
 impl MonthlyEarnings {
-    pub fn paid_out_label(&self) -> String {
-        money::format(self.paid_out, &self.currency)
-    }
-
-    pub fn upcoming_label(&self) -> String {
-        money::format(self.upcoming, &self.currency)
-    }
-
-    pub fn total_label(&self) -> String {
-        money::format(self.paid_out + self.upcoming, &self.currency)
-    }
-
     /// "November 2026" (the stored `YYYY-MM` when it is not one).
     pub fn month_name(&self) -> String {
         month_name(&self.month)
@@ -63,17 +87,17 @@ pub struct CurrencyTotal {
     pub upcoming: i64,
 }
 
-impl CurrencyTotal {
-    pub fn paid_out_label(&self) -> String {
-        money::format(self.paid_out, &self.currency)
+impl Payouts for CurrencyTotal {
+    fn currency(&self) -> &str {
+        &self.currency
     }
 
-    pub fn upcoming_label(&self) -> String {
-        money::format(self.upcoming, &self.currency)
+    fn paid_out(&self) -> i64 {
+        self.paid_out
     }
 
-    pub fn total_label(&self) -> String {
-        money::format(self.paid_out + self.upcoming, &self.currency)
+    fn upcoming(&self) -> i64 {
+        self.upcoming
     }
 }
 

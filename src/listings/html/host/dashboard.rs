@@ -10,7 +10,10 @@ use chrono::Utc;
 
 use super::{connection, door};
 use crate::{
-    bookings::service::{self as bookings, HostDashboard},
+    bookings::{
+        model::earnings::Payouts as _,
+        service::{self as bookings, HostDashboard},
+    },
     listings::{
         model::HostListing,
         service::{self, Dashboard},
