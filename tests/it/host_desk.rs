@@ -467,11 +467,52 @@ async fn each_reservation_tab_shows_exactly_its_bookings_and_htmx_gets_the_list_
             shown.sort();
         }
         assert_eq!(&shown, expected, "htmx {path}");
-        assert!(body.contains(&format!("href=\"{path}\" hx-get=\"{path}\"")));
+        assert!(body.contains(&format!(
+            "id=\"tab-{tab}\" href=\"{path}\" hx-get=\"{path}\""
+        )));
     }
     // Without a tab (an old link, or the menu's), all of them.
     let page = html(&h.host, "/host/reservations").await;
     assert_eq!(reservation_links(&page, "#reservations tbody"), tabs[0].1);
+    assert!(
+        select(&page, "select[name=listing]").is_empty(),
+        "one listing, no filter"
+    );
+
+    // A second listing: the tabs keep the listing chosen.
+    let second = fixtures::listing(
+        &h.app,
+        h.host_id,
+        ListingSpec {
+            title: "Second home".into(),
+            ..ListingSpec::default()
+        },
+    )
+    .await;
+    let there = stay(
+        &h.app,
+        (second, h.guest),
+        "confirmed",
+        day(8),
+        2,
+        (20_000, "EUR"),
+    )
+    .await;
+    let path = format!("/host/reservations?tab=upcoming&listing={second}");
+    let page = html(&h.host, &path).await;
+    assert_eq!(reservation_links(&page, "#reservations tbody"), [there]);
+    assert_eq!(
+        select(
+            &page,
+            &format!("a#tab-past[href=\"/host/reservations?tab=past&listing={second}\"]")
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        select(&page, "form[hx-get] input[name=tab][value=upcoming]").len(),
+        1
+    );
 }
 
 #[tokio::test]
