@@ -35,6 +35,12 @@ pub fn moment_in(at: DateTime<Utc>, timezone: &str) -> String {
     )
 }
 
+/// The day it is at `now` where `timezone` (an IANA name) is; an unknown name reads as UTC.
+pub fn today_in(now: DateTime<Utc>, timezone: &str) -> NaiveDate {
+    let zone: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
+    now.with_timezone(&zone).date_naive()
+}
+
 /// "Amsterdam time" for Europe/Amsterdam, "New York time" for America/New_York, "UTC" for UTC.
 fn zone_name(zone: chrono_tz::Tz) -> String {
     let name = zone.name();

@@ -1,7 +1,8 @@
-//! CSV for the console's exports (RFC 4180: comma-separated, CRLF, fields quoted when they
-//! hold a comma, quote or line break). A field that a spreadsheet would read as a formula
-//! (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with `'`, so that an
-//! exported name cannot run in the admin's spreadsheet (OWASP: CSV injection).
+//! CSV for the console's exports and the host's earnings (RFC 4180: comma-separated, CRLF,
+//! fields quoted when they hold a comma, quote or line break). A field that a spreadsheet would
+//! read as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed
+//! with `'`, so that an exported name cannot run in the reader's spreadsheet (OWASP: CSV
+//! injection).
 
 /// Appends one record of `fields` to `out`.
 pub fn write_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
@@ -84,14 +85,20 @@ where
         }
     });
     let body = stream::once(async move { Ok(Bytes::from(head)) }).chain(chunks);
-    actix_web::HttpResponse::Ok()
+    attachment(filename).streaming(body)
+}
+
+/// A CSV download's response, named `filename`, before its body: saved, never cached.
+pub fn attachment(filename: &str) -> actix_web::HttpResponseBuilder {
+    let mut response = actix_web::HttpResponse::Ok();
+    response
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "Content-Disposition",
             format!("attachment; filename=\"{filename}\""),
         ))
-        .insert_header(("Cache-Control", "no-store"))
-        .streaming(body)
+        .insert_header(("Cache-Control", "no-store"));
+    response
 }
 
 #[cfg(test)]

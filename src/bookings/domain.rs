@@ -23,6 +23,16 @@ crate::text_enum! {
 }
 
 impl Status {
+    /// The states of a booking that still holds, or may still hold, its dates: a stay ahead or
+    /// under way.
+    pub const LIVE: [Status; 5] = [
+        Status::PendingPayment,
+        Status::Requested,
+        Status::Accepted,
+        Status::Confirmed,
+        Status::CheckedIn,
+    ];
+
     /// What people read.
     pub fn label(self) -> &'static str {
         match self {

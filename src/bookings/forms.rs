@@ -16,12 +16,9 @@ pub struct BookingInput<'a> {
     pub idempotency_key: &'a str,
 }
 
-/// The host's reservation filters: a status and a listing; anything unknown means "all".
-pub fn reservation_filters(status: &str, listing: &str) -> (Option<Status>, Option<ListingId>) {
-    (
-        Status::parse(status),
-        listing.trim().parse::<i64>().ok().map(ListingId::new),
-    )
+/// The listing filter of the host's reservations page; anything but an id means "all".
+pub fn listing_filter(listing: &str) -> Option<ListingId> {
+    listing.trim().parse::<i64>().ok().map(ListingId::new)
 }
 
 /// The host's reservation filters as a program sends them (`status`, `listing`, `from`, `to`;

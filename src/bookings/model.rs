@@ -1,6 +1,7 @@
 //! Booking rows, their state history, and the queries pages need (nothing HTTP here). Every
 //! lookup by id takes the viewer, so that nobody reaches another person's booking.
 
+pub mod dashboard;
 pub mod earnings;
 
 use std::borrow::Borrow;
@@ -192,6 +193,23 @@ pub struct BookingSummary {
     pub counterpart: String,
 }
 
+/// A [`BookingSummary`]'s columns as a query answers them, in its field order.
+pub type SummaryRow = (Booking, String, String, String, String);
+
+impl From<SummaryRow> for BookingSummary {
+    fn from(
+        (booking, listing_title, listing_city, listing_timezone, counterpart): SummaryRow,
+    ) -> Self {
+        BookingSummary {
+            booking,
+            listing_title,
+            listing_city,
+            listing_timezone,
+            counterpart,
+        }
+    }
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Booking>> {
     bookings::table
         .find(id)
@@ -271,20 +289,9 @@ pub async fn find_reservation(
         .first(conn)
         .await
         .optional()?;
-    Ok(row.map(
-        |(booking, listing_title, listing_city, listing_timezone, counterpart, host_id)| {
-            (
-                BookingSummary {
-                    booking,
-                    listing_title,
-                    listing_city,
-                    listing_timezone,
-                    counterpart,
-                },
-                host_id,
-            )
-        },
-    ))
+    Ok(row.map(|(booking, title, city, timezone, guest, host_id)| {
+        ((booking, title, city, timezone, guest).into(), host_id)
+    }))
 }
 
 /// Longest lists shown at once.
@@ -325,18 +332,43 @@ pub async fn trips(
     }
 }
 
-/// Which of a host's reservations to list: each filter left `None` lets all through.
+/// Which of a host's reservations to list: each filter left `None` (or empty) lets all
+/// through.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ReservationFilter {
     pub status: Option<Status>,
+    /// Only these statuses (a tab of `/host/reservations`); empty lets all through.
+    pub statuses: &'static [Status],
     pub listing: Option<ListingId>,
     /// Stays with a night on or after this day (check-out after it).
     pub from: Option<NaiveDate>,
     /// Stays with a night before this day (check-in before it).
     pub to: Option<NaiveDate>,
+    pub order: ReservationOrder,
 }
 
-/// The reservations of a host's listings that pass `filter`, latest check-in first: at most
+/// The order of a list of reservations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReservationOrder {
+    /// Latest check-in first (the API's order).
+    #[default]
+    LatestCheckIn,
+    /// Stays still ahead or under way first, soonest check-in first; then the others, latest
+    /// check-in first.
+    UpcomingFirst,
+    /// Soonest check-in first.
+    SoonestCheckIn,
+    /// Soonest check-out first.
+    SoonestCheckOut,
+    /// Latest check-out first.
+    LatestCheckOut,
+    /// The hold that ends first first (a request's answer is due by then).
+    SoonestDeadline,
+    /// Most recently changed first.
+    LatestChange,
+}
+
+/// The reservations of a host's listings that pass `filter`, in its order: at most
 /// `limit` from `offset` (at most the pages' longest list when `limit` is `None`).
 pub async fn reservations(
     conn: &mut AsyncPgConnection,
@@ -356,12 +388,53 @@ pub async fn reservations(
             listings::timezone,
             users::name,
         ))
-        .order((bookings::check_in.desc(), bookings::id.desc()))
         .offset(offset)
         .limit(limit.unwrap_or(LIST_LIMIT))
         .into_boxed();
+    query = match filter.order {
+        ReservationOrder::LatestCheckIn => {
+            query.order((bookings::check_in.desc(), bookings::id.desc()))
+        }
+        ReservationOrder::UpcomingFirst => {
+            let live = domain::names(&Status::LIVE)
+                .iter()
+                .map(|name| format!("'{name}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Live stays get their check-in as the first key (NULL for the others, which
+            // PostgreSQL sorts last when ascending);
+            // the others then follow newest first.
+            query.order((
+                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Date>>(&format!(
+                    "CASE WHEN bookings.status IN ({live}) THEN bookings.check_in END"
+                ))
+                .asc(),
+                bookings::check_in.desc(),
+                bookings::id.desc(),
+            ))
+        }
+        ReservationOrder::SoonestCheckIn => {
+            query.order((bookings::check_in.asc(), bookings::id.asc()))
+        }
+        ReservationOrder::SoonestCheckOut => {
+            query.order((bookings::check_out.asc(), bookings::id.asc()))
+        }
+        ReservationOrder::LatestCheckOut => {
+            query.order((bookings::check_out.desc(), bookings::id.desc()))
+        }
+        // PostgreSQL sorts NULLs (no hold) last when ascending.
+        ReservationOrder::SoonestDeadline => {
+            query.order((bookings::hold_expires_at.asc(), bookings::id.asc()))
+        }
+        ReservationOrder::LatestChange => {
+            query.order((bookings::updated_at.desc(), bookings::id.desc()))
+        }
+    };
     if let Some(status) = filter.status {
         query = query.filter(bookings::status.eq(status.as_str()));
+    }
+    if !filter.statuses.is_empty() {
+        query = query.filter(bookings::status.eq_any(domain::names(filter.statuses)));
     }
     if let Some(listing_id) = filter.listing {
         query = query.filter(bookings::listing_id.eq(listing_id));

@@ -8,12 +8,14 @@
 //!   `Totals::due`) and the change-of-dates form.
 //! - [`changes`]: the guest's changes: new dates, the cancellation preview and cancellation.
 //! - [`host`]: the host's reservations and their actions ([`HostAction::allowed`]).
+//! - [`dashboard`]: the host dashboard's sections (what to do now).
 //! - [`earnings`]: the host's earnings.
 //! - [`admin`]: the admin console's list, page and the platform's cancellation.
 
 pub mod admin;
 mod book;
 mod changes;
+mod dashboard;
 mod earnings;
 mod host;
 mod trips;
@@ -26,9 +28,11 @@ pub use changes::{
     CancelPreview, DatesChanged, ONLY_CONFIRMED, REFUND_CHANGED, can_cancel, can_change, cancel,
     cancel_preview, change_dates, record_move,
 };
-pub use earnings::earnings;
+pub use dashboard::{DAYS_AHEAD, HostDashboard, MAX_REQUESTS, Movement, dashboard};
+pub use earnings::{Earnings, earnings, earnings_with_totals};
 pub use host::{
-    HostAction, Reservation, Reservations, act, reservation, reservations, reservations_page,
+    HostAction, Reservation, ReservationTab, Reservations, act, reservation, reservations,
+    reservations_page,
 };
 pub use trips::{
     Balance, HOLD_EXPIRED, NOTHING_DUE, Trip, TripRecords, Trips, balance, change_form, own_trip,

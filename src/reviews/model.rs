@@ -136,6 +136,25 @@ type ReviewRow = (
     Option<String>,
 );
 
+/// The columns of a [`ReviewRow`] (the review joined to its author, `users`).
+const SHOWN_COLUMNS: (
+    reviews::id,
+    users::name,
+    users::avatar_key,
+    reviews::rating,
+    reviews::comment,
+    reviews::published_at,
+    reviews::host_reply,
+) = (
+    reviews::id,
+    users::name,
+    users::avatar_key,
+    reviews::rating,
+    reviews::comment,
+    reviews::published_at,
+    reviews::host_reply,
+);
+
 fn shown((id, author, avatar, rating, comment, published, reply): ReviewRow) -> ShownReview {
     ShownReview {
         id,
@@ -165,15 +184,7 @@ pub async fn of_listing(
         .order((reviews::published_at.desc(), reviews::id.desc()))
         .limit(limit + 1)
         .offset(offset)
-        .select((
-            reviews::id,
-            users::name,
-            users::avatar_key,
-            reviews::rating,
-            reviews::comment,
-            reviews::published_at,
-            reviews::host_reply,
-        ))
+        .select(SHOWN_COLUMNS)
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(shown).collect())
@@ -192,15 +203,7 @@ pub async fn about_guest(
         .filter(reviews::hidden_at.is_null())
         .order(reviews::published_at.desc())
         .limit(50)
-        .select((
-            reviews::id,
-            users::name,
-            users::avatar_key,
-            reviews::rating,
-            reviews::comment,
-            reviews::published_at,
-            reviews::host_reply,
-        ))
+        .select(SHOWN_COLUMNS)
         .load(conn)
         .await?;
     // Host-to-guest reviews take no reply.
@@ -209,6 +212,43 @@ pub async fn about_guest(
         .map(|row| ShownReview {
             host_reply: None,
             ..shown(row)
+        })
+        .collect())
+}
+
+/// A published guest review of one of a host's listings that the host has not answered.
+pub struct ReviewToAnswer {
+    pub listing_id: ListingId,
+    pub listing_title: String,
+    pub review: ShownReview,
+}
+
+/// The newest `limit` published, visible guest reviews of `host_id`'s listings without the
+/// host's reply, with their listing: one statement.
+pub async fn awaiting_reply(
+    conn: &mut AsyncPgConnection,
+    host_id: UserId,
+    limit: i64,
+) -> diesel::QueryResult<Vec<ReviewToAnswer>> {
+    let rows: Vec<(i64, String, ReviewRow)> = reviews::table
+        .inner_join(listings::table.on(listings::id.eq(reviews::listing_id)))
+        .inner_join(users::table.on(users::id.eq(reviews::author_id)))
+        .filter(listings::host_id.eq(host_id.get()))
+        .filter(reviews::direction.eq(Direction::GuestToHost))
+        .filter(reviews::published_at.is_not_null())
+        .filter(reviews::hidden_at.is_null())
+        .filter(reviews::host_reply.is_null())
+        .order((reviews::published_at.desc(), reviews::id.desc()))
+        .limit(limit)
+        .select((listings::id, listings::title, SHOWN_COLUMNS))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(listing_id, listing_title, row)| ReviewToAnswer {
+            listing_id: ListingId::new(listing_id),
+            listing_title,
+            review: shown(row),
         })
         .collect())
 }

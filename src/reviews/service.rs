@@ -16,10 +16,10 @@ pub use read::{
     ListingReviews, MAX_LATEST, MAX_PER_PAGE, PER_PAGE, Profile, Summary, latest_reviews,
     listing_reviews, listing_reviews_sized, profile, summary,
 };
-pub use reply::{listing_of_review, reply};
+pub use reply::{MAX_AWAITING_REPLY, awaiting_reply, listing_of_review, reply};
 pub use write::{NewReview, publish_stay, submit};
 
-pub use super::model::{Direction, ShownReview, Stay, load_stay};
+pub use super::model::{Direction, ReviewToAnswer, ShownReview, Stay, load_stay};
 
 /// Days after check-out during which both sides may write their review.
 pub const WINDOW_DAYS: i64 = 14;

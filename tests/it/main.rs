@@ -35,6 +35,7 @@ mod fixtures;
 mod foundation;
 mod graphql;
 mod graphql_mutations;
+mod host_desk;
 mod jobs;
 mod listings_host;
 mod money;

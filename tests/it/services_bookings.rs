@@ -282,8 +282,21 @@ async fn only_the_host_of_the_listing_reads_and_acts_on_a_reservation() {
                 service::act(&mut conn, &app.config.base_url, actor, booking, action, now).await,
             );
         }
-        if let Ok(found) = service::reservations(&mut conn, actor, None, None).await {
+        if let Ok(found) =
+            service::reservations(&mut conn, actor, service::ReservationTab::All, None).await
+        {
             assert!(found.reservations.is_empty(), "{who} sees no reservation");
+        }
+        if let Ok(dashboard) = service::dashboard(&mut conn, actor, now).await {
+            assert!(
+                dashboard.requests.is_empty()
+                    && dashboard.arrivals.is_empty()
+                    && dashboard.departures.is_empty()
+                    && dashboard.awaiting_money.is_empty()
+                    && dashboard.reviews.is_empty()
+                    && dashboard.this_month.is_empty(),
+                "{who} sees nothing of the host's dashboard"
+            );
         }
         let filter = roost::bookings::model::ReservationFilter::default();
         if let Ok((page, more)) =

@@ -27,15 +27,6 @@ pub const BLOCKED: &str = "Your account can't be deleted while you have stays or
                            ahead. Cancel them first (listed below), or delete your account once \
                            they are over.";
 
-/// Statuses in which a booking still holds, or may still hold, its dates.
-const LIVE: [Status; 5] = [
-    Status::PendingPayment,
-    Status::Requested,
-    Status::Accepted,
-    Status::Confirmed,
-    Status::CheckedIn,
-];
-
 /// Which side of a blocking booking the user is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -98,7 +89,7 @@ async fn blockers_of(
                 .eq(user_id)
                 .or(listings::host_id.eq(user_id)),
         )
-        .filter(bookings::status.eq_any(booking_domain::names(&LIVE)))
+        .filter(bookings::status.eq_any(booking_domain::names(&Status::LIVE)))
         .filter(sql::<Bool>("bookings.check_out >= current_date - 1"))
         .order(bookings::check_in.asc())
         .limit(50)

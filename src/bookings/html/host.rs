@@ -1,10 +1,14 @@
-//! The host's side: `/host/reservations` (filtered by status and listing) and
+//! The host's side: `/host/reservations` (in tabs, each also one listing's) and
 //! `/host/reservations/{id}` with its actions (accept, decline, check in, check out, cancel
 //! with a full refund). A host acts only on reservations of their own listings: any other id
 //! is a 404.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::{StatusCode, header},
+    web,
+};
 use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
@@ -17,7 +21,7 @@ use crate::{
         forms,
         history::BookingEvent,
         model::BookingSummary,
-        service::{self, HostAction, Reservation},
+        service::{self, HostAction, Reservation, ReservationTab},
     },
     db,
     errors::{AppError, AppResult},
@@ -25,26 +29,47 @@ use crate::{
     web::{
         AppState,
         flash::{self, FlashKind},
-        forms as web_forms,
+        forms as web_forms, is_htmx,
         page::PageContext,
     },
 };
+
+/// One tab of the reservations, as the page and its htmx fragment show it.
+struct ReservationsView {
+    reservations: Vec<BookingSummary>,
+    /// Every tab: (slug, label).
+    tabs: Vec<(&'static str, &'static str)>,
+    tab: ReservationTab,
+    listings: Vec<(i64, String)>,
+    listing: Option<i64>,
+}
+
+impl ReservationsView {
+    fn is_selected(&self, id: &i64) -> bool {
+        self.listing == Some(*id)
+    }
+
+    /// The address of tab `slug`, keeping the listing chosen.
+    fn tab_url(&self, slug: &str) -> String {
+        match self.listing {
+            Some(listing) => format!("/host/reservations?tab={slug}&listing={listing}"),
+            None => format!("/host/reservations?tab={slug}"),
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "bookings/reservations.html")]
 struct ReservationsPage {
     page: PageContext,
-    reservations: Vec<BookingSummary>,
-    statuses: Vec<(&'static str, &'static str)>,
-    listings: Vec<(i64, String)>,
-    status: String,
-    listing: Option<i64>,
+    view: ReservationsView,
 }
 
-impl ReservationsPage {
-    fn is_selected(&self, id: &i64) -> bool {
-        self.listing == Some(*id)
-    }
+/// The tabs and the list alone, for an htmx request (`#reservations` swapped).
+#[derive(Template)]
+#[template(path = "bookings/reservations_list.html")]
+struct ReservationsFragment {
+    view: ReservationsView,
 }
 
 #[derive(Template)]
@@ -67,33 +92,43 @@ struct ReservationPage {
 #[derive(Deserialize)]
 struct Filters {
     #[serde(default)]
-    status: String,
+    tab: String,
     #[serde(default)]
     listing: String,
 }
 
 async fn list(
+    req: HttpRequest,
     SignedIn(user): SignedIn,
     page: PageContext,
     state: web::Data<AppState>,
     query: web::Query<Filters>,
 ) -> AppResult<HttpResponse> {
-    let (status, listing) = forms::reservation_filters(&query.status, &query.listing);
+    let tab = ReservationTab::from_slug(&query.tab);
+    let listing = forms::listing_filter(&query.listing);
     let mut conn = db::connection(&state.pool).await?;
-    let found = service::reservations(&mut conn, &user.actor(), status, listing).await?;
-    let html = ReservationsPage {
-        page,
+    let found = service::reservations(&mut conn, &user.actor(), tab, listing).await?;
+    drop(conn);
+    let view = ReservationsView {
         reservations: found.reservations,
-        statuses: Status::ALL
-            .iter()
-            .map(|status| (status.as_str(), status.label()))
+        tabs: ReservationTab::ALL
+            .into_iter()
+            .map(|tab| (tab.slug(), tab.label()))
             .collect(),
+        tab,
         listings: found.listings,
-        status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
         listing: listing.map(ListingId::get),
-    }
-    .render()?;
-    Ok(web_forms::html(StatusCode::OK, html))
+    };
+    let html = if is_htmx(&req) {
+        ReservationsFragment { view }.render()?
+    } else {
+        ReservationsPage { page, view }.render()?
+    };
+    let mut response = web_forms::html(StatusCode::OK, html);
+    response
+        .headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("HX-Request"));
+    Ok(response)
 }
 
 async fn show(

@@ -12,7 +12,7 @@ use crate::{
     bookings::{
         domain::Status,
         history::{self, BookingEvent},
-        model::{self, BookingSummary, ReservationFilter},
+        model::{self, BookingSummary, ReservationFilter, ReservationOrder},
         transitions::{self, Applied, Change},
     },
     reviews::service::Side,
@@ -96,8 +96,97 @@ impl HostAction {
     }
 }
 
-/// The acting host's reservations, optionally of one status and one of their listings, with
-/// their listings (for the filter).
+/// The tabs of `/host/reservations`: each status belongs to exactly one of them but `All`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReservationTab {
+    /// Every reservation, the stays still ahead or under way first.
+    All,
+    /// Waiting for the host's answer.
+    Requests,
+    /// Booked and not started: paid, or waiting for the guest's payment.
+    Upcoming,
+    /// The guest is there.
+    Current,
+    Past,
+    /// Cancelled, declined or lapsed.
+    Cancelled,
+}
+
+impl ReservationTab {
+    pub const ALL: [ReservationTab; 6] = [
+        ReservationTab::All,
+        ReservationTab::Requests,
+        ReservationTab::Upcoming,
+        ReservationTab::Current,
+        ReservationTab::Past,
+        ReservationTab::Cancelled,
+    ];
+
+    /// Its name in URLs (`?tab=…`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            ReservationTab::All => "all",
+            ReservationTab::Requests => "requests",
+            ReservationTab::Upcoming => "upcoming",
+            ReservationTab::Current => "current",
+            ReservationTab::Past => "past",
+            ReservationTab::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReservationTab::All => "All",
+            ReservationTab::Requests => "Requests",
+            ReservationTab::Upcoming => "Upcoming",
+            ReservationTab::Current => "Current",
+            ReservationTab::Past => "Past",
+            ReservationTab::Cancelled => "Cancelled",
+        }
+    }
+
+    /// The tab named `slug`; anything else (nothing, an old link) is `All`.
+    pub fn from_slug(slug: &str) -> ReservationTab {
+        ReservationTab::ALL
+            .into_iter()
+            .find(|tab| tab.slug() == slug.trim())
+            .unwrap_or(ReservationTab::All)
+    }
+
+    /// The statuses it lists (empty: all of them).
+    pub fn statuses(self) -> &'static [Status] {
+        match self {
+            ReservationTab::All => &[],
+            ReservationTab::Requests => &[Status::Requested],
+            ReservationTab::Upcoming => {
+                &[Status::PendingPayment, Status::Accepted, Status::Confirmed]
+            }
+            ReservationTab::Current => &[Status::CheckedIn],
+            ReservationTab::Past => &[Status::Completed],
+            ReservationTab::Cancelled => &[
+                Status::Declined,
+                Status::Expired,
+                Status::CancelledByGuest,
+                Status::CancelledByHost,
+            ],
+        }
+    }
+
+    /// What comes first: what needs the host soonest.
+    pub fn order(self) -> ReservationOrder {
+        match self {
+            ReservationTab::All => ReservationOrder::UpcomingFirst,
+            ReservationTab::Requests => ReservationOrder::SoonestDeadline,
+            ReservationTab::Upcoming => ReservationOrder::SoonestCheckIn,
+            ReservationTab::Current => ReservationOrder::SoonestCheckOut,
+            ReservationTab::Past => ReservationOrder::LatestCheckOut,
+            ReservationTab::Cancelled => ReservationOrder::LatestChange,
+        }
+    }
+}
+
+/// The acting host's reservations in one tab, optionally of one of their listings, with their
+/// listings (for the filter).
 #[derive(Debug)]
 pub struct Reservations {
     pub reservations: Vec<BookingSummary>,
@@ -105,16 +194,18 @@ pub struct Reservations {
     pub listings: Vec<(i64, String)>,
 }
 
-/// The reservations of the acting member's listings (none for a member without listings).
+/// The reservations of the acting member's listings in `tab` (none for a member without
+/// listings): two statements.
 pub async fn reservations(
     conn: &mut AsyncPgConnection,
     actor: &Actor,
-    status: Option<Status>,
+    tab: ReservationTab,
     listing: Option<ListingId>,
 ) -> ServiceResult<Reservations> {
     let host = actor.member()?.id.get();
     let filter = ReservationFilter {
-        status,
+        statuses: tab.statuses(),
+        order: tab.order(),
         listing,
         ..ReservationFilter::default()
     };
@@ -214,4 +305,25 @@ pub async fn act(
     own_reservation(conn, actor, id).await?;
     let host_id = actor.member()?.id;
     transitions::apply(conn, base_url, id, action.change(), Some(host_id), now).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_status_is_in_exactly_one_tab_but_all() {
+        for status in Status::ALL {
+            let tabs: Vec<&str> = ReservationTab::ALL
+                .into_iter()
+                .filter(|tab| tab.statuses().contains(status))
+                .map(ReservationTab::slug)
+                .collect();
+            assert_eq!(tabs.len(), 1, "{status:?} is in {tabs:?}");
+        }
+        for tab in ReservationTab::ALL {
+            assert_eq!(ReservationTab::from_slug(tab.slug()), tab);
+        }
+        assert_eq!(ReservationTab::from_slug("paid"), ReservationTab::All);
+    }
 }

@@ -1,4 +1,5 @@
-//! The host's one public reply to a published review of their listing.
+//! The host's one public reply to a published review of their listing, and the reviews that
+//! still wait for one.
 
 use chrono::Utc;
 use diesel::{ExpressionMethods, QueryDsl};
@@ -12,6 +13,19 @@ use crate::{
 
 /// Longest host reply, in characters (the database checks it too).
 const MAX_REPLY_CHARS: usize = 2000;
+
+/// Most reviews listed as waiting for a reply (the dashboard's; the newest first).
+pub const MAX_AWAITING_REPLY: i64 = 10;
+
+/// The newest published guest reviews of the acting member's listings that they have not
+/// answered yet (none for a member without listings).
+pub async fn awaiting_reply(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+) -> ServiceResult<Vec<model::ReviewToAnswer>> {
+    let host = actor.member()?.id;
+    Ok(model::awaiting_reply(conn, host, MAX_AWAITING_REPLY).await?)
+}
 
 /// The listing a review belongs to (public: the review is on its page), for the door to go
 /// back to.

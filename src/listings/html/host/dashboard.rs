@@ -1,12 +1,19 @@
-//! `/host`: any verified user may become a host; hosts land on their dashboard, which lists
-//! their listings with their status and where to manage them.
+//! `/host`: any verified user may become a host; hosts land on their dashboard, which says
+//! what to do now (requests, arrivals and departures, unpaid stays, reviews to answer, this
+//! month's earnings: [`crate::bookings::service::dashboard`]) and lists their listings with
+//! their status and where to manage them.
 
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
+use chrono::Utc;
 
 use super::{connection, door};
 use crate::{
+    bookings::{
+        model::earnings::Payouts as _,
+        service::{self as bookings, HostDashboard},
+    },
     listings::{
         model::HostListing,
         service::{self, Dashboard},
@@ -32,6 +39,8 @@ struct BecomeHostPage {
 struct DashboardPage {
     page: PageContext,
     listings: Vec<HostListing>,
+    /// What to do now (`None` until the host has a listing: nothing can be booked before).
+    desk: Option<HostDashboard>,
 }
 
 impl DashboardPage {
@@ -51,9 +60,25 @@ async fn dashboard(
     let dashboard = service::dashboard(&mut conn, &actor)
         .await
         .map_err(door(&req))?;
-    drop(conn);
     let html = match dashboard {
-        Dashboard::Host(listings) => DashboardPage { page, listings }.render(),
+        Dashboard::Host(listings) => {
+            let desk = if listings.is_empty() {
+                None
+            } else {
+                Some(
+                    bookings::dashboard(&mut conn, &actor, Utc::now())
+                        .await
+                        .map_err(door(&req))?,
+                )
+            };
+            drop(conn);
+            DashboardPage {
+                page,
+                listings,
+                desk,
+            }
+            .render()
+        }
         Dashboard::NotYetHost { verified } => BecomeHostPage { page, verified }.render(),
     }
     .map_err(crate::errors::AppError::from)?;
