@@ -5,6 +5,7 @@
 //! feed holds, `ics` writes the feed, `html` serves it (`/calendars/{token}.ics`); the host
 //! sees and renews the address on the listing's calendar page (`listings::html::host`).
 
+pub mod fetch;
 mod html;
 pub mod ics;
 mod model;

@@ -157,3 +157,132 @@ async fn only_the_host_may_renew_a_listing_s_export_address() {
         "unchanged"
     );
 }
+
+/// A calendar site on 127.0.0.1: `/feed.ics` (a real feed with folded lines, a time zone and
+/// both date forms, with an ETag), `/moved` (a redirect to it), `/inside` (a redirect to a
+/// private address), `/huge` (3 MiB) and `/missing` (404).
+async fn feed_site() -> String {
+    use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+
+    const FEED: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Elsewhere//Sync//EN\r\n\
+        BEGIN:VTIMEZONE\r\nTZID:Europe/Amsterdam\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n\
+        TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n\
+        BEGIN:VEVENT\r\nUID:stay-1@elsewhere.example\r\nDTSTAMP:20261201T000000Z\r\n\
+        DTSTART;VALUE=DATE:20270301\r\nDTEND;VALUE=DATE:20270304\r\n\
+        SUMMARY:Reserved by a guest of the other site whose summary is long enough to\r\n  fold\r\nEND:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:stay-2@elsewhere.example\r\nDTSTAMP:20261201T000000Z\r\n\
+        DTSTART;TZID=Europe/Amsterdam:20270310T150000\r\nDTEND;TZID=Europe/Amsterdam:20270312T110000\r\n\
+        END:VEVENT\r\nEND:VCALENDAR\r\n";
+    const TAG: &str = "\"v1\"";
+
+    async fn feed(req: HttpRequest) -> HttpResponse {
+        let unchanged = req
+            .headers()
+            .get("If-None-Match")
+            .is_some_and(|tag| tag == TAG);
+        if unchanged {
+            return HttpResponse::NotModified().finish();
+        }
+        HttpResponse::Ok()
+            .content_type("text/calendar")
+            .insert_header(("ETag", TAG))
+            .body(FEED)
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let server = HttpServer::new(|| {
+        App::new()
+            .route("/feed.ics", web::get().to(feed))
+            .route(
+                "/moved",
+                web::get().to(|| async {
+                    HttpResponse::Found()
+                        .insert_header(("Location", "/feed.ics"))
+                        .finish()
+                }),
+            )
+            .route(
+                "/inside",
+                web::get().to(|| async {
+                    HttpResponse::Found()
+                        .insert_header(("Location", "http://10.0.0.1/feed.ics"))
+                        .finish()
+                }),
+            )
+            .route(
+                "/huge",
+                web::get().to(|| async { HttpResponse::Ok().body(vec![b'x'; 3 * 1024 * 1024]) }),
+            )
+    })
+    .workers(1)
+    .listen(listener)
+    .expect("listen")
+    .run();
+    tokio::spawn(server);
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn a_feed_is_fetched_conditionally_redirects_are_checked_and_limits_hold() {
+    use roost::calendar_sync::{
+        fetch::{AddressPolicy, FetchError, Fetched, Validators, check_address, fetch},
+        parse::parse,
+    };
+    let site = feed_site().await;
+    let url = |path: &str| check_address(&format!("{site}{path}")).expect("well formed");
+    let loopback = AddressPolicy::AllowLoopback;
+
+    // Production refuses the very same address: it is this machine.
+    assert_eq!(
+        fetch(
+            &url("/feed.ics"),
+            &Validators::default(),
+            AddressPolicy::PublicOnly
+        )
+        .await,
+        Err(FetchError::PrivateAddress)
+    );
+
+    let Ok(Fetched::Body { text, validators }) =
+        fetch(&url("/moved"), &Validators::default(), loopback).await
+    else {
+        panic!("the feed, through the redirect");
+    };
+    assert_eq!(validators.etag.as_deref(), Some("\"v1\""));
+    let zone: chrono_tz::Tz = "Europe/Amsterdam".parse().unwrap();
+    let from = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    let to = chrono::NaiveDate::from_ymd_opt(2028, 1, 1).unwrap();
+    let parsed = parse(&text, zone, from, to).expect("a feed");
+    let nights: Vec<String> = parsed
+        .events
+        .iter()
+        .map(|event| format!("{} {}..{}", event.uid, event.start, event.end))
+        .collect();
+    assert_eq!(
+        nights,
+        [
+            "stay-1@elsewhere.example 2027-03-01..2027-03-04",
+            "stay-2@elsewhere.example 2027-03-10..2027-03-12",
+        ]
+    );
+    assert!(parsed.events[0].summary.ends_with("long enough to fold"));
+
+    assert_eq!(
+        fetch(&url("/feed.ics"), &validators, loopback).await,
+        Ok(Fetched::NotModified),
+        "the ETag makes an unchanged feed a 304"
+    );
+    assert_eq!(
+        fetch(&url("/inside"), &Validators::default(), loopback).await,
+        Err(FetchError::PrivateAddress),
+        "a redirect is checked as the address was"
+    );
+    assert_eq!(
+        fetch(&url("/huge"), &Validators::default(), loopback).await,
+        Err(FetchError::TooLarge)
+    );
+    assert_eq!(
+        fetch(&url("/missing"), &Validators::default(), loopback).await,
+        Err(FetchError::Status(404))
+    );
+}
