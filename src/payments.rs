@@ -34,7 +34,7 @@ pub mod stripe;
 
 pub use crate::bookings::ledger;
 pub use html::configure;
-pub use jobs::IssueRefund;
+pub use jobs::{CaptureCharge, IssueRefund, VoidAuthorization};
 
 /// The JSON door's endpoint (`POST /api/v1/bookings/{id}/payments`), mounted by [`crate::api`].
 pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::{
     gateway::RefundStatus,
-    ledger::{self, CHARGE, FAILED, NewRow, PENDING, Payment, REFUND, SUCCEEDED},
+    ledger::{
+        self, AUTHORIZED, CHARGE, FAILED, NewRow, PENDING, Payment, REFUND, SUCCEEDED, VOIDED,
+    },
 };
 use crate::{
     bookings::{
@@ -183,6 +185,66 @@ pub(super) async fn charge_failed(
         .and_then(Value::as_str)
         .unwrap_or("The payment failed.");
     ledger::settle(conn, charge.id, FAILED, Some(reason)).await?;
+    Ok(Outcome::Applied)
+}
+
+/// A request to book's card was authorized: the ledger says so and the request goes to the
+/// host. An authorization that arrives after its booking died (expired while the guest typed,
+/// cancelled) is released at once (a `VoidAuthorization` job), so the card is never charged.
+pub(super) async fn charge_authorized(
+    conn: &mut AsyncPgConnection,
+    base_url: &str,
+    provider: &str,
+    intent: &Value,
+    now: DateTime<Utc>,
+) -> Result<Outcome, ServiceError> {
+    // The booking's lock first, as everywhere.
+    let Some(booking_id) = booking_of(conn, provider, intent).await? else {
+        return Ok(Outcome::Ignored);
+    };
+    let Some(booking) = model::lock(conn, BookingId::new(booking_id)).await? else {
+        return Ok(Outcome::Ignored);
+    };
+    let charge = match find_charge(conn, provider, intent).await? {
+        Ok(charge) => charge,
+        Err(outcome) => return Ok(outcome),
+    };
+    // Not moved: seen before, or the charge is already taken or released (events commute).
+    if !ledger::settle(conn, charge.id, AUTHORIZED, None).await? {
+        return Ok(Outcome::Applied);
+    }
+    let status = booking.status();
+    if status.is_dead() {
+        ledger::plan_voids(conn, booking.id).await?;
+        let note = "A late card authorization is released: nothing was charged";
+        history::record_event(conn, booking.id, Some(status), status, None, note).await?;
+        return Ok(Outcome::Applied);
+    }
+    if status == Status::PendingPayment {
+        match transitions::apply(conn, base_url, booking.id, Change::Authorize, None, now).await {
+            Ok(_) => {}
+            Err(refusal) if transitions::is_refusal(&refusal) => tracing::warn!(
+                booking = booking.id.get(),
+                %refusal,
+                "a card authorization did not send its request"
+            ),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(Outcome::Applied)
+}
+
+/// An authorized charge was released at the provider: never charged.
+pub(super) async fn charge_voided(
+    conn: &mut AsyncPgConnection,
+    provider: &str,
+    intent: &Value,
+) -> Result<Outcome, ServiceError> {
+    let charge = match find_charge(conn, provider, intent).await? {
+        Ok(charge) => charge,
+        Err(outcome) => return Ok(outcome),
+    };
+    ledger::settle(conn, charge.id, VOIDED, None).await?;
     Ok(Outcome::Applied)
 }
 

@@ -1,5 +1,6 @@
 //! The sandbox provider (the default): no network, no real money. Guests pay with test cards
-//! on Roost's own form; `4242 4242 4242 4242` succeeds and `4000 0000 0000 0002` is declined.
+//! on Roost's own form; `4242 4242 4242 4242` succeeds and `4000 0000 0000 0002` is declined;
+//! `4000 0000 0000 0341` is authorized but refused when charged (a request's capture fails).
 //!
 //! The outcome is not applied directly: the sandbox builds the event Stripe would send
 //! (`payment_intent.succeeded` / `payment_intent.payment_failed`), signs it with its webhook
@@ -13,8 +14,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::gateway::{
-    Charge, ChargeRequest, ClientStep, GatewayError, PaymentGateway, Refund, RefundRequest,
-    RefundStatus,
+    AuthorizationRequest, Charge, ChargeRequest, ClientStep, GatewayError, PaymentGateway, Refund,
+    RefundRequest, RefundStatus,
 };
 use crate::config::Config;
 
@@ -24,6 +25,14 @@ pub const PROVIDER: &str = super::ledger::Provider::Sandbox.as_str();
 pub const CARD_SUCCEEDS: &str = "4242424242424242";
 /// The test card that is declined.
 pub const CARD_DECLINED: &str = "4000000000000002";
+/// The test card that is authorized but whose capture is refused (Stripe's test card of the
+/// same number behaves alike).
+pub const CARD_CAPTURE_FAILS: &str = "4000000000000341";
+/// What the sandbox says when a capture is refused.
+pub const CAPTURE_REFUSED: &str = "The card was declined when it was charged.";
+
+/// The prefix of the references of charges made with [`CARD_CAPTURE_FAILS`].
+const CAPTURE_FAILS_PREFIX: &str = "sbx_pi_nocapture";
 
 pub struct Sandbox {
     secret: Vec<u8>,
@@ -72,10 +81,26 @@ impl PaymentGateway for Sandbox {
     }
 
     async fn create_charge(&self, request: &ChargeRequest) -> Result<Charge, GatewayError> {
+        // The sandbox keeps no state: the reference remembers what a capture will do.
+        let prefix = match request.test_card {
+            Some(TestCard::CaptureFails) => CAPTURE_FAILS_PREFIX,
+            _ => "sbx_pi",
+        };
         Ok(Charge {
-            provider_ref: reference("sbx_pi", &request.idempotency_key),
+            provider_ref: reference(prefix, &request.idempotency_key),
             step: ClientStep::SandboxCard,
         })
+    }
+
+    async fn capture(&self, request: &AuthorizationRequest) -> Result<(), GatewayError> {
+        if request.charge_ref.starts_with(CAPTURE_FAILS_PREFIX) {
+            return Err(GatewayError::Refused(CAPTURE_REFUSED.into()));
+        }
+        Ok(())
+    }
+
+    async fn void(&self, _request: &AuthorizationRequest) -> Result<(), GatewayError> {
+        Ok(())
     }
 
     async fn refund(&self, request: &RefundRequest) -> Result<Refund, GatewayError> {
@@ -91,6 +116,8 @@ impl PaymentGateway for Sandbox {
 pub enum TestCard {
     Succeeds,
     Declined,
+    /// Authorized, then refused when captured (pays like [`TestCard::Succeeds`] otherwise).
+    CaptureFails,
 }
 
 /// A test card as typed on the sandbox form, checked field by field: (field, message) on error.
@@ -108,6 +135,7 @@ pub fn parse_card(
     let card = match digits.as_str() {
         CARD_SUCCEEDS => Some(TestCard::Succeeds),
         CARD_DECLINED => Some(TestCard::Declined),
+        CARD_CAPTURE_FAILS => Some(TestCard::CaptureFails),
         "" => {
             errors.push(("card_number", "Enter a card number.".to_string()));
             None

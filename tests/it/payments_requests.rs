@@ -1,0 +1,285 @@
+//! Request to book like the big sites: the guest's card is authorized when they request,
+//! charged (captured) when the host accepts, and released (voided) when the request is declined,
+//! withdrawn or expires; a capture that fails leaves the booking accepted, not confirmed, with
+//! the failure said. With the sandbox over HTTP, and with Stripe (a recording fake) for the
+//! calls Roost makes: `capture_method=manual`, the capture and the cancel.
+
+use roost::bookings::ExpireHolds;
+use serde_json::{Value, json};
+
+use crate::{
+    bookings_support::{
+        CARD_CAPTURE_FAILS, CARD_OK, booked, execute, ledger, page, pay, requested, requested_with,
+        run_job, status_of, total_of,
+    },
+    fixtures::{self, ListingSpec},
+    payments_support::{deliver, event, stripe_app_with_fake},
+    support::{Browser, TestApp},
+};
+
+/// A host with a request-to-book listing, and a guest.
+async fn request_listing(app: &TestApp) -> (Browser, i64, Browser) {
+    let (host_id, host) = fixtures::signed_in(app, "hugo@example.com", true).await;
+    let spec = ListingSpec {
+        instant_book: false,
+        ..ListingSpec::default()
+    };
+    let listing = fixtures::listing(app, host_id, spec).await;
+    let (_, guest) = fixtures::signed_in(app, "gina@example.com", false).await;
+    (host, listing, guest)
+}
+
+/// The host answers reservation `id` with `action` (accept, decline).
+async fn answer(host: &Browser, id: i64, action: &str) {
+    let reservation = format!("/host/reservations/{id}");
+    let answered = host
+        .submit(&reservation, &format!("{reservation}/{action}"), &[])
+        .await;
+    assert_eq!(answered.status(), 303);
+}
+
+fn row(status: &str, amount: i64) -> (String, String, i64) {
+    ("charge".into(), status.into(), amount)
+}
+
+#[tokio::test]
+async fn a_request_is_authorized_then_charged_when_the_host_accepts() {
+    let app = TestApp::spawn().await;
+    let (host, listing, guest) = request_listing(&app).await;
+    let id = booked(&guest, listing, 20, 3).await;
+    let total = total_of(&app, id).await;
+
+    // Until the card is authorized, the request waits for the guest, not the host.
+    assert_eq!(status_of(&app, id).await, "pending_payment");
+    let host_heard = app.last_email_to("hugo@example.com").await;
+    assert!(
+        host_heard.is_none_or(|(subject, _)| !subject.starts_with("New booking request")),
+        "the host hears of the request once the card is authorized"
+    );
+    let (_, form) = page(&guest, &format!("/trips/{id}/pay")).await;
+    assert!(
+        form.contains("Your card is authorized, not charged, until the host accepts."),
+        "{form}"
+    );
+
+    let authorized = pay(&guest, id, CARD_OK).await;
+    assert_eq!(authorized.status(), 303);
+    assert_eq!(status_of(&app, id).await, "requested");
+    assert_eq!(ledger(&app, id).await, [row("authorized", total)]);
+    let (subject, _) = app.last_email_to("hugo@example.com").await.unwrap();
+    assert!(subject.starts_with("New booking request"), "{subject}");
+    let (_, trip) = page(&guest, &format!("/trips/{id}")).await;
+    assert!(
+        trip.contains("Your card is authorized, not charged"),
+        "{trip}"
+    );
+    // Nothing more to pay while the host decides.
+    assert_eq!(guest.get(&format!("/trips/{id}/pay")).await.status(), 303);
+
+    answer(&host, id, "accept").await;
+    assert_eq!(status_of(&app, id).await, "accepted", "charged by a job");
+    let (_, trip) = page(&guest, &format!("/trips/{id}")).await;
+    assert!(trip.contains("your card is being charged"), "{trip}");
+    assert_eq!(guest.get(&format!("/trips/{id}/pay")).await.status(), 303);
+    app.run_jobs().await;
+    assert_eq!(status_of(&app, id).await, "confirmed");
+    assert_eq!(ledger(&app, id).await, [row("succeeded", total)]);
+    // The capture job run again changes nothing.
+    app.run_jobs().await;
+    assert_eq!(ledger(&app, id).await, [row("succeeded", total)]);
+}
+
+#[tokio::test]
+async fn a_declined_or_withdrawn_request_is_voided_and_never_charged() {
+    let app = TestApp::spawn().await;
+    let (host, listing, guest) = request_listing(&app).await;
+    let declined = requested(&guest, listing, 20, 2).await;
+    let total = total_of(&app, declined).await;
+
+    answer(&host, declined, "decline").await;
+    assert_eq!(status_of(&app, declined).await, "declined");
+    app.run_jobs().await;
+    assert_eq!(ledger(&app, declined).await, [row("voided", total)]);
+    let (_, text) = app.last_email_to("gina@example.com").await.unwrap();
+    assert!(text.contains("not charged"), "{text}");
+    let (_, detail) = page(&host, &format!("/host/reservations/{declined}")).await;
+    assert!(detail.contains("nothing was charged"), "{detail}");
+
+    // The guest withdraws a request the host has not answered: released too.
+    let withdrawn = requested(&guest, listing, 30, 2).await;
+    let cancel = format!("/trips/{withdrawn}/cancel");
+    let cancelled = guest
+        .submit(&cancel, &cancel, &[("expected_refund", "0")])
+        .await;
+    assert_eq!(cancelled.status(), 303);
+    assert_eq!(status_of(&app, withdrawn).await, "cancelled_by_guest");
+    app.run_jobs().await;
+    let total = total_of(&app, withdrawn).await;
+    assert_eq!(ledger(&app, withdrawn).await, [row("voided", total)]);
+}
+
+#[tokio::test]
+async fn a_request_the_host_leaves_unanswered_expires_and_is_voided() {
+    let app = TestApp::spawn().await;
+    let (_, listing, guest) = request_listing(&app).await;
+    let id = requested(&guest, listing, 20, 2).await;
+    let total = total_of(&app, id).await;
+    execute(
+        &app,
+        &format!(
+            "UPDATE bookings SET hold_expires_at = now() - interval '1 minute' WHERE id = {id}"
+        ),
+    )
+    .await;
+    run_job(&app, ExpireHolds).await;
+    assert_eq!(status_of(&app, id).await, "expired");
+    app.run_jobs().await;
+    assert_eq!(ledger(&app, id).await, [row("voided", total)]);
+}
+
+#[tokio::test]
+async fn a_capture_that_fails_leaves_the_booking_accepted_and_payable() {
+    let app = TestApp::spawn().await;
+    let (host, listing, guest) = request_listing(&app).await;
+    let id = requested_with(&guest, listing, 20, 2, CARD_CAPTURE_FAILS).await;
+    let total = total_of(&app, id).await;
+    assert_eq!(status_of(&app, id).await, "requested");
+
+    answer(&host, id, "accept").await;
+    app.run_jobs().await;
+    assert_eq!(status_of(&app, id).await, "accepted", "not confirmed");
+    assert_eq!(ledger(&app, id).await, [row("failed", total)]);
+    let (_, trip) = page(&guest, &format!("/trips/{id}")).await;
+    assert!(trip.contains("could not be charged"), "{trip}");
+    assert!(
+        trip.contains(&format!("/trips/{id}/pay")),
+        "the guest may pay"
+    );
+    // Another card pays, and confirms the stay.
+    assert_eq!(pay(&guest, id, CARD_OK).await.status(), 303);
+    assert_eq!(status_of(&app, id).await, "confirmed");
+}
+
+/// A Stripe `payment_intent` event object about booking `id`.
+fn stripe_intent(reference: &str, id: i64, amount: i64, status: &str, received: i64) -> Value {
+    json!({
+        "id": reference,
+        "object": "payment_intent",
+        "amount": amount,
+        "amount_capturable": if status == "requires_capture" { amount } else { 0 },
+        "amount_received": received,
+        "currency": "eur",
+        "status": status,
+        "capture_method": "manual",
+        "metadata": { "booking_id": id.to_string() },
+    })
+}
+
+#[tokio::test]
+async fn with_stripe_a_request_is_a_manual_capture_intent_captured_or_cancelled() {
+    let (app, fake) = stripe_app_with_fake().await;
+    let (host, listing, guest) = request_listing(&app).await;
+
+    // Accepted: authorized, then captured, then confirmed by Stripe's event.
+    let id = booked(&guest, listing, 20, 2).await;
+    let total = total_of(&app, id).await;
+    let pay_path = format!("/trips/{id}/pay");
+    assert_eq!(guest.submit(&pay_path, &pay_path, &[]).await.status(), 200);
+    let intents = fake.requests_to("/v1/payment_intents");
+    assert_eq!(intents[0].form["capture_method"], "manual");
+    assert_eq!(intents[0].form["amount"], total.to_string());
+    assert_eq!(status_of(&app, id).await, "pending_payment");
+    let authorized = event(
+        "evt_auth_1",
+        "payment_intent.amount_capturable_updated",
+        stripe_intent("pi_fake_1", id, total, "requires_capture", 0),
+    );
+    assert_eq!(deliver(&app, &authorized).await.status(), 200);
+    assert_eq!(status_of(&app, id).await, "requested");
+
+    answer(&host, id, "accept").await;
+    app.run_jobs().await;
+    let captures = fake.requests_to("/v1/payment_intents/pi_fake_1/capture");
+    assert_eq!(captures.len(), 1);
+    let key = captures[0].idempotency_key.clone().unwrap();
+    assert!(key.starts_with(&format!("booking-{id}-capture-")), "{key}");
+    assert_eq!(captures[0].form["amount_to_capture"], total.to_string());
+    assert_eq!(
+        status_of(&app, id).await,
+        "accepted",
+        "until Stripe says so"
+    );
+    let succeeded = event(
+        "evt_paid_1",
+        "payment_intent.succeeded",
+        stripe_intent("pi_fake_1", id, total, "succeeded", total),
+    );
+    assert_eq!(deliver(&app, &succeeded).await.status(), 200);
+    assert_eq!(status_of(&app, id).await, "confirmed");
+    assert_eq!(ledger(&app, id).await, [row("succeeded", total)]);
+
+    // Declined: the intent is cancelled, once, and the ledger says voided.
+    let other = booked(&guest, listing, 40, 2).await;
+    let total = total_of(&app, other).await;
+    let pay_path = format!("/trips/{other}/pay");
+    assert_eq!(guest.submit(&pay_path, &pay_path, &[]).await.status(), 200);
+    let authorized = event(
+        "evt_auth_2",
+        "payment_intent.amount_capturable_updated",
+        stripe_intent("pi_fake_3", other, total, "requires_capture", 0),
+    );
+    assert_eq!(deliver(&app, &authorized).await.status(), 200);
+    assert_eq!(status_of(&app, other).await, "requested");
+    answer(&host, other, "decline").await;
+    app.run_jobs().await;
+    app.run_jobs().await;
+    let cancels = fake.requests_to("/v1/payment_intents/pi_fake_3/cancel");
+    assert_eq!(cancels.len(), 1, "{:?}", fake.requests());
+    assert!(
+        cancels[0]
+            .idempotency_key
+            .as_deref()
+            .is_some_and(|key| key.starts_with(&format!("booking-{other}-void-")))
+    );
+    assert_eq!(ledger(&app, other).await, [row("voided", total)]);
+    // Stripe's own word of it changes nothing more.
+    let cancelled = event(
+        "evt_cancel_2",
+        "payment_intent.canceled",
+        stripe_intent("pi_fake_3", other, total, "canceled", 0),
+    );
+    assert_eq!(deliver(&app, &cancelled).await.status(), 200);
+    assert_eq!(ledger(&app, other).await, [row("voided", total)]);
+    assert!(
+        fake.requests_to("/v1/refunds").is_empty(),
+        "nothing to refund"
+    );
+}
+
+#[tokio::test]
+async fn with_stripe_a_refused_capture_leaves_the_booking_accepted() {
+    let (app, fake) = stripe_app_with_fake().await;
+    let (host, listing, guest) = request_listing(&app).await;
+    let id = booked(&guest, listing, 20, 2).await;
+    let total = total_of(&app, id).await;
+    let pay_path = format!("/trips/{id}/pay");
+    assert_eq!(guest.submit(&pay_path, &pay_path, &[]).await.status(), 200);
+    let authorized = event(
+        "evt_auth_1",
+        "payment_intent.amount_capturable_updated",
+        stripe_intent("pi_fake_1", id, total, "requires_capture", 0),
+    );
+    assert_eq!(deliver(&app, &authorized).await.status(), 200);
+    fake.refuse_next(1);
+    answer(&host, id, "accept").await;
+    app.run_jobs().await;
+    assert_eq!(
+        fake.requests_to("/v1/payment_intents/pi_fake_1/capture")
+            .len(),
+        1
+    );
+    assert_eq!(status_of(&app, id).await, "accepted");
+    assert_eq!(ledger(&app, id).await, [row("failed", total)]);
+    let (_, detail) = page(&host, &format!("/host/reservations/{id}")).await;
+    assert!(detail.contains("could not be charged"), "{detail}");
+}
