@@ -14,6 +14,7 @@ use crate::{
     },
     fixtures::{self, ListingSpec},
     payments_support::{deliver, event, stripe_app_with_fake},
+    stripe_fake::StripeFake,
     support::{Browser, TestApp},
 };
 
@@ -175,27 +176,45 @@ fn stripe_intent(reference: &str, id: i64, amount: i64, status: &str, received: 
     })
 }
 
+/// Books a stay `days` ahead at a request-to-book `listing` with Stripe, checks the payment
+/// intent is a manual-capture one, and delivers Stripe's word that the card is authorized (the
+/// intent `reference`): the request reaches the host. Returns the booking id and its total.
+async fn stripe_requested(
+    app: &TestApp,
+    fake: &StripeFake,
+    guest: &Browser,
+    listing: i64,
+    days: i64,
+    reference: &str,
+) -> (i64, i64) {
+    let id = booked(guest, listing, days, 2).await;
+    let total = total_of(app, id).await;
+    let pay_path = format!("/trips/{id}/pay");
+    assert_eq!(guest.submit(&pay_path, &pay_path, &[]).await.status(), 200);
+    let intent = fake
+        .requests_to("/v1/payment_intents")
+        .pop()
+        .expect("an intent");
+    assert_eq!(intent.form["capture_method"], "manual");
+    assert_eq!(intent.form["amount"], total.to_string());
+    assert_eq!(status_of(app, id).await, "pending_payment");
+    let authorized = event(
+        &format!("evt_auth_{id}"),
+        "payment_intent.amount_capturable_updated",
+        stripe_intent(reference, id, total, "requires_capture", 0),
+    );
+    assert_eq!(deliver(app, &authorized).await.status(), 200);
+    assert_eq!(status_of(app, id).await, "requested");
+    (id, total)
+}
+
 #[tokio::test]
 async fn with_stripe_a_request_is_a_manual_capture_intent_captured_or_cancelled() {
     let (app, fake) = stripe_app_with_fake().await;
     let (host, listing, guest) = request_listing(&app).await;
 
     // Accepted: authorized, then captured, then confirmed by Stripe's event.
-    let id = booked(&guest, listing, 20, 2).await;
-    let total = total_of(&app, id).await;
-    let pay_path = format!("/trips/{id}/pay");
-    assert_eq!(guest.submit(&pay_path, &pay_path, &[]).await.status(), 200);
-    let intents = fake.requests_to("/v1/payment_intents");
-    assert_eq!(intents[0].form["capture_method"], "manual");
-    assert_eq!(intents[0].form["amount"], total.to_string());
-    assert_eq!(status_of(&app, id).await, "pending_payment");
-    let authorized = event(
-        "evt_auth_1",
-        "payment_intent.amount_capturable_updated",
-        stripe_intent("pi_fake_1", id, total, "requires_capture", 0),
-    );
-    assert_eq!(deliver(&app, &authorized).await.status(), 200);
-    assert_eq!(status_of(&app, id).await, "requested");
+    let (id, total) = stripe_requested(&app, &fake, &guest, listing, 20, "pi_fake_1").await;
 
     answer(&host, id, "accept").await;
     app.run_jobs().await;
@@ -219,17 +238,8 @@ async fn with_stripe_a_request_is_a_manual_capture_intent_captured_or_cancelled(
     assert_eq!(ledger(&app, id).await, [row("succeeded", total)]);
 
     // Declined: the intent is cancelled, once, and the ledger says voided.
-    let other = booked(&guest, listing, 40, 2).await;
-    let total = total_of(&app, other).await;
-    let pay_path = format!("/trips/{other}/pay");
-    assert_eq!(guest.submit(&pay_path, &pay_path, &[]).await.status(), 200);
-    let authorized = event(
-        "evt_auth_2",
-        "payment_intent.amount_capturable_updated",
-        stripe_intent("pi_fake_3", other, total, "requires_capture", 0),
-    );
-    assert_eq!(deliver(&app, &authorized).await.status(), 200);
-    assert_eq!(status_of(&app, other).await, "requested");
+    // (The capture's answer was the fake's second object.)
+    let (other, total) = stripe_requested(&app, &fake, &guest, listing, 40, "pi_fake_3").await;
     answer(&host, other, "decline").await;
     app.run_jobs().await;
     app.run_jobs().await;
@@ -260,16 +270,7 @@ async fn with_stripe_a_request_is_a_manual_capture_intent_captured_or_cancelled(
 async fn with_stripe_a_refused_capture_leaves_the_booking_accepted() {
     let (app, fake) = stripe_app_with_fake().await;
     let (host, listing, guest) = request_listing(&app).await;
-    let id = booked(&guest, listing, 20, 2).await;
-    let total = total_of(&app, id).await;
-    let pay_path = format!("/trips/{id}/pay");
-    assert_eq!(guest.submit(&pay_path, &pay_path, &[]).await.status(), 200);
-    let authorized = event(
-        "evt_auth_1",
-        "payment_intent.amount_capturable_updated",
-        stripe_intent("pi_fake_1", id, total, "requires_capture", 0),
-    );
-    assert_eq!(deliver(&app, &authorized).await.status(), 200);
+    let (id, total) = stripe_requested(&app, &fake, &guest, listing, 20, "pi_fake_1").await;
     fake.refuse_next(1);
     answer(&host, id, "accept").await;
     app.run_jobs().await;
