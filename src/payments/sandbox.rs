@@ -216,6 +216,50 @@ mod tests {
         assert_eq!(expired[0].1, "This card has expired.");
     }
 
+    #[tokio::test]
+    async fn the_capture_card_is_authorized_and_then_refused_when_captured() {
+        assert_eq!(
+            parse_card("4000 0000 0000 0341", "12/30", "123", today()),
+            Ok(TestCard::CaptureFails)
+        );
+        let config = Config::from_lookup(|name| match name {
+            "ROOST_ENV" => Some("development".into()),
+            "ROOST_SECRET_KEY" => Some("k".repeat(64)),
+            "ROOST_METRICS_BIND" => Some("127.0.0.1:9464".into()),
+            _ => None,
+        })
+        .expect("configuration");
+        let sandbox = Sandbox::new(&config);
+        let charge = |test_card| ChargeRequest {
+            booking_id: 1,
+            payment_id: 2,
+            amount: 10_000,
+            currency: "EUR".into(),
+            idempotency_key: "booking-1-charge-2".into(),
+            capture: super::super::gateway::Capture::Manual,
+            test_card: Some(test_card),
+        };
+        for (card, captured) in [(TestCard::Succeeds, true), (TestCard::CaptureFails, false)] {
+            let created = sandbox.create_charge(&charge(card)).await.expect("created");
+            let request = AuthorizationRequest {
+                booking_id: 1,
+                payment_id: 2,
+                charge_ref: created.provider_ref,
+                amount: 10_000,
+                idempotency_key: "booking-1-capture-2".into(),
+            };
+            assert_eq!(
+                sandbox.capture(&request).await.is_ok(),
+                captured,
+                "{card:?}"
+            );
+            assert!(
+                sandbox.void(&request).await.is_ok(),
+                "a hold is always released"
+            );
+        }
+    }
+
     #[test]
     fn references_are_stable_for_one_idempotency_key() {
         assert_eq!(reference("sbx_pi", "k1"), reference("sbx_pi", "k1"));

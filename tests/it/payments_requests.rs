@@ -39,6 +39,16 @@ async fn answer(host: &Browser, id: i64, action: &str) {
     assert_eq!(answered.status(), 303);
 }
 
+/// The guest cancels their unpaid trip `id` (nothing to refund).
+async fn withdraw(app: &TestApp, guest: &Browser, id: i64) {
+    let cancel = format!("/trips/{id}/cancel");
+    let cancelled = guest
+        .submit(&cancel, &cancel, &[("expected_refund", "0")])
+        .await;
+    assert_eq!(cancelled.status(), 303);
+    assert_eq!(status_of(app, id).await, "cancelled_by_guest");
+}
+
 fn row(status: &str, amount: i64) -> (String, String, i64) {
     ("charge".into(), status.into(), amount)
 }
@@ -108,12 +118,7 @@ async fn a_declined_or_withdrawn_request_is_voided_and_never_charged() {
 
     // The guest withdraws a request the host has not answered: released too.
     let withdrawn = requested(&guest, listing, 30, 2).await;
-    let cancel = format!("/trips/{withdrawn}/cancel");
-    let cancelled = guest
-        .submit(&cancel, &cancel, &[("expected_refund", "0")])
-        .await;
-    assert_eq!(cancelled.status(), 303);
-    assert_eq!(status_of(&app, withdrawn).await, "cancelled_by_guest");
+    withdraw(&app, &guest, withdrawn).await;
     app.run_jobs().await;
     let total = total_of(&app, withdrawn).await;
     assert_eq!(ledger(&app, withdrawn).await, [row("voided", total)]);
@@ -283,4 +288,35 @@ async fn with_stripe_a_refused_capture_leaves_the_booking_accepted() {
     assert_eq!(ledger(&app, id).await, [row("failed", total)]);
     let (_, detail) = page(&host, &format!("/host/reservations/{id}")).await;
     assert!(detail.contains("could not be charged"), "{detail}");
+}
+
+#[tokio::test]
+async fn with_stripe_an_authorization_that_arrives_after_the_request_died_is_voided() {
+    let (app, fake) = stripe_app_with_fake().await;
+    let (_, listing, guest) = request_listing(&app).await;
+    let id = booked(&guest, listing, 20, 2).await;
+    let total = total_of(&app, id).await;
+    let pay_path = format!("/trips/{id}/pay");
+    assert_eq!(guest.submit(&pay_path, &pay_path, &[]).await.status(), 200);
+    // The guest gives up while Stripe is still authorizing the card.
+    withdraw(&app, &guest, id).await;
+
+    let authorized = event(
+        "evt_auth_late",
+        "payment_intent.amount_capturable_updated",
+        stripe_intent("pi_fake_1", id, total, "requires_capture", 0),
+    );
+    assert_eq!(deliver(&app, &authorized).await.status(), 200);
+    // Delivered twice, released once.
+    assert_eq!(deliver(&app, &authorized).await.status(), 200);
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(status_of(&app, id).await, "cancelled_by_guest");
+    let cancels = fake.requests_to("/v1/payment_intents/pi_fake_1/cancel");
+    assert_eq!(cancels.len(), 1, "{:?}", fake.requests());
+    assert_eq!(ledger(&app, id).await, [row("voided", total)]);
+    assert!(
+        fake.requests_to("/v1/payment_intents/pi_fake_1/capture")
+            .is_empty()
+    );
 }
