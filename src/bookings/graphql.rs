@@ -115,7 +115,8 @@ pub struct Payment {
     pub id: ID,
     /// `charge` or `refund`.
     pub kind: String,
-    /// `pending`, `succeeded` or `failed`.
+    /// `pending`, `authorized` (a request's card, held, not charged), `succeeded`, `failed`
+    /// or `voided` (released, never charged).
     pub status: String,
     pub amount: Money,
     pub provider: String,
