@@ -22,7 +22,11 @@ use super::{
     sandbox,
 };
 use crate::{
-    bookings::{domain::Status, history, model},
+    bookings::{
+        domain::Status,
+        emails::{self, Notice},
+        history, model,
+    },
     db,
     jobs::{Job, JobContext},
     service::{BookingId, ServiceError},
@@ -203,7 +207,7 @@ impl Job for CaptureCharge {
             }
             Err(GatewayError::Refused(reason)) => {
                 tracing::warn!(payment = charge.id, %reason, "the provider refused a capture");
-                capture_refused(&mut conn, &charge, &reason).await?;
+                capture_refused(&mut conn, &ctx.config.base_url, &charge, &reason).await?;
                 Ok(())
             }
             Err(error @ GatewayError::Unavailable(_)) => Err(error.into()),
@@ -216,6 +220,7 @@ impl Job for CaptureCharge {
 /// runs out (the authorization no longer counts towards what is due).
 async fn capture_refused(
     conn: &mut AsyncPgConnection,
+    base_url: &str,
     charge: &Payment,
     reason: &str,
 ) -> Result<(), ServiceError> {
@@ -228,6 +233,7 @@ async fn capture_refused(
             let status = booking.status();
             let note = format!("{failure} The guest can pay on the trip page until the hold ends.");
             history::record_event(conn, booking.id, Some(status), status, None, &note).await?;
+            emails::notify_booking(conn, base_url, &booking, &Notice::ChargeFailed).await?;
         }
         Ok(())
     })

@@ -161,6 +161,14 @@ async fn a_capture_that_fails_leaves_the_booking_accepted_and_payable() {
         trip.contains(&format!("/trips/{id}/pay")),
         "the guest may pay"
     );
+    let (subject, text) = app.last_email_to("gina@example.com").await.unwrap();
+    assert!(
+        subject.starts_with("We could not charge your card"),
+        "{subject}"
+    );
+    assert!(text.contains("Pay before"), "{text}");
+    let (subject, _) = app.last_email_to("hugo@example.com").await.unwrap();
+    assert!(subject.ends_with("card could not be charged"), "{subject}");
     // Another card pays, and confirms the stay.
     assert_eq!(pay(&guest, id, CARD_OK).await.status(), 303);
     assert_eq!(status_of(&app, id).await, "confirmed");

@@ -143,6 +143,24 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
                 ),
             ]
         }
+        Notice::ChargeFailed => vec![
+            guest(
+                format!("We could not charge your card for {title}"),
+                format!(
+                    "The host accepted your request, but your card was declined when we charged \
+                     it. Pay before {deadline} on your trip page to keep your stay; after that \
+                     the dates are released."
+                ),
+            ),
+            host(
+                format!("{name}'s card could not be charged"),
+                format!(
+                    "You accepted the request of {name} for {dates}, but their card was declined \
+                     when charged. They have until {deadline} to pay; the stay is confirmed once \
+                     they do."
+                ),
+            ),
+        ],
         Notice::Reminder => vec![
             guest(
                 format!("Your stay at {title} starts tomorrow"),
