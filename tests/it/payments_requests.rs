@@ -328,3 +328,52 @@ async fn with_stripe_an_authorization_that_arrives_after_the_request_died_is_voi
             .is_empty()
     );
 }
+
+/// The error the database answers `sql` with.
+async fn refused(app: &TestApp, sql: &str) -> String {
+    use diesel_async::RunQueryDsl;
+    let mut conn = app.pool.get().await.expect("connection");
+    diesel::sql_query(sql)
+        .execute(&mut conn)
+        .await
+        .expect_err(sql)
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_database_keeps_an_authorization_apart_from_money_taken() {
+    let app = TestApp::spawn().await;
+    let (host, listing, guest) = request_listing(&app).await;
+    let id = requested(&guest, listing, 20, 2).await;
+    // A held card pays for nothing yet.
+    let error = refused(
+        &app,
+        &format!("UPDATE bookings SET status = 'confirmed' WHERE id = {id}"),
+    )
+    .await;
+    assert!(error.contains("is paid"), "{error}");
+    // Only a charge is authorized.
+    let error = refused(
+        &app,
+        &format!(
+            "INSERT INTO payments (booking_id, kind, provider, amount, currency, status, refund_of) \
+             SELECT booking_id, 'refund', provider, 100, currency, 'authorized', id \
+             FROM payments WHERE booking_id = {id}"
+        ),
+    )
+    .await;
+    assert!(
+        error.contains("payments_authorization_is_charge"),
+        "{error}"
+    );
+    // A released hold is never taken afterwards.
+    answer(&host, id, "decline").await;
+    app.run_jobs().await;
+    assert_eq!(ledger(&app, id).await[0].1, "voided");
+    let error = refused(
+        &app,
+        &format!("UPDATE payments SET status = 'succeeded' WHERE booking_id = {id}"),
+    )
+    .await;
+    assert!(error.contains("ledger"), "{error}");
+}
