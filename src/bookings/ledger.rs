@@ -4,7 +4,10 @@
 //!
 //! One row per charge and per refund. A row's amount never changes; its
 //! status moves forward (pending → succeeded | failed) and its provider reference is filled in
-//! once, when the provider answers (a database trigger refuses anything else).
+//! once, when the provider answers (a database trigger refuses anything else). A request to
+//! book's charge is first `authorized` (held on the card), then taken when the host accepts
+//! (`succeeded`, by the [`CaptureCharge`] job) or released when the request dies (`voided`, by
+//! the [`VoidAuthorization`] job, final like `succeeded`).
 //!
 //! Refunds are allocated to the charges they return money from (newest first), never more
 //! than what is left of a charge. Callers hold the booking's row lock while allocating, so two
