@@ -14,7 +14,9 @@
 //! is due ([`service::payable`]) and what goes back (cancellations, shorter stays), and records
 //! it in its [`ledger`] (the `payments` rows, their totals, refund planning) in the transaction
 //! that decides it. Payments talks to the provider: it creates charges, sends the planned
-//! refunds (the `IssueRefund` job's data is in [`ledger`], its work in `crate::payments`), and
+//! refunds and captures or voids a request's authorization (the `IssueRefund`,
+//! `CaptureCharge` and `VoidAuthorization` jobs' data is in [`ledger`], their work in
+//! `crate::payments`), and
 //! applies the provider's verified events to bookings through [`transitions`]. So nothing here
 //! waits on a provider, and a provider's code can change without touching a booking rule.
 

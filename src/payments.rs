@@ -5,7 +5,8 @@
 //! Anatomy: [`forms`] (the card form), [`service`] (the pay page and paying, each taking the
 //! acting party), [`checkout`] (starting a charge, paying with a sandbox card), [`events`] and
 //! `reconcile` (verifying, storing and applying events), [`gateway`], [`sandbox`], [`stripe`],
-//! [`signature`] (`Stripe-Signature`), the [`IssueRefund`] job, and `html` (the HTML door). The
+//! [`signature`] (`Stripe-Signature`), the [`IssueRefund`], [`CaptureCharge`] and
+//! [`VoidAuthorization`] jobs, and `html` (the HTML door). The
 //! rows themselves are the booking's [`ledger`] (re-exported from bookings); [`admin`] is the
 //! admin console's door to them (over [`service::admin`]).
 //!
@@ -15,7 +16,9 @@
 //! state machine, and a cancellation decides its refund in the transaction that cancels. So
 //! bookings owns the ledger rows (`crate::bookings::ledger`: totals, refund planning, the
 //! [`IssueRefund`] job's data) and payments does what needs a provider: creating charges,
-//! sending refunds (`impl Job for IssueRefund`), and applying the provider's verified events.
+//! sending refunds (`impl Job for IssueRefund`), capturing or voiding a request's authorized
+//! charge (planned by bookings when the host accepts or the request dies), and applying the
+//! provider's verified events.
 
 pub mod admin;
 mod api;
@@ -34,7 +37,7 @@ pub mod stripe;
 
 pub use crate::bookings::ledger;
 pub use html::configure;
-pub use jobs::IssueRefund;
+pub use jobs::{CaptureCharge, IssueRefund, VoidAuthorization};
 
 /// The JSON door's endpoint (`POST /api/v1/bookings/{id}/payments`), mounted by [`crate::api`].
 pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -241,6 +241,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         reminder_sent_at -> Nullable<Timestamptz>,
+        request_to_book -> Bool,
     }
 }
 

@@ -159,8 +159,21 @@ export async function hostJourney(browser, width, { js = true, offset = 20 } = {
     assert.match(await cover0.getAttribute('src'), /\/media\//, 'the listing page shows the photos');
     await guest.page.locator('#booking').getByRole('button', { name: 'Request to book' }).click();
     await guest.page.waitForURL(/\/trips\/\d+$/);
-    await assertText(guest.page.locator('.page-header .badge'), 'Awaiting the host');
+    await assertText(guest.page.locator('.page-header .badge'), 'Awaiting payment');
     const tripPath = new URL(guest.page.url()).pathname;
+    // The request reaches the host once the guest's card is authorized (not charged).
+    await guest.page.getByRole('link', { name: /^Send request/ }).click();
+    await guest.page.waitForURL(`**${tripPath}/pay`);
+    await assertText(guest.page.locator('main'), 'authorized, not charged, until the host accepts');
+    await guest.page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await guest.page
+      .getByLabel('Expiry (MM/YY)')
+      .fill(`12/${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`);
+    await guest.page.getByLabel('Security code').fill('123');
+    await guest.page.locator('main form').getByRole('button', { name: /^Authorize / }).click();
+    await guest.page.waitForURL(`**${tripPath}`);
+    await assertText(guest.page.locator('.flash-list'), 'authorized, not charged');
+    await assertText(guest.page.locator('.page-header .badge'), 'Awaiting the host');
     guest.assertClean('after requesting to book');
 
     // The host accepts it.
@@ -175,7 +188,12 @@ export async function hostJourney(browser, width, { js = true, offset = 20 } = {
     await host.checkpoint('reservation', { pageType: 'host reservation' });
     await page.getByRole('button', { name: 'Accept' }).click();
     await page.waitForURL(/\/host\/reservations\/\d+$/);
-    await assertText(page.locator('.page-header .badge'), 'Accepted');
+    // Accepting charges the authorized card (a background job), which then confirms the stay.
+    assert.match(
+      await page.locator('.page-header .badge').innerText(),
+      /Accepted|Confirmed/,
+      'the request is accepted',
+    );
     await host.checkpoint('reservation-accepted');
 
     // The calendar now shows the accepted stay beside the blocked week.
@@ -190,10 +208,15 @@ export async function hostJourney(browser, width, { js = true, offset = 20 } = {
     );
     await host.checkpoint('calendar-booked', { scroll: '#host-calendar .calendar-legend' });
 
-    // The guest sees it accepted, with the payment due.
-    await guest.goto(tripPath);
-    await assertText(guest.page.locator('.page-header .badge'), 'Accepted, awaiting payment');
-    await guest.page.getByRole('link', { name: /^Pay / }).waitFor();
+    // The guest sees it confirmed once the card is charged (within a few seconds).
+    const confirmedBy = Date.now() + 15_000;
+    for (;;) {
+      await guest.goto(tripPath);
+      const badge = await guest.page.locator('.page-header .badge').innerText();
+      if (badge.includes('Confirmed')) break;
+      assert.ok(Date.now() < confirmedBy, `the accepted stay is confirmed, saw: ${badge}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     await guest.checkpoint('trip-accepted');
 
     // The host's other pages.

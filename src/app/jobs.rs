@@ -19,6 +19,8 @@ pub fn registry() -> Registry {
         .register::<bookings::AdvanceStays>()
         .register::<bookings::SendCheckInReminders>()
         .register::<payments::IssueRefund>()
+        .register::<payments::CaptureCharge>()
+        .register::<payments::VoidAuthorization>()
         .register::<reviews::PublishDueReviews>()
         .register::<reviews::SendReviewNotices>()
 }

@@ -38,7 +38,7 @@ impl Status {
         match self {
             Status::PendingPayment => "Awaiting payment",
             Status::Requested => "Awaiting the host",
-            Status::Accepted => "Accepted, awaiting payment",
+            Status::Accepted => "Accepted, payment in progress",
             Status::Confirmed => "Confirmed",
             Status::CheckedIn => "Checked in",
             Status::Completed => "Completed",

@@ -100,6 +100,31 @@ pub enum Notice {
     Reminder,
     /// Roost cancelled the booking (`cancelled_by_host`, refunded in full: `refund`).
     CancelledByRoost { refund: i64 },
+    /// The host accepted a request, but the card authorized with it was refused when charged:
+    /// the guest may pay another way until the hold ends.
+    ChargeFailed,
+}
+
+/// Queues the emails of `notice` about `booking`, loading its listing and its parties (for
+/// callers that have only the booking at hand).
+pub async fn notify_booking(
+    conn: &mut AsyncPgConnection,
+    base_url: &str,
+    booking: &Booking,
+    notice: &Notice,
+) -> Result<(), ServiceError> {
+    let listing = crate::listings::model::find(conn, booking.listing_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let (guest, host) = parties(conn, booking.guest_id, listing.host_id).await?;
+    let ctx = Context {
+        booking,
+        listing: &listing,
+        guest: &guest,
+        host: &host,
+        base_url,
+    };
+    notify(conn, &ctx, notice).await
 }
 
 /// Queues the emails of `notice` to the people concerned.

@@ -115,7 +115,8 @@ pub struct Payment {
     pub id: ID,
     /// `charge` or `refund`.
     pub kind: String,
-    /// `pending`, `succeeded` or `failed`.
+    /// `pending`, `authorized` (a request's card, held, not charged), `succeeded`, `failed`
+    /// or `voided` (released, never charged).
     pub status: String,
     pub amount: Money,
     pub provider: String,
@@ -372,8 +373,10 @@ pub struct BookingsMutation;
 #[Object]
 impl BookingsMutation {
     /// Books a stay. The same `idempotencyKey` (from the client, e.g. a UUID) books once:
-    /// sending it again answers the first booking. An instant-book listing holds the dates
-    /// while the guest pays (`pending_payment`); others wait for the host (`requested`).
+    /// sending it again answers the first booking. The dates are held while the guest pays
+    /// (`pending_payment`, `payBooking`): at an instant-book listing that confirms the stay;
+    /// at others the card is only authorized, the request waits for the host (`requested`),
+    /// and their acceptance charges it.
     async fn book(
         &self,
         ctx: &Context<'_>,

@@ -4,7 +4,10 @@
 //!
 //! One row per charge and per refund. A row's amount never changes; its
 //! status moves forward (pending → succeeded | failed) and its provider reference is filled in
-//! once, when the provider answers (a database trigger refuses anything else).
+//! once, when the provider answers (a database trigger refuses anything else). A request to
+//! book's charge is first `authorized` (held on the card), then taken when the host accepts
+//! (`succeeded`, by the [`CaptureCharge`] job) or released when the request dies (`voided`, by
+//! the [`VoidAuthorization`] job, final like `succeeded`).
 //!
 //! Refunds are allocated to the charges they return money from (newest first), never more
 //! than what is left of a charge. Callers hold the booking's row lock while allocating, so two
@@ -13,8 +16,8 @@
 use crate::service::BookingId;
 use chrono::{DateTime, Utc};
 use diesel::{
-    ExpressionMethods, OptionalExtension, QueryDsl, Queryable, QueryableByName, Selectable,
-    SelectableHelper,
+    ExpressionMethods, OptionalExtension, QueryDsl, QueryResult, Queryable, QueryableByName,
+    Selectable, SelectableHelper,
     sql_types::{BigInt, Text},
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -33,10 +36,14 @@ crate::text_enum! {
 
 crate::text_enum! {
     /// Where a ledger row is (`payments.status`): it only moves forward from pending.
+    /// `authorized` and `voided` are a request to book's charge: held on the card, then taken
+    /// (`succeeded`) when the host accepts, or released (`voided`, never charged).
     pub enum PaymentStatus {
         Pending = "pending",
+        Authorized = "authorized",
         Succeeded = "succeeded",
         Failed = "failed",
+        Voided = "voided",
     }
 }
 
@@ -50,7 +57,10 @@ crate::text_enum! {
 
 // Short names for the match arms and filters of the payment code.
 pub use PaymentKind::{Charge as CHARGE, Refund as REFUND};
-pub use PaymentStatus::{Failed as FAILED, Pending as PENDING, Succeeded as SUCCEEDED};
+pub use PaymentStatus::{
+    Authorized as AUTHORIZED, Failed as FAILED, Pending as PENDING, Succeeded as SUCCEEDED,
+    Voided as VOIDED,
+};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = payments, check_for_backend(diesel::pg::Pg))]
@@ -78,6 +88,8 @@ impl Payment {
         match (self.kind, self.status) {
             (CHARGE, SUCCEEDED) => "Payment",
             (CHARGE, FAILED) => "Payment failed",
+            (CHARGE, AUTHORIZED) => "Card authorized, not charged",
+            (CHARGE, VOIDED) => "Authorization released, never charged",
             (CHARGE, _) => "Payment in progress",
             (_, SUCCEEDED) => "Refund",
             (_, FAILED) => "Refund failed",
@@ -118,6 +130,10 @@ pub struct Totals {
     /// Refunds that succeeded or are on their way (a failed refund gives nothing back).
     #[diesel(sql_type = BigInt)]
     pub refunded: i64,
+    /// Charges authorized on the card and not taken yet (a request waiting for its host, or
+    /// accepted and being captured): promised, so not due again, but not paid.
+    #[diesel(sql_type = BigInt)]
+    pub authorized: i64,
 }
 
 impl Totals {
@@ -126,9 +142,10 @@ impl Totals {
         self.charged - self.refunded
     }
 
-    /// What is still to pay on a booking whose price is `total`.
+    /// What is still to pay on a booking whose price is `total` (an authorization counts: the
+    /// host's acceptance takes it).
     pub fn due(&self, total: i64) -> i64 {
-        (total - self.net_paid()).max(0)
+        (total - self.net_paid() - self.authorized).max(0)
     }
 }
 
@@ -140,7 +157,8 @@ pub async fn totals(
         "SELECT \
            coalesce(sum(amount) FILTER (WHERE kind = 'charge' AND status = 'succeeded'), 0)::bigint AS charged, \
            coalesce(sum(amount) FILTER (WHERE kind = 'charge' AND status = 'pending'), 0)::bigint AS pending_charges, \
-           coalesce(sum(amount) FILTER (WHERE kind = 'refund' AND status <> 'failed'), 0)::bigint AS refunded \
+           coalesce(sum(amount) FILTER (WHERE kind = 'refund' AND status <> 'failed'), 0)::bigint AS refunded, \
+           coalesce(sum(amount) FILTER (WHERE kind = 'charge' AND status = 'authorized'), 0)::bigint AS authorized \
          FROM payments WHERE booking_id = $1",
     )
     .bind::<BigInt, _>(booking_id)
@@ -251,19 +269,23 @@ pub async fn set_provider_ref(
     .await
 }
 
-/// Moves a row to `succeeded` (from pending, or from failed: a payment intent may be retried
-/// with another card) or to `failed` (only from pending). Returns whether it moved, so that
-/// what follows a change happens once.
+/// Moves a row forward: to `succeeded` (from pending or authorized, or from failed: a payment
+/// intent may be retried with another card), to `authorized` (from pending or failed, the same
+/// way), to `failed` (from pending, or from authorized when the capture was refused) or to
+/// `voided` (an authorization released; never from succeeded). Returns whether it moved, so
+/// that what follows a change happens once.
 pub async fn settle(
     conn: &mut AsyncPgConnection,
     id: i64,
     status: PaymentStatus,
     failure_reason: Option<&str>,
 ) -> diesel::QueryResult<bool> {
-    let from: Vec<PaymentStatus> = if status == SUCCEEDED {
-        vec![PENDING, FAILED]
-    } else {
-        vec![PENDING]
+    let from: Vec<PaymentStatus> = match status {
+        SUCCEEDED => vec![PENDING, AUTHORIZED, FAILED],
+        AUTHORIZED => vec![PENDING, FAILED],
+        FAILED => vec![PENDING, AUTHORIZED],
+        VOIDED => vec![PENDING, AUTHORIZED, FAILED],
+        PENDING => Vec::new(),
     };
     let moved = diesel::update(
         payments::table
@@ -378,4 +400,68 @@ pub async fn refund(
         }
     }
     Ok(amount - remaining)
+}
+
+/// The job that takes (captures) an authorized charge at its provider once the host accepted.
+/// Planned in the transaction that accepts; sent afterwards, so that a provider outage delays
+/// the charge instead of failing the host's answer.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct CaptureCharge {
+    /// The authorized charge's ledger row.
+    pub payment_id: i64,
+}
+
+/// The job that releases (voids) an authorized charge at its provider: the request was
+/// declined, withdrawn or expired, so the card is never charged.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct VoidAuthorization {
+    /// The authorized charge's ledger row.
+    pub payment_id: i64,
+}
+
+/// The authorized charges of a booking (ids).
+async fn authorized(conn: &mut AsyncPgConnection, booking_id: BookingId) -> QueryResult<Vec<i64>> {
+    payments::table
+        .filter(payments::booking_id.eq(booking_id))
+        .filter(payments::kind.eq(CHARGE))
+        .filter(payments::status.eq(AUTHORIZED))
+        .order(payments::id.asc())
+        .select(payments::id)
+        .load(conn)
+        .await
+}
+
+/// Plans the capture of a booking's authorized charges (the host accepted): one
+/// [`CaptureCharge`] job each. Returns how many.
+pub async fn plan_captures(
+    conn: &mut AsyncPgConnection,
+    booking_id: BookingId,
+) -> QueryResult<usize> {
+    let ids = authorized(conn, booking_id).await?;
+    for payment_id in &ids {
+        jobs::enqueue(
+            conn,
+            &CaptureCharge {
+                payment_id: *payment_id,
+            },
+        )
+        .await?;
+    }
+    Ok(ids.len())
+}
+
+/// Plans the release of a booking's authorized charges (the booking died before they were
+/// taken): one [`VoidAuthorization`] job each. Returns how many.
+pub async fn plan_voids(conn: &mut AsyncPgConnection, booking_id: BookingId) -> QueryResult<usize> {
+    let ids = authorized(conn, booking_id).await?;
+    for payment_id in &ids {
+        jobs::enqueue(
+            conn,
+            &VoidAuthorization {
+                payment_id: *payment_id,
+            },
+        )
+        .await?;
+    }
+    Ok(ids.len())
 }

@@ -50,6 +50,8 @@ pub struct Booking {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub reminder_sent_at: Option<DateTime<Utc>>,
+    /// A request to book: its card is authorized first, and charged when the host accepts.
+    pub request_to_book: bool,
 }
 
 impl Booking {

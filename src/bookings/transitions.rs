@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! pending_payment ──pay──▶ confirmed ──▶ checked_in ──▶ completed
-//! requested ──accept──▶ accepted ──pay──▶ confirmed
+//! pending_payment ──card authorized──▶ requested ──accept──▶ accepted ──captured──▶ confirmed
+//!   (a request to book; declined, withdrawn or expired, its authorization is voided)
 //! requested ──▶ declined          pending_payment | requested | accepted ──▶ expired
 //! pending_payment | requested | accepted | confirmed ──▶ cancelled_by_guest | cancelled_by_host
 //!                                  (cancelled_by_host also when Roost cancels: CancelByPlatform)
@@ -40,7 +41,11 @@ pub const PAYMENT_HOLD: Duration = Duration::minutes(15);
 /// A change of status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// The host accepts a request (the guest then has [`REQUEST_HOLD`] to pay).
+    /// A request to book's card was authorized: the request goes to the host, who has
+    /// [`REQUEST_HOLD`] to answer.
+    Authorize,
+    /// The host accepts a request: its authorized charge is captured (a job), and if that
+    /// fails the guest has [`REQUEST_HOLD`] to pay another way.
     Accept,
     Decline,
     /// A verified payment event covered the price.
@@ -61,6 +66,7 @@ impl Change {
     pub fn allowed_from(self) -> &'static [Status] {
         use Status::*;
         match self {
+            Change::Authorize => &[PendingPayment],
             Change::Accept | Change::Decline => &[Requested],
             Change::Confirm => &[PendingPayment, Accepted],
             Change::Expire => &[PendingPayment, Requested, Accepted],
@@ -74,6 +80,7 @@ impl Change {
 
     pub fn target(self) -> Status {
         match self {
+            Change::Authorize => Status::Requested,
             Change::Accept => Status::Accepted,
             Change::Decline => Status::Declined,
             Change::Confirm => Status::Confirmed,
@@ -97,6 +104,11 @@ fn wrong_state(status: Status) -> ServiceError {
 
 /// Check-in before the check-in date.
 pub const TOO_EARLY: &str = "Guests can be checked in from the check-in date.";
+/// A card authorization for a booking that is no request to book (an instant booking is
+/// charged, never authorized).
+pub const NOT_A_REQUEST: &str = "This booking is not a request to book.";
+/// Confirmation of a request to book its host has not accepted.
+pub const NOT_ACCEPTED: &str = "The host has not accepted this request yet.";
 /// Confirmation before the price was paid in full.
 pub const UNPAID: &str = "The booking is not paid in full yet.";
 
@@ -155,6 +167,14 @@ pub async fn apply(
             Change::CheckIn if listing.local_date(now) < booking.check_in => {
                 return Err(ServiceError::refused(TOO_EARLY));
             }
+            Change::Authorize if !booking.request_to_book => {
+                return Err(ServiceError::conflict(NOT_A_REQUEST));
+            }
+            // A request is confirmed by the capture that follows its host's acceptance, never
+            // by money that arrives before the host said yes.
+            Change::Confirm if booking.request_to_book && from == Status::PendingPayment => {
+                return Err(ServiceError::conflict(NOT_ACCEPTED));
+            }
             Change::Confirm => {
                 // The rule the database checks again at commit (`bookings_paid_in_full`):
                 // successful charges cover the price. Refunds are not subtracted, so that a
@@ -167,7 +187,7 @@ pub async fn apply(
             _ => {}
         }
         let to = change.target();
-        let hold = (to == Status::Accepted).then(|| now + REQUEST_HOLD);
+        let hold = matches!(to, Status::Requested | Status::Accepted).then(|| now + REQUEST_HOLD);
         let updated = diesel::update(
             bookings::table
                 .find(id)
@@ -191,8 +211,14 @@ pub async fn apply(
             // A change of dates still waiting for payment ends with the confirmed stay.
             pending_change::withdraw_any(conn, id, now).await?;
         }
+        if change == Change::Accept && ledger::plan_captures(conn, id).await? > 0 {
+            // Taken by a job, outside this transaction: the host's answer never waits on the
+            // provider, and a provider outage only delays the charge.
+            note = "The guest's card is being charged.".into();
+        }
         if to.is_dead() {
             model::release_dates(conn, id).await?;
+            let voided = ledger::plan_voids(conn, id).await?;
             let promised = match change {
                 Change::CancelByGuest => guest_refund(&booking, &listing, now).total,
                 _ => booking.total_amount,
@@ -200,6 +226,8 @@ pub async fn apply(
             refunded = ledger::refund(conn, id, &booking.currency, promised, None).await?;
             if refunded > 0 {
                 note = format!("Refund of {}", booking.money(refunded));
+            } else if voided > 0 {
+                note = "The card authorization is released: nothing was charged.".into();
             }
             if change == Change::CancelByPlatform {
                 note = format!("Cancelled by Roost. {note}").trim_end().to_string();
@@ -237,7 +265,8 @@ pub async fn apply(
 mod tests {
     use super::*;
 
-    const CHANGES: [Change; 9] = [
+    const CHANGES: [Change; 10] = [
+        Change::Authorize,
         Change::Accept,
         Change::Decline,
         Change::Confirm,

@@ -13,7 +13,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use super::{
-    reconcile::{Outcome, charge_failed, charge_succeeded, refund_update},
+    reconcile::{
+        Outcome, charge_authorized, charge_failed, charge_succeeded, charge_voided, refund_update,
+    },
     signature::{self, SignatureError},
 };
 use crate::{schema::payment_events, service::ServiceError};
@@ -124,6 +126,11 @@ pub async fn apply_event(
     match event_type {
         "payment_intent.succeeded" => charge_succeeded(conn, base_url, provider, object, now).await,
         "payment_intent.payment_failed" => charge_failed(conn, provider, object).await,
+        // A manual-capture intent's card is authorized (`requires_capture`).
+        "payment_intent.amount_capturable_updated" => {
+            charge_authorized(conn, base_url, provider, object, now).await
+        }
+        "payment_intent.canceled" => charge_voided(conn, provider, object).await,
         "charge.refunded" => {
             let intent = object.get("payment_intent").and_then(Value::as_str);
             let refunds = object

@@ -6,8 +6,21 @@
 
 use std::future::Future;
 
-use super::{sandbox::Sandbox, stripe::Stripe};
+use super::{
+    sandbox::{Sandbox, TestCard},
+    stripe::Stripe,
+};
 use crate::config::{Config, PaymentsProvider};
+
+/// When the money of a charge is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capture {
+    /// As soon as the card pays (an instant booking, a balance).
+    Automatic,
+    /// Only authorized (held on the card) now, taken by a later [`PaymentGateway::capture`]:
+    /// a request to book, taken when the host accepts (Stripe's `capture_method=manual`).
+    Manual,
+}
 
 /// A charge to create: `amount` minor units of `currency` for a booking.
 #[derive(Clone, Debug)]
@@ -18,6 +31,22 @@ pub struct ChargeRequest {
     pub amount: i64,
     pub currency: String,
     /// Sent as `Idempotency-Key`: a retry never charges twice.
+    pub idempotency_key: String,
+    pub capture: Capture,
+    /// The sandbox's test card, when the guest typed one (real providers ignore it): the
+    /// sandbox decides by it what a later capture does.
+    pub test_card: Option<TestCard>,
+}
+
+/// Taking, or releasing, an authorized charge.
+#[derive(Clone, Debug)]
+pub struct AuthorizationRequest {
+    pub booking_id: i64,
+    /// Our ledger row of the authorized charge.
+    pub payment_id: i64,
+    /// The provider's reference of the charge (the payment intent).
+    pub charge_ref: String,
+    pub amount: i64,
     pub idempotency_key: String,
 }
 
@@ -99,6 +128,17 @@ pub trait PaymentGateway: Send + Sync {
         &self,
         request: &RefundRequest,
     ) -> impl Future<Output = Result<Refund, GatewayError>> + Send;
+    /// Takes an authorized charge (Stripe: capture the payment intent). The outcome arrives
+    /// as the provider's `payment_intent.succeeded` event.
+    fn capture(
+        &self,
+        request: &AuthorizationRequest,
+    ) -> impl Future<Output = Result<(), GatewayError>> + Send;
+    /// Releases an authorized charge (Stripe: cancel the payment intent): nothing is taken.
+    fn void(
+        &self,
+        request: &AuthorizationRequest,
+    ) -> impl Future<Output = Result<(), GatewayError>> + Send;
 }
 
 /// The configured provider.
@@ -163,6 +203,20 @@ impl PaymentGateway for Gateway {
             Gateway::Stripe(gateway) => gateway.refund(request).await,
         }
     }
+
+    async fn capture(&self, request: &AuthorizationRequest) -> Result<(), GatewayError> {
+        match self {
+            Gateway::Sandbox(gateway) => gateway.capture(request).await,
+            Gateway::Stripe(gateway) => gateway.capture(request).await,
+        }
+    }
+
+    async fn void(&self, request: &AuthorizationRequest) -> Result<(), GatewayError> {
+        match self {
+            Gateway::Sandbox(gateway) => gateway.void(request).await,
+            Gateway::Stripe(gateway) => gateway.void(request).await,
+        }
+    }
 }
 
 /// The idempotency key of a charge: derived from our ids, so a retry reuses it.
@@ -173,6 +227,16 @@ pub fn charge_key(booking_id: i64, payment_id: i64) -> String {
 /// The idempotency key of a refund.
 pub fn refund_key(booking_id: i64, payment_id: i64) -> String {
     format!("booking-{booking_id}-refund-{payment_id}")
+}
+
+/// The idempotency key of the capture of an authorized charge.
+pub fn capture_key(booking_id: i64, payment_id: i64) -> String {
+    format!("booking-{booking_id}-capture-{payment_id}")
+}
+
+/// The idempotency key of the release of an authorized charge.
+pub fn void_key(booking_id: i64, payment_id: i64) -> String {
+    format!("booking-{booking_id}-void-{payment_id}")
 }
 
 #[cfg(test)]

@@ -10,12 +10,16 @@ use serde_json::Value;
 
 use super::{
     gateway::RefundStatus,
-    ledger::{self, CHARGE, FAILED, NewRow, PENDING, Payment, REFUND, SUCCEEDED},
+    ledger::{
+        self, AUTHORIZED, CHARGE, FAILED, NewRow, PENDING, Payment, REFUND, SUCCEEDED, VOIDED,
+    },
 };
 use crate::{
     bookings::{
         domain::Status,
-        history, model, pending_change,
+        history,
+        model::{self, Booking},
+        pending_change,
         service::record_move,
         transitions::{self, Change},
     },
@@ -186,6 +190,95 @@ pub(super) async fn charge_failed(
     Ok(Outcome::Applied)
 }
 
+/// Settles the charge of `intent` as `status` under its booking's lock: the booking and the
+/// charge when the row moved, else what the event comes to ([`Outcome::Applied`] when the row
+/// had moved already: a redelivery, or events in another order). The booking is locked first,
+/// before any ledger row is written, like every other change of it: one lock order, no
+/// deadlocks.
+async fn settle_locked(
+    conn: &mut AsyncPgConnection,
+    provider: &str,
+    intent: &Value,
+    status: ledger::PaymentStatus,
+) -> Result<Result<(Booking, Payment), Outcome>, ServiceError> {
+    let Some(booking_id) = booking_of(conn, provider, intent).await? else {
+        return Ok(Err(Outcome::Ignored));
+    };
+    let Some(booking) = model::lock(conn, BookingId::new(booking_id)).await? else {
+        return Ok(Err(Outcome::Ignored));
+    };
+    let charge = match find_charge(conn, provider, intent).await? {
+        Ok(charge) => charge,
+        Err(outcome) => return Ok(Err(outcome)),
+    };
+    if !ledger::settle(conn, charge.id, status, None).await? {
+        return Ok(Err(Outcome::Applied));
+    }
+    Ok(Ok((booking, charge)))
+}
+
+/// Applies the `change` a payment makes to its booking (the system acts). A change the state
+/// machine refuses (the booking moved on) is logged, not an error: the money is in the ledger
+/// either way, and the event must not be redelivered for ever.
+async fn change_by_payment(
+    conn: &mut AsyncPgConnection,
+    base_url: &str,
+    booking_id: BookingId,
+    change: Change,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    match transitions::apply(conn, base_url, booking_id, change, None, now).await {
+        Ok(_) => Ok(()),
+        Err(refusal) if transitions::is_refusal(&refusal) => {
+            tracing::warn!(booking = booking_id.get(), ?change, %refusal, "a payment did not change its booking");
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// A request to book's card was authorized: the ledger says so and the request goes to the
+/// host. An authorization that arrives after its booking died (expired while the guest typed,
+/// cancelled) is released at once (a `VoidAuthorization` job), so the card is never charged.
+pub(super) async fn charge_authorized(
+    conn: &mut AsyncPgConnection,
+    base_url: &str,
+    provider: &str,
+    intent: &Value,
+    now: DateTime<Utc>,
+) -> Result<Outcome, ServiceError> {
+    // Not moved: seen before, or the charge is already taken or released (events commute).
+    let (booking, _) = match settle_locked(conn, provider, intent, AUTHORIZED).await? {
+        Ok(settled) => settled,
+        Err(outcome) => return Ok(outcome),
+    };
+    let status = booking.status();
+    if status.is_dead() {
+        ledger::plan_voids(conn, booking.id).await?;
+        let note = "A late card authorization is released: nothing was charged";
+        history::record_event(conn, booking.id, Some(status), status, None, note).await?;
+        return Ok(Outcome::Applied);
+    }
+    if status == Status::PendingPayment {
+        change_by_payment(conn, base_url, booking.id, Change::Authorize, now).await?;
+    }
+    Ok(Outcome::Applied)
+}
+
+/// An authorized charge was released at the provider: never charged.
+pub(super) async fn charge_voided(
+    conn: &mut AsyncPgConnection,
+    provider: &str,
+    intent: &Value,
+) -> Result<Outcome, ServiceError> {
+    let charge = match find_charge(conn, provider, intent).await? {
+        Ok(charge) => charge,
+        Err(outcome) => return Ok(outcome),
+    };
+    ledger::settle(conn, charge.id, VOIDED, None).await?;
+    Ok(Outcome::Applied)
+}
+
 /// A charge succeeded: the ledger says so, then what the money was for happens: the booking
 /// is confirmed (or a change of its dates applied) once its payments cover the price. Money
 /// that no longer pays for anything (the booking died, or the change's window closed) goes
@@ -197,32 +290,13 @@ pub(super) async fn charge_succeeded(
     intent: &Value,
     now: DateTime<Utc>,
 ) -> Result<Outcome, ServiceError> {
-    // The booking first, before any ledger row is written, like every other change of it:
-    // one lock order, no deadlocks.
-    let Some(booking_id) = booking_of(conn, provider, intent).await? else {
-        return Ok(Outcome::Ignored);
-    };
-    let Some(booking) = model::lock(conn, BookingId::new(booking_id)).await? else {
-        return Ok(Outcome::Ignored);
-    };
-    let charge = match find_charge(conn, provider, intent).await? {
-        Ok(charge) => charge,
+    let (booking, charge) = match settle_locked(conn, provider, intent, SUCCEEDED).await? {
+        Ok(settled) => settled,
         Err(outcome) => return Ok(outcome),
     };
-    if !ledger::settle(conn, charge.id, SUCCEEDED, None).await? {
-        return Ok(Outcome::Applied);
-    }
     let status = booking.status();
     if status.awaits_payment() {
-        match transitions::apply(conn, base_url, booking.id, Change::Confirm, None, now).await {
-            Ok(_) => {}
-            Err(refusal) if transitions::is_refusal(&refusal) => tracing::warn!(
-                booking = booking.id.get(),
-                %refusal,
-                "a payment did not confirm its booking"
-            ),
-            Err(error) => return Err(error),
-        }
+        change_by_payment(conn, base_url, booking.id, Change::Confirm, now).await?;
         return Ok(Outcome::Applied);
     }
     let paid = ledger::totals(conn, booking.id).await?.net_paid();

@@ -1,5 +1,6 @@
 //! The sandbox provider (the default): no network, no real money. Guests pay with test cards
-//! on Roost's own form; `4242 4242 4242 4242` succeeds and `4000 0000 0000 0002` is declined.
+//! on Roost's own form; `4242 4242 4242 4242` succeeds and `4000 0000 0000 0002` is declined;
+//! `4000 0000 0000 0341` is authorized but refused when charged (a request's capture fails).
 //!
 //! The outcome is not applied directly: the sandbox builds the event Stripe would send
 //! (`payment_intent.succeeded` / `payment_intent.payment_failed`), signs it with its webhook
@@ -13,8 +14,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::gateway::{
-    Charge, ChargeRequest, ClientStep, GatewayError, PaymentGateway, Refund, RefundRequest,
-    RefundStatus,
+    AuthorizationRequest, Charge, ChargeRequest, ClientStep, GatewayError, PaymentGateway, Refund,
+    RefundRequest, RefundStatus,
 };
 use crate::config::Config;
 
@@ -24,6 +25,14 @@ pub const PROVIDER: &str = super::ledger::Provider::Sandbox.as_str();
 pub const CARD_SUCCEEDS: &str = "4242424242424242";
 /// The test card that is declined.
 pub const CARD_DECLINED: &str = "4000000000000002";
+/// The test card that is authorized but whose capture is refused (Stripe's test card of the
+/// same number behaves alike).
+pub const CARD_CAPTURE_FAILS: &str = "4000000000000341";
+/// What the sandbox says when a capture is refused.
+pub const CAPTURE_REFUSED: &str = "The card was declined when it was charged.";
+
+/// The prefix of the references of charges made with [`CARD_CAPTURE_FAILS`].
+const CAPTURE_FAILS_PREFIX: &str = "sbx_pi_nocapture";
 
 pub struct Sandbox {
     secret: Vec<u8>,
@@ -72,10 +81,26 @@ impl PaymentGateway for Sandbox {
     }
 
     async fn create_charge(&self, request: &ChargeRequest) -> Result<Charge, GatewayError> {
+        // The sandbox keeps no state: the reference remembers what a capture will do.
+        let prefix = match request.test_card {
+            Some(TestCard::CaptureFails) => CAPTURE_FAILS_PREFIX,
+            _ => "sbx_pi",
+        };
         Ok(Charge {
-            provider_ref: reference("sbx_pi", &request.idempotency_key),
+            provider_ref: reference(prefix, &request.idempotency_key),
             step: ClientStep::SandboxCard,
         })
+    }
+
+    async fn capture(&self, request: &AuthorizationRequest) -> Result<(), GatewayError> {
+        if request.charge_ref.starts_with(CAPTURE_FAILS_PREFIX) {
+            return Err(GatewayError::Refused(CAPTURE_REFUSED.into()));
+        }
+        Ok(())
+    }
+
+    async fn void(&self, _request: &AuthorizationRequest) -> Result<(), GatewayError> {
+        Ok(())
     }
 
     async fn refund(&self, request: &RefundRequest) -> Result<Refund, GatewayError> {
@@ -91,6 +116,8 @@ impl PaymentGateway for Sandbox {
 pub enum TestCard {
     Succeeds,
     Declined,
+    /// Authorized, then refused when captured (pays like [`TestCard::Succeeds`] otherwise).
+    CaptureFails,
 }
 
 /// A test card as typed on the sandbox form, checked field by field: (field, message) on error.
@@ -108,6 +135,7 @@ pub fn parse_card(
     let card = match digits.as_str() {
         CARD_SUCCEEDS => Some(TestCard::Succeeds),
         CARD_DECLINED => Some(TestCard::Declined),
+        CARD_CAPTURE_FAILS => Some(TestCard::CaptureFails),
         "" => {
             errors.push(("card_number", "Enter a card number.".to_string()));
             None
@@ -186,6 +214,50 @@ mod tests {
         assert!(errors[0].1.contains("test card"));
         let expired = parse_card(CARD_SUCCEEDS, "10/26", "123", today()).unwrap_err();
         assert_eq!(expired[0].1, "This card has expired.");
+    }
+
+    #[tokio::test]
+    async fn the_capture_card_is_authorized_and_then_refused_when_captured() {
+        assert_eq!(
+            parse_card("4000 0000 0000 0341", "12/30", "123", today()),
+            Ok(TestCard::CaptureFails)
+        );
+        let config = Config::from_lookup(|name| match name {
+            "ROOST_ENV" => Some("development".into()),
+            "ROOST_SECRET_KEY" => Some("k".repeat(64)),
+            "ROOST_METRICS_BIND" => Some("127.0.0.1:9464".into()),
+            _ => None,
+        })
+        .expect("configuration");
+        let sandbox = Sandbox::new(&config);
+        let charge = |test_card| ChargeRequest {
+            booking_id: 1,
+            payment_id: 2,
+            amount: 10_000,
+            currency: "EUR".into(),
+            idempotency_key: "booking-1-charge-2".into(),
+            capture: super::super::gateway::Capture::Manual,
+            test_card: Some(test_card),
+        };
+        for (card, captured) in [(TestCard::Succeeds, true), (TestCard::CaptureFails, false)] {
+            let created = sandbox.create_charge(&charge(card)).await.expect("created");
+            let request = AuthorizationRequest {
+                booking_id: 1,
+                payment_id: 2,
+                charge_ref: created.provider_ref,
+                amount: 10_000,
+                idempotency_key: "booking-1-capture-2".into(),
+            };
+            assert_eq!(
+                sandbox.capture(&request).await.is_ok(),
+                captured,
+                "{card:?}"
+            );
+            assert!(
+                sandbox.void(&request).await.is_ok(),
+                "a hold is always released"
+            );
+        }
     }
 
     #[test]

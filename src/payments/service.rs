@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 pub use super::forms::CardInput;
 use super::{
     checkout,
-    gateway::{ClientStep, Gateway, PaymentGateway},
+    gateway::{Capture, ClientStep, Gateway, PaymentGateway},
     sandbox,
 };
 use crate::{
@@ -42,6 +42,8 @@ pub struct PayPage {
     pub balance: Balance,
     /// The sandbox's test-card form (else Stripe's).
     pub sandbox: bool,
+    /// A request to book: the card is authorized, not charged, until the host accepts.
+    pub authorize_only: bool,
 }
 
 /// The pay page of the acting guest's trip `id`: `Refused` with
@@ -59,6 +61,7 @@ pub async fn pay_page(
     drop(conn);
     let gateway = gateway(config)?;
     Ok(PayPage {
+        authorize_only: checkout::capture_of(&balance.trip.booking) == Capture::Manual,
         balance,
         sandbox: gateway.provider() == sandbox::PROVIDER,
     })
@@ -91,7 +94,7 @@ pub async fn pay(
     bookings::balance(&mut conn, actor, id, now).await?;
     drop(conn);
     if gateway.provider() != sandbox::PROVIDER {
-        let started = checkout::start(pool, &gateway, actor, id, now).await?;
+        let started = checkout::start(pool, &gateway, actor, id, None, now).await?;
         let client_secret = match started.charge.step {
             ClientStep::ClientSecret(secret) => Some(secret),
             ClientStep::SandboxCard => None,

@@ -6,8 +6,8 @@
 use std::{sync::OnceLock, time::Duration};
 
 use super::gateway::{
-    Charge, ChargeRequest, ClientStep, GatewayError, PaymentGateway, Refund, RefundRequest,
-    RefundStatus,
+    AuthorizationRequest, Capture, Charge, ChargeRequest, ClientStep, GatewayError, PaymentGateway,
+    Refund, RefundRequest, RefundStatus,
 };
 use crate::config::StripeConfig;
 
@@ -114,12 +114,17 @@ impl PaymentGateway for Stripe {
     }
 
     async fn create_charge(&self, request: &ChargeRequest) -> Result<Charge, GatewayError> {
-        let form = [
+        let mut form = vec![
             ("amount", request.amount.to_string()),
             ("currency", request.currency.to_lowercase()),
             ("metadata[booking_id]", request.booking_id.to_string()),
             ("metadata[payment_id]", request.payment_id.to_string()),
         ];
+        if request.capture == Capture::Manual {
+            // Authorized only: Stripe holds the amount on the card until we capture or
+            // cancel the intent (`payment_intent.amount_capturable_updated` says it is held).
+            form.push(("capture_method", "manual".into()));
+        }
         let intent = self
             .post("/v1/payment_intents", &request.idempotency_key, &form)
             .await?;
@@ -149,5 +154,19 @@ impl PaymentGateway for Stripe {
             provider_ref: id_of(&refund)?,
             status: RefundStatus::from_provider(refund.get("status").and_then(|s| s.as_str())),
         })
+    }
+
+    async fn capture(&self, request: &AuthorizationRequest) -> Result<(), GatewayError> {
+        let path = format!("/v1/payment_intents/{}/capture", request.charge_ref);
+        let form = [("amount_to_capture", request.amount.to_string())];
+        self.post(&path, &request.idempotency_key, &form).await?;
+        Ok(())
+    }
+
+    async fn void(&self, request: &AuthorizationRequest) -> Result<(), GatewayError> {
+        let path = format!("/v1/payment_intents/{}/cancel", request.charge_ref);
+        let form = [("cancellation_reason", "abandoned".to_string())];
+        self.post(&path, &request.idempotency_key, &form).await?;
+        Ok(())
     }
 }

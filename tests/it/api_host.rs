@@ -352,6 +352,8 @@ async fn a_host_accepts_a_request_checks_the_guest_in_and_out_and_reviews_them()
     let (_, guest) = fixtures::signed_in(&app, "gus@example.com", false).await;
     let response = book(&guest, listing, &date(0), &date(1), "2", "journey-1").await;
     let booking = trip_id(&response);
+    // The request reaches the host once the guest's card is authorized.
+    assert_eq!(pay(&guest, booking, CARD_OK).await.status(), 303);
     let reservation = format!("/api/v1/host/reservations/{booking}");
 
     let requested = json_of(
@@ -380,7 +382,8 @@ async fn a_host_accepts_a_request_checks_the_guest_in_and_out_and_reviews_them()
     .await;
     assert_eq!(accepted["reservation"]["status"], "accepted");
     assert!(accepted["reservation"]["hold_expires_at"].is_string());
-    assert_eq!(pay(&guest, booking, CARD_OK).await.status(), 303);
+    // Accepting charges the authorized card (a job), which confirms the stay.
+    app.run_jobs().await;
 
     let checked_in = json_of(
         host.send("POST", &format!("{reservation}/check-in"), None)

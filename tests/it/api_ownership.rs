@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::{
     api::{Client, json_of, problem},
     api_host::{jpeg, upload},
-    bookings_support::{book, date, trip_id},
+    bookings_support::{CARD_OK, book, date, pay, trip_id},
     fixtures::{self, ListingSpec},
     support::TestApp,
 };
@@ -76,6 +76,8 @@ async fn nobody_but_the_host_reaches_their_listing_photos_blocks_or_reservations
     let block = block["id"].as_i64().expect("block");
     let (_, stay_guest) = fixtures::signed_in(&app, "stay-guest@example.com", false).await;
     let booking = trip_id(&book(&stay_guest, listing_id, &date(10), &date(12), "2", "own-1").await);
+    // The request reaches the host once the guest's card is authorized.
+    assert_eq!(pay(&stay_guest, booking, CARD_OK).await.status(), 303);
     let reservation = format!("/api/v1/host/reservations/{booking}");
     let before = snapshot(&owner, &listing, &reservation).await;
 

@@ -110,7 +110,7 @@ async fn an_instant_booking_is_confirmed_only_by_the_payment_event_and_cancelled
 }
 
 #[tokio::test]
-async fn a_request_to_book_is_accepted_by_the_host_and_then_paid() {
+async fn a_request_to_book_is_authorized_then_accepted_by_the_host_and_charged() {
     let app = TestApp::spawn().await;
     let (host_id, host) = fixtures::signed_in(&app, "hugo@example.com", true).await;
     let spec = ListingSpec {
@@ -121,10 +121,13 @@ async fn a_request_to_book_is_accepted_by_the_host_and_then_paid() {
     let (_, guest) = fixtures::signed_in(&app, "gina@example.com", false).await;
 
     let id = booked(&guest, listing, 20, 3).await;
+    assert_eq!(status_of(&app, id).await, "pending_payment");
+    // The request reaches the host once the guest's card is authorized.
+    assert_eq!(pay(&guest, id, CARD_OK).await.status(), 303);
     assert_eq!(status_of(&app, id).await, "requested");
     let (subject, _) = app.last_email_to("hugo@example.com").await.unwrap();
     assert!(subject.starts_with("New booking request"), "{subject}");
-    // Nothing can be paid before the host says yes.
+    // Nothing more can be paid before the host says yes.
     let early = guest.get(&format!("/trips/{id}/pay")).await;
     assert_eq!(early.status(), 303);
 
@@ -136,8 +139,6 @@ async fn a_request_to_book_is_accepted_by_the_host_and_then_paid() {
         .await;
     assert_eq!(accepted.status(), 303);
     assert_eq!(status_of(&app, id).await, "accepted");
-    let (subject, _) = app.last_email_to("gina@example.com").await.unwrap();
-    assert!(subject.contains("accepted"), "{subject}");
 
     // Accepting twice is refused politely and changes nothing.
     let again = host
@@ -147,8 +148,11 @@ async fn a_request_to_book_is_accepted_by_the_host_and_then_paid() {
     let (_, detail) = page(&host, &reservation).await;
     assert!(detail.contains("no longer possible"), "{detail}");
 
-    assert_eq!(pay(&guest, id, CARD_OK).await.status(), 303);
+    // The authorized card is charged by a job, which confirms the stay.
+    app.run_jobs().await;
     assert_eq!(status_of(&app, id).await, "confirmed");
+    let (subject, _) = app.last_email_to("gina@example.com").await.unwrap();
+    assert!(subject.contains("confirmed"), "{subject}");
 }
 
 #[tokio::test]

@@ -190,7 +190,7 @@ async fn a_host_cannot_see_or_act_on_another_hosts_reservation() {
     let listing = fixtures::listing(&app, owner_id, spec).await;
     let (_, other_host) = fixtures::signed_in(&app, "other-host@example.com", true).await;
     let (_, guest) = fixtures::signed_in(&app, "gina@example.com", false).await;
-    let id = booked(&guest, listing, 10, 2).await;
+    let id = crate::bookings_support::requested(&guest, listing, 10, 2).await;
 
     let (status, _) = page(&other_host, &format!("/host/reservations/{id}")).await;
     assert_eq!(status, 404);

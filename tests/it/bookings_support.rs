@@ -174,3 +174,26 @@ pub async fn page(browser: &Browser, path: &str) -> (u16, String) {
     let status = response.status().as_u16();
     (status, response.text().await.expect("body"))
 }
+
+/// A sandbox test card authorized when the host accepts, refused when charged.
+pub const CARD_CAPTURE_FAILS: &str = "4000 0000 0000 0341";
+
+/// Books `nights` nights from `days` ahead at a request-to-book `listing` and authorizes the
+/// guest's card with `card`, which sends the request to the host; returns the booking id.
+pub async fn requested_with(
+    browser: &Browser,
+    listing: i64,
+    days: i64,
+    nights: i64,
+    card: &str,
+) -> i64 {
+    let id = booked(browser, listing, days, nights).await;
+    let authorized = pay(browser, id, card).await;
+    assert_eq!(authorized.status(), 303, "the card was not authorized");
+    id
+}
+
+/// [`requested_with`] the test card that pays.
+pub async fn requested(browser: &Browser, listing: i64, days: i64, nights: i64) -> i64 {
+    requested_with(browser, listing, days, nights, CARD_OK).await
+}

@@ -70,7 +70,7 @@ async fn stay_dates_carry_the_year_only_when_needed_and_deadlines_name_the_listi
     assert!(text.contains(&deadline), "{deadline} in {text}");
 
     // A request far ahead (into another year from December on): the host answers by New York's clock.
-    let id = booked(&guest, new_york, 60, 3).await;
+    let id = crate::bookings_support::requested(&guest, new_york, 60, 3).await;
     let (_, reservation) = page(&host, &format!("/host/reservations/{id}")).await;
     let dates = format!("{} – {}", written(day(60)), written(day(63)));
     assert!(reservation.contains(&dates), "{dates} in {reservation}");

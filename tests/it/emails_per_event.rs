@@ -80,12 +80,16 @@ async fn a_request_gives_the_host_the_request_and_then_the_paid_confirmation() {
     let (_, guest) = fixtures::signed_in(&app, "gina@example.com", false).await;
 
     let id = booked(&guest, listing, 20, 3).await;
+    // Nothing reaches the host until the guest's card is authorized.
+    assert!(subjects_to(&app, "hugo@example.com").await.is_empty());
+    assert_eq!(pay(&guest, id, CARD_OK).await.status(), 303);
     let reservation = format!("/host/reservations/{id}");
     let accepted = host
         .submit(&reservation, &format!("{reservation}/accept"), &[])
         .await;
     assert_eq!(accepted.status(), 303);
-    assert_eq!(pay(&guest, id, CARD_OK).await.status(), 303);
+    // The capture job charges the authorized card and confirms the stay.
+    app.run_jobs().await;
     let subjects = subjects_to(&app, "hugo@example.com").await;
     assert_eq!(subjects.len(), 2, "{subjects:?}");
     assert!(

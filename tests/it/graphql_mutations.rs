@@ -358,6 +358,19 @@ async fn book(client: &Client, listing: i64, from: i64, to: i64) -> (String, Str
     )
 }
 
+/// Books `from`..`to` days ahead at a request-to-book listing and authorizes the card, which
+/// sends the request to the host; the booking's id.
+async fn request(client: &Client, listing: i64, from: i64, to: i64) -> String {
+    let (id, _) = book(client, listing, from, to).await;
+    let authorized = gql(client, PAY, json!({"id": id})).await;
+    assert_eq!(
+        data(&authorized)["payBooking"]["booking"]["status"],
+        "requested",
+        "{authorized}"
+    );
+    id
+}
+
 /// Runs a host action on a reservation.
 async fn act(client: &Client, action: &str, id: &str) -> Value {
     gql(
@@ -390,9 +403,15 @@ async fn a_host_answers_requests_and_both_sides_review_the_stay_through_graphql(
     let other = Client::signed_in(&app, "otto@example.com").await;
     let guest = Client::signed_in(&app, "gus@example.com").await;
 
+    // A request waits for the guest's card, then for the host.
     let (stay, status) = book(&guest, listing, 0, 1).await;
-    assert_eq!(status, "requested");
-    let (later, _) = book(&guest, listing, 10, 12).await;
+    assert_eq!(status, "pending_payment");
+    let authorized = gql(&guest, PAY, json!({"id": stay})).await;
+    assert_eq!(
+        data(&authorized)["payBooking"]["booking"]["status"],
+        "requested"
+    );
+    let later = request(&guest, listing, 10, 12).await;
 
     // Nobody but the host answers a request: another host, or the guest themselves.
     for client in [&other, &guest] {
@@ -407,7 +426,7 @@ async fn a_host_answers_requests_and_both_sides_review_the_stay_through_graphql(
     assert_eq!(accepted["guestName"], "gus");
     let declined = act(&host, "declineReservation", &later).await;
     assert_eq!(data(&declined)["declineReservation"]["status"], "declined");
-    let (third, _) = book(&guest, listing, 20, 22).await;
+    let third = request(&guest, listing, 20, 22).await;
     act(&host, "acceptReservation", &third).await;
     let theirs = act(&other, "cancelReservation", &third).await;
     assert_eq!(first_code(&theirs), "NOT_FOUND", "{theirs}");
@@ -416,8 +435,8 @@ async fn a_host_answers_requests_and_both_sides_review_the_stay_through_graphql(
     assert_eq!(cancelled["status"], "cancelled_by_host");
     assert_eq!(cancelled["actions"], json!([]), "nothing left to do");
 
-    let paid = gql(&guest, PAY, json!({"id": stay})).await;
-    assert_eq!(data(&paid)["payBooking"]["booking"]["status"], "confirmed");
+    // Accepting charged the authorized card (a job), which confirmed the stay.
+    app.run_jobs().await;
     let arrived = act(&host, "checkIn", &stay).await;
     assert_eq!(data(&arrived)["checkIn"]["status"], "checked_in");
     let left = act(&host, "checkOut", &stay).await;

@@ -42,6 +42,7 @@ mod money;
 mod monitoring;
 mod operations;
 mod page_costs;
+mod payments_requests;
 mod payments_stripe;
 mod payments_support;
 mod payments_webhooks;

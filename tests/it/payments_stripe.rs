@@ -30,6 +30,8 @@ async fn the_client_retries_a_failed_request_with_the_same_idempotency_key() {
         amount: 12_345,
         currency: "EUR".into(),
         idempotency_key: "booking-7-charge-3".into(),
+        capture: roost::payments::gateway::Capture::Automatic,
+        test_card: None,
     };
     let charge = stripe.create_charge(&request).await.expect("third attempt");
     assert_eq!(charge.provider_ref, "pi_fake_1");
@@ -50,6 +52,10 @@ async fn the_client_retries_a_failed_request_with_the_same_idempotency_key() {
         assert_eq!(request.form["amount"], "12345");
         assert_eq!(request.form["currency"], "eur");
         assert_eq!(request.form["metadata[booking_id]"], "7");
+        assert!(
+            !request.form.contains_key("capture_method"),
+            "an instant charge is captured at once"
+        );
     }
 
     // A refund answer without most fields is still understood.

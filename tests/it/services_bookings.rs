@@ -45,6 +45,24 @@ async fn stay(instant_book: bool) -> Stay {
     let booking = book(&app, &guest, listing, 10)
         .await
         .expect("the guest books");
+    if !instant_book {
+        // A request reaches its host once the guest's card is authorized.
+        let card = CardInput {
+            card_number: "4242 4242 4242 4242",
+            expiry: "12/40",
+            cvc: "123",
+        };
+        let authorized = payments::pay(
+            &app.pool,
+            &app.config,
+            &guest,
+            booking.id,
+            &card,
+            Utc::now(),
+        )
+        .await;
+        assert!(authorized.is_ok(), "{authorized:?}");
+    }
     Stay {
         app,
         listing,

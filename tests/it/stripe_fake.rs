@@ -1,5 +1,5 @@
-//! A recording fake of the two Stripe endpoints Roost calls (`POST /v1/payment_intents`,
-//! `POST /v1/refunds`), on 127.0.0.1:0. It records every request, honours `Idempotency-Key`
+//! A recording fake of the Stripe endpoints Roost calls (`POST /v1/payment_intents`, its
+//! `/{id}/capture` and `/{id}/cancel`, `POST /v1/refunds`), on 127.0.0.1:0. It records every request, honours `Idempotency-Key`
 //! as Stripe does (the same key replays the first answer), and can be told to fail the next
 //! requests with a 500, to exercise retries.
 
@@ -27,6 +27,8 @@ pub struct Recorded {
 struct State {
     requests: Vec<Recorded>,
     fail_next: usize,
+    /// Answer the next requests with a 402 card error (a refused capture).
+    refuse_next: usize,
     answers: HashMap<String, Value>,
     created: u64,
 }
@@ -46,6 +48,14 @@ impl StripeFake {
             App::new()
                 .app_data(data.clone())
                 .route("/v1/payment_intents", web::post().to(payment_intent))
+                .route(
+                    "/v1/payment_intents/{id}/capture",
+                    web::post().to(capture_intent),
+                )
+                .route(
+                    "/v1/payment_intents/{id}/cancel",
+                    web::post().to(cancel_intent),
+                )
                 .route("/v1/refunds", web::post().to(refund))
         })
         .workers(1)
@@ -70,6 +80,11 @@ impl StripeFake {
             .into_iter()
             .filter(|request| request.path == path)
             .collect()
+    }
+
+    /// Answers the next `count` requests with a 402 `card_declined` (after recording them).
+    pub fn refuse_next(&self, count: usize) {
+        self.state.lock().expect("fake state").refuse_next = count;
     }
 
     /// Answers the next `count` requests with a 500 (after recording them).
@@ -106,6 +121,12 @@ fn answer(
         return HttpResponse::InternalServerError()
             .json(json!({ "error": { "message": "the fake is down", "type": "api_error" } }));
     }
+    if state.refuse_next > 0 {
+        state.refuse_next -= 1;
+        return HttpResponse::PaymentRequired().json(json!({ "error": {
+            "message": "Your card was declined.", "type": "card_error", "code": "card_declined",
+        }}));
+    }
     if let Some(previous) = key.as_ref().and_then(|key| state.answers.get(key)) {
         return HttpResponse::Ok().json(previous.clone());
     }
@@ -136,6 +157,7 @@ async fn payment_intent(
             "currency": form.get("currency"),
             "client_secret": format!("pi_fake_{n}_secret_abc"),
             "status": "requires_payment_method",
+            "capture_method": form.get("capture_method").map_or("automatic", String::as_str),
             "metadata": {
                 "booking_id": form.get("metadata[booking_id]"),
                 "payment_id": form.get("metadata[payment_id]"),
@@ -159,4 +181,44 @@ async fn refund(
             "status": "pending",
         })
     })
+}
+
+/// `POST /v1/payment_intents/{id}/capture` or `/cancel`: the intent in `status`.
+fn intent_moved(
+    req: &HttpRequest,
+    state: &Mutex<State>,
+    form: HashMap<String, String>,
+    status: &'static str,
+) -> HttpResponse {
+    let id = req.match_info().get("id").unwrap_or_default().to_string();
+    answer(req, state, form, |_, form| {
+        json!({
+            "id": id,
+            "object": "payment_intent",
+            "amount_received": if status == "succeeded" { amount_to_capture(form) } else { 0 },
+            "status": status,
+        })
+    })
+}
+
+fn amount_to_capture(form: &HashMap<String, String>) -> i64 {
+    form.get("amount_to_capture")
+        .and_then(|amount| amount.parse().ok())
+        .unwrap_or_default()
+}
+
+async fn capture_intent(
+    req: HttpRequest,
+    state: web::Data<Mutex<State>>,
+    form: web::Form<HashMap<String, String>>,
+) -> HttpResponse {
+    intent_moved(&req, &state, form.into_inner(), "succeeded")
+}
+
+async fn cancel_intent(
+    req: HttpRequest,
+    state: web::Data<Mutex<State>>,
+    form: web::Form<HashMap<String, String>>,
+) -> HttpResponse {
+    intent_moved(&req, &state, form.into_inner(), "canceled")
 }

@@ -46,9 +46,10 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<String> {
     }
 }
 
-/// Book a stay. An instant-book listing holds the dates while the guest pays
-/// (`pending_payment`: pay with `POST /bookings/{id}/payments`); otherwise the host is asked
-/// (`requested`). The same `Idempotency-Key` sent again answers with the booking the first
+/// Book a stay. The dates are held while the guest pays (`pending_payment`: pay with
+/// `POST /bookings/{id}/payments`). At an instant-book listing that payment confirms the stay;
+/// otherwise it is a request to book: the card is only authorized, the host
+/// is then asked (`requested`), and their acceptance charges it. The same `Idempotency-Key` sent again answers with the booking the first
 /// request made (the body is not compared), so a retry never books twice.
 #[utoipa::path(
     operation_id = "booking_create",

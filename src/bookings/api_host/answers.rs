@@ -136,7 +136,8 @@ pub struct ReservationPayment {
     pub id: i64,
     /// `charge` or `refund`.
     pub kind: String,
-    /// `pending`, `succeeded` or `failed`.
+    /// `pending`, `authorized` (a request's card, held, not charged), `succeeded`, `failed`
+    /// or `voided` (released, never charged).
     pub status: String,
     pub amount: Money,
     pub created_at: DateTime<Utc>,

@@ -64,27 +64,23 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
     let refund_text = |refund: i64| {
         if refund > 0 {
             format!("{} will be refunded to your card.", b.money(refund))
+        } else if b.request_to_book {
+            "Your card was not charged: the hold on it is released.".to_string()
         } else {
             "Nothing was refunded.".to_string()
         }
     };
     match notice {
-        Notice::Booked if b.status() == Status::Requested => vec![
-            guest(
-                format!("Your request to book {title} was sent"),
-                format!(
-                    "Your dates are held while the host decides; they have until {deadline}. \
-                     Nothing is charged until they accept."
-                ),
+        Notice::Booked if b.status() == Status::Requested => request_sent(ctx),
+        // A request to book starts by authorizing the guest's card; the host hears of it once
+        // the card is authorized (`Entered` requested).
+        Notice::Booked if b.request_to_book => vec![guest(
+            format!("Send your request to book {title}"),
+            format!(
+                "Your dates are held until {deadline}. Enter your card before then to send \
+                 your request: it is authorized, not charged, until the host accepts."
             ),
-            host(
-                format!("New booking request for {title}"),
-                format!(
-                    "{name} would like to stay {dates}. \
-                     Please accept or decline before {deadline}."
-                ),
-            ),
-        ],
+        )],
         // An instant booking tells the host nothing until it is paid: the one "new
         // reservation" email comes with the confirmation, and an unpaid hold that expires
         // never reaches the host's inbox at all.
@@ -147,6 +143,24 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
                 ),
             ]
         }
+        Notice::ChargeFailed => vec![
+            guest(
+                format!("We could not charge your card for {title}"),
+                format!(
+                    "The host accepted your request, but your card was declined when we charged \
+                     it. Pay before {deadline} on your trip page to keep your stay; after that \
+                     the dates are released."
+                ),
+            ),
+            host(
+                format!("{name}'s card could not be charged"),
+                format!(
+                    "You accepted the request of {name} for {dates}, but their card was declined \
+                     when charged. They have until {deadline} to pay; the stay is confirmed once \
+                     they do."
+                ),
+            ),
+        ],
         Notice::Reminder => vec![
             guest(
                 format!("Your stay at {title} starts tomorrow"),
@@ -161,6 +175,34 @@ pub(super) fn messages(ctx: &Context<'_>, notice: &Notice) -> Vec<Message> {
     }
 }
 
+/// The emails of a request that reached its host: the guest's receipt of it, and the host's
+/// call to answer.
+fn request_sent(ctx: &Context<'_>) -> Vec<Message> {
+    let b = ctx.booking;
+    let title = &ctx.listing.title;
+    let name = &ctx.guest.name;
+    let dates = b.dates();
+    let deadline = b
+        .hold_deadline_in(&ctx.listing.timezone)
+        .unwrap_or_default();
+    vec![
+        guest(
+            format!("Your request to book {title} was sent"),
+            format!(
+                "Your dates are held while the host decides; they have until {deadline}. \
+                 Your card is authorized, not charged, until they accept."
+            ),
+        ),
+        host(
+            format!("New booking request for {title}"),
+            format!(
+                "{name} would like to stay {dates}. \
+                 Please accept or decline before {deadline}."
+            ),
+        ),
+    ]
+}
+
 /// The emails of a booking that went from `from` into `status`; `refund` says what goes back.
 fn entered(ctx: &Context<'_>, from: Status, status: Status, refund: &str) -> Vec<Message> {
     let b = ctx.booking;
@@ -172,6 +214,14 @@ fn entered(ctx: &Context<'_>, from: Status, status: Status, refund: &str) -> Vec
         .unwrap_or_default();
     let payout = b.money(b.host_payout);
     match status {
+        Status::Requested => request_sent(ctx),
+        // The card authorized with the request is charged now; the confirmation follows.
+        Status::Accepted if b.request_to_book => vec![guest(
+            format!("{title}: your request was accepted"),
+            "Good news: the host accepted your request. Your card is being charged; we will \
+             confirm your stay as soon as the payment goes through."
+                .into(),
+        )],
         Status::Accepted => vec![guest(
             format!("{title}: your request was accepted"),
             format!(
@@ -261,6 +311,6 @@ fn entered(ctx: &Context<'_>, from: Status, status: Status, refund: &str) -> Vec
                 ),
             ),
         ],
-        Status::PendingPayment | Status::Requested => Vec::new(),
+        Status::PendingPayment => Vec::new(),
     }
 }

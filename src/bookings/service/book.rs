@@ -19,7 +19,7 @@ use crate::{
         forms::BookingInput,
         history,
         model::{Booking, PriceLines},
-        transitions::{PAYMENT_HOLD, REQUEST_HOLD},
+        transitions::PAYMENT_HOLD,
     },
     db::{self, NO_OVERLAP},
     listings::{calendar::lock_listing, model::Listing},
@@ -109,11 +109,9 @@ pub async fn book(
     let key = domain::idempotency_key(input.idempotency_key)
         .map_err(|message| ServiceError::invalid("form", message))?;
     let quote = pricing::quote(&listing.rates(), stay.nights(), &PricingPolicy::default());
-    let (status, hold) = if listing.instant_book {
-        (Status::PendingPayment, now + PAYMENT_HOLD)
-    } else {
-        (Status::Requested, now + REQUEST_HOLD)
-    };
+    // Both start waiting for the guest's card: an instant booking is charged, a request to
+    // book is authorized and becomes `requested` once the hold on the card is in place.
+    let (status, hold) = (Status::PendingPayment, now + PAYMENT_HOLD);
     let new = NewBooking {
         listing: &listing,
         guest_id,
@@ -240,6 +238,7 @@ async fn insert_booking(
             PriceLines::from(quote),
             bookings::cancellation_policy.eq(&listing.cancellation_policy),
             bookings::idempotency_key.eq(key),
+            bookings::request_to_book.eq(!listing.instant_book),
         ))
         .on_conflict((bookings::guest_id, bookings::idempotency_key))
         .do_nothing()

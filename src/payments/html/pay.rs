@@ -30,6 +30,10 @@ use crate::{
     },
 };
 
+/// Said once a request to book's card is authorized.
+pub const AUTHORIZED_NOTICE: &str = "Request sent. Your card is authorized, not charged, until the \
+     host accepts.";
+
 #[derive(Template)]
 #[template(path = "payments/pay.html")]
 struct PayPage {
@@ -38,6 +42,8 @@ struct PayPage {
     due: String,
     change: Option<PendingChange>,
     sandbox: bool,
+    /// A request to book: the card is authorized, not charged.
+    authorize_only: bool,
     form: CardForm,
     errors: FormErrors,
     /// Set once a Stripe payment intent exists.
@@ -69,6 +75,7 @@ fn render(
         change,
         trip,
         sandbox: payable.sandbox,
+        authorize_only: payable.authorize_only,
         form,
         errors,
         client_secret,
@@ -140,10 +147,10 @@ async fn submit(
     let paid = service::pay(&state.pool, &state.config, &actor, id, &card, now).await;
     let (status, errors, client_secret) = match paid {
         Ok(Paid::Sandbox(booking)) => {
-            let message = if booking.status() == Status::Confirmed {
-                "Payment received: your stay is confirmed."
-            } else {
-                "Payment received."
+            let message = match booking.status() {
+                Status::Confirmed => "Payment received: your stay is confirmed.",
+                Status::Requested => AUTHORIZED_NOTICE,
+                _ => "Payment received.",
             };
             flash::push(&session, FlashKind::Success, message);
             return Ok(forms::see_other(&format!("/trips/{id}")));
