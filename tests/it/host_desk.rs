@@ -199,7 +199,7 @@ async fn each_dashboard_section_shows_its_booking_with_a_link_to_act_and_never_a
     assert_eq!(waiting, [unpaid, changed]);
     let unpaid_text = text_of(&page, "#desk-unpaid");
     assert!(
-        unpaid_text.contains("Accepted, awaiting payment"),
+        unpaid_text.contains("Accepted, payment in progress"),
         "{unpaid_text}"
     );
     assert!(
