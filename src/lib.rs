@@ -9,6 +9,7 @@ pub mod backup;
 pub mod bookings;
 pub mod cli;
 pub mod config;
+pub mod currency;
 pub mod dates;
 pub mod db;
 pub mod deploy;

@@ -51,6 +51,7 @@ async fn search(
         .user
         .as_ref()
         .map_or(Actor::Visitor, |user| user.actor());
+    let display = crate::currency::display_of(&page, &state).await?;
     let sources = Sources {
         search_pool: &state.search_pool,
         pool: &state.pool,
@@ -63,7 +64,7 @@ async fn search(
         cards,
         has_next,
         amenities,
-    } = service::search(&sources, &actor, &raw).await?;
+    } = service::search_shown_in(&sources, &actor, &raw, &display).await?;
     let current_url = match req.query_string() {
         "" => "/search".to_string(),
         query => format!("/search?{query}"),
