@@ -26,6 +26,7 @@ mod bookings_rules;
 mod bookings_support;
 mod check_deploy;
 mod context_kept;
+mod currency;
 mod dates;
 mod email;
 mod emails_per_event;
