@@ -101,13 +101,25 @@ impl PageContext {
             display_currency: req
                 .cookie(crate::currency::COOKIE)
                 .map(|cookie| cookie.value().to_string()),
-            here: match req.uri().path_and_query() {
-                Some(here) => here.as_str().to_string(),
-                None => "/".to_string(),
-            },
+            here: here(&req),
             session: Some(session),
             anonymous,
         })
+    }
+}
+
+/// This page's path and query, for links that come back to it; a query that carries a `next`
+/// of its own (`/signup?next=…`) is left out, so that a page never echoes a `next` it was
+/// given into its links (only the path is kept).
+fn here(req: &HttpRequest) -> String {
+    let query = req.query_string();
+    let carries_next = query
+        .split('&')
+        .any(|pair| pair == "next" || pair.starts_with("next="));
+    if query.is_empty() || carries_next {
+        req.path().to_string()
+    } else {
+        format!("{}?{query}", req.path())
     }
 }
 
