@@ -236,3 +236,69 @@ async fn an_admin_edits_a_rate_checked_and_audited_and_the_pages_follow() {
     let search = text(&visitor, "/search").await;
     assert!(search.contains("≈ €87.50"), "{search}");
 }
+
+#[tokio::test]
+async fn a_price_filter_in_a_display_currency_keeps_the_walk_of_one_ordered_index() {
+    use std::sync::Arc;
+
+    use roost::{
+        currency::model::{Display, RateTable},
+        db,
+        search::{
+            amenities::Amenity,
+            params::{RawSearch, SearchFilters},
+            query,
+        },
+        web::forms::FormErrors,
+    };
+
+    let app = TestApp::spawn().await;
+    let host = fixtures::user(&app, "host@example.com", true).await;
+    for n in 0..30 {
+        let currency = ["EUR", "USD", "JPY"][n % 3];
+        let price = if currency == "JPY" { 15_000 } else { 9_000 } + n as i64;
+        priced(&app, host, &format!("Stay {n}"), price, currency).await;
+    }
+    let pool = db::search_pool(&app.database_url, 1).expect("search pool");
+    let mut conn = db::connection(&pool).await.expect("connection");
+    diesel_async::RunQueryDsl::execute(diesel::sql_query("ANALYZE listings"), &mut conn)
+        .await
+        .expect("analyze");
+    let rates = Arc::new(RateTable::new([
+        ("EUR".to_string(), 1_000_000),
+        ("USD".to_string(), 1_085_000),
+        ("JPY".to_string(), 162_000_000),
+    ]));
+    let display = Display::into_currency("EUR", rates);
+    for (query, index) in [
+        (
+            "location=Amsterdam&sort=price_asc",
+            "listings_place_price_idx",
+        ),
+        ("sort=price_asc", "listings_published_price_idx"),
+        ("location=Amsterdam", "listings_place_rating_idx"),
+    ] {
+        let query = format!("{query}&min_price=80&max_price=120");
+        let amenities: Vec<Amenity> = Vec::new();
+        let mut errors = FormErrors::new();
+        let today = chrono::Utc::now().date_naive();
+        let mut filters = SearchFilters::parse(
+            &RawSearch::from_query(&query),
+            &amenities,
+            today,
+            &mut errors,
+        );
+        filters.price_ranges = display.price_ranges(8_000, 12_000);
+        assert!(filters.price_ranges.is_some());
+        let plan = query::explain(&mut conn, &filters)
+            .await
+            .expect("explain")
+            .join("\n");
+        assert!(
+            plan.contains(&format!("using {index} on listings")),
+            "{query}:\n{plan}"
+        );
+        assert!(!plan.contains("Seq Scan on listings"), "{query}:\n{plan}");
+        assert!(!plan.contains("Sort Key"), "{query}:\n{plan}");
+    }
+}
