@@ -77,6 +77,7 @@ async fn search(
         has_next,
         amenities,
         current_url,
+        price_currency: display.code().map(str::to_string),
     };
     // A results page is about 40 KB: one allocation instead of growing the buffer.
     let mut html = String::with_capacity(48 * 1024);

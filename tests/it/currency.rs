@@ -72,6 +72,7 @@ async fn a_visitor_who_picks_a_currency_sees_every_price_converted_and_marked_ap
     assert!(search.contains("≈ €100.00"), "{search}");
     assert!(search.contains("Charged as $108.50 a night"), "{search}");
     assert!(search.contains("Currency: EUR"), "{search}");
+    assert!(search.contains("In EUR, your display currency"), "{search}");
     let home = text(&visitor, "/").await;
     assert!(home.contains("≈ €100.00"), "{home}");
 
