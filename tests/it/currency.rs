@@ -303,3 +303,31 @@ async fn a_price_filter_in_a_display_currency_keeps_the_walk_of_one_ordered_inde
         assert!(!plan.contains("Sort Key"), "{query}:\n{plan}");
     }
 }
+
+#[tokio::test]
+async fn a_display_currency_keeps_the_visitor_s_page_budgets() {
+    let app = TestApp::spawn().await;
+    let listing = crate::api_costs::listings_in(&app, "Lisbon", 3).await[0];
+    let visitor = app.browser();
+    assert_eq!(pick(&visitor, "USD", "/").await.status(), 303);
+    let stay = format!("check_in={}&check_out={}&guests=2", date(10), date(13));
+    for path in [
+        "/".to_string(),
+        format!("/listings/{listing}?{stay}"),
+        "/search?location=Lisbon&min_price=50".to_string(),
+    ] {
+        // The first view reads the rates (once a minute at most); the next reads none.
+        assert_eq!(visitor.get(&path).await.status(), 200, "{path}");
+        let (response, statements) = app.statements_during(visitor.get(&path)).await;
+        let html = response.text().await.expect("body");
+        assert!(html.contains("≈ $"), "{path}: {html}");
+        assert!(
+            !statements
+                .0
+                .iter()
+                .any(|(_, text)| text.contains("exchange_rates")),
+            "{path} read the rates again: {statements}"
+        );
+        assert!(statements.count() <= 2, "{path} ran {statements}");
+    }
+}
