@@ -115,6 +115,10 @@ const DOORS: &[Door] = &[
         routes: crate::payments::admin::ROUTES,
         configure: crate::payments::admin::configure,
     },
+    Door {
+        routes: crate::currency::admin::ROUTES,
+        configure: crate::currency::admin::configure,
+    },
 ];
 
 /// Every admin route the application registers.

@@ -76,6 +76,7 @@ pub fn server(
     let storage: Storage = Arc::new(LocalDisk::new(parts.config.data_dir.join("uploads")));
     let places = Arc::new(PlaceDirectory::default());
     let images = Arc::new(ImagePool::for_this_machine());
+    let rates = Arc::new(crate::currency::service::RateCache::default());
     let pool = parts.pool.clone();
     let config = parts.config.clone();
     let metrics = web::Data::new(Metrics::default());
@@ -98,6 +99,7 @@ pub fn server(
             storage: storage.clone(),
             places: places.clone(),
             images: images.clone(),
+            rates: rates.clone(),
         });
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())
             .cookie_name("roost_session".into())
@@ -192,6 +194,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/media/{key:.*}", web::get().to(crate::media::serve))
         .configure(crate::accounts::configure)
         .configure(crate::search::configure)
+        .configure(crate::currency::configure)
         .configure(crate::stays::configure)
         .configure(crate::listings::configure)
         .configure(crate::calendar_sync::configure)

@@ -26,8 +26,12 @@ async fn home(page: PageContext, state: web::Data<AppState>) -> AppResult<HttpRe
         .as_ref()
         .map_or(Actor::Visitor, |user| user.actor());
     let mut conn = crate::db::connection(&state.pool).await?;
-    let featured = service::featured(&mut conn, &actor, FEATURED).await?;
+    let mut featured = service::featured(&mut conn, &actor, FEATURED).await?;
     drop(conn);
+    let display = crate::currency::display_of(&page, &state).await?;
+    for card in &mut featured {
+        card.show_in(&display);
+    }
     let html = HomePage { page, featured }.render()?;
     Ok(forms::html(StatusCode::OK, html))
 }

@@ -10,6 +10,7 @@ pub mod bookings;
 pub mod calendar_sync;
 pub mod cli;
 pub mod config;
+pub mod currency;
 pub mod dates;
 pub mod db;
 pub mod deploy;

@@ -72,6 +72,16 @@ pub fn format(amount: i64, currency: &str) -> String {
     out
 }
 
+/// The amount with its currency named, for what is charged: "$270.00 USD", "270.00 CHF".
+pub fn format_with_code(amount: i64, currency: &str) -> String {
+    let formatted = format(amount, currency);
+    if symbol(currency).is_some() {
+        format!("{formatted} {currency}")
+    } else {
+        formatted
+    }
+}
+
 /// Parses a typed amount ("120", "120.5", "120.50", "1,200.00") into minor units.
 pub fn parse(raw: &str, currency: &str) -> Result<i64, String> {
     let text: String = raw
@@ -148,6 +158,8 @@ mod tests {
         assert_eq!(format(-123_456_789, "USD"), "−$1,234,567.89");
         assert_eq!(format(100_000, "JPY"), "¥100,000");
         assert_eq!(format(i64::MIN, "JPY"), "−¥9,223,372,036,854,775,808");
+        assert_eq!(format_with_code(27000, "USD"), "$270.00 USD");
+        assert_eq!(format_with_code(27000, "CHF"), "270.00 CHF");
     }
 
     #[test]

@@ -361,7 +361,20 @@ diesel::joinable!(booking_changes -> bookings (booking_id));
 diesel::joinable!(reviews -> bookings (booking_id));
 diesel::joinable!(reviews -> listings (listing_id));
 
+diesel::table! {
+    /// Units of `code` per unit of the base currency (EUR), in millionths (migration 000050).
+    exchange_rates (code) {
+        code -> Text,
+        rate_micros -> Int8,
+        updated_at -> Timestamptz,
+        updated_by -> Nullable<Int8>,
+    }
+}
+
+diesel::joinable!(exchange_rates -> users (updated_by));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    exchange_rates,
     places,
     sessions,
     users,

@@ -32,6 +32,8 @@ pub struct AppState {
     pub places: Arc<crate::search::places::PlaceDirectory>,
     /// Where uploaded images are decoded, a few at a time (`images::pool`).
     pub images: Arc<crate::images::pool::ImagePool>,
+    /// The exchange rates of display currencies, kept for a minute (`currency::service`).
+    pub rates: Arc<crate::currency::service::RateCache>,
 }
 
 /// Whether the request was made by htmx (it then expects a fragment, not a page).

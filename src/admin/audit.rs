@@ -51,6 +51,7 @@ crate::text_enum! {
         RelistListing = "listing.relist",
         RefundPayment = "payment.refund",
         SendPasswordReset = "user.send_password_reset",
+        SetExchangeRate = "exchange_rate.set",
     }
 }
 
@@ -63,6 +64,8 @@ crate::text_enum! {
         Payment = "payment",
         Review = "review",
         Job = "job",
+        /// The exchange-rate table as a whole (object id 0; the entry names the currency).
+        ExchangeRate = "exchange_rate",
     }
 }
 
@@ -136,6 +139,7 @@ impl AuditRow {
             Some(ObjectType::Listing) => Some(format!("/admin/listings/{}", self.object_id)),
             Some(ObjectType::Payment) => Some(format!("/admin/payments/{}", self.object_id)),
             Some(ObjectType::Job) => Some("/admin/jobs?state=dead".to_string()),
+            Some(ObjectType::ExchangeRate) => Some("/admin/rates".to_string()),
             None => None,
         }
     }

@@ -136,6 +136,11 @@ impl Booking {
         self.money(self.total_amount)
     }
 
+    /// The total with its currency named ("$270.00 USD"), for what is charged.
+    pub fn total_charged(&self) -> String {
+        money::format_with_code(self.total_amount, &self.currency)
+    }
+
     /// When the hold ends, for people ("Dec 24, 2026 14:05 UTC").
     pub fn hold_deadline(&self) -> Option<String> {
         self.hold_deadline_in("UTC")

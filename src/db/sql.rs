@@ -24,6 +24,7 @@ pub enum Bind {
     Int(i32),
     Date(NaiveDate),
     BigInts(Vec<i64>),
+    Texts(Vec<String>),
 }
 
 /// A statement under construction: text with `$n` placeholders, and the binds they name.
@@ -121,6 +122,7 @@ impl<ST> QueryFragment<Pg> for Sql<ST> {
                 Bind::Int(value) => out.push_bind_param::<Integer, _>(value)?,
                 Bind::Date(value) => out.push_bind_param::<Date, _>(value)?,
                 Bind::BigInts(value) => out.push_bind_param::<Array<BigInt>, _>(value)?,
+                Bind::Texts(value) => out.push_bind_param::<Array<Text>, _>(value)?,
             }
             rest = &rest[at + 1 + digits..];
         }

@@ -9,6 +9,7 @@ use diesel::{
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::{
+    currency::model::Display,
     listings::model::property_type_label,
     money,
     pricing::{self, PricingPolicy, Rates},
@@ -107,6 +108,10 @@ pub struct ListingCard {
     pub price: String,
     /// The price of the whole stay, when dates were given (from `pricing::quote`).
     pub total: Option<String>,
+    /// What is charged, when `price` and `total` are shown converted into a display currency
+    /// ("$135.00", and the stay's total).
+    pub charged: Option<String>,
+    pub charged_total: Option<String>,
     pub nights: i32,
     /// In the signed-in user's wishlist.
     pub saved: bool,
@@ -216,9 +221,27 @@ impl ListingCard {
             review_count: row.review_count,
             price: money::format(row.nightly_price, &rates.currency),
             total,
+            charged: None,
+            charged_total: None,
             nights: dates.map(|d| d.nights()).unwrap_or(0),
             saved: false,
             title: row.title,
+        }
+    }
+
+    /// Shows the prices as `display` says: converted into the display currency (marked
+    /// approximate, with what is charged kept beside) or unchanged.
+    pub fn show_in(&mut self, display: &Display) {
+        if display.code().is_none() {
+            return;
+        }
+        let nightly = display.price(self.facts.nightly_price, &self.facts.currency);
+        self.price = nightly.text;
+        self.charged = nightly.original;
+        if let Some(total) = self.facts.total_amount {
+            let total = display.price(total, &self.facts.currency);
+            self.total = Some(total.text);
+            self.charged_total = total.original;
         }
     }
 

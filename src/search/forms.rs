@@ -95,6 +95,10 @@ pub struct SearchFilters {
     /// Which results to show instead of page `page`'s [`PAGE_SIZE`]: a GraphQL client asks
     /// for `first` results after a cursor (see `search::service::search_window`).
     pub window: Option<Window>,
+    /// The price bounds typed in a display currency, as the nightly prices that match in
+    /// each currency (`(code, lowest, highest)` in its minor units; see
+    /// `currency::model::Display::price_ranges`). `None`: the bounds are each listing's own.
+    pub price_ranges: Option<Vec<(String, i64, i64)>>,
 }
 
 /// Results `offset..offset + size` of a search.
@@ -230,6 +234,7 @@ impl SearchFilters {
             sort,
             page,
             window: None,
+            price_ranges: None,
         }
     }
 

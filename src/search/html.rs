@@ -96,6 +96,7 @@ async fn search(
         .user
         .as_ref()
         .map_or(Actor::Visitor, |user| user.actor());
+    let display = crate::currency::display_of(&page, &state).await?;
     let Results {
         filters,
         errors,
@@ -103,7 +104,7 @@ async fn search(
         has_next,
         matches,
         amenities,
-    } = service::search(&sources(&state, &catalog), &actor, &raw).await?;
+    } = service::search_shown_in(&sources(&state, &catalog), &actor, &raw, &display).await?;
     let current_url = match req.query_string() {
         "" => "/search".to_string(),
         query => format!("/search?{query}"),
@@ -117,6 +118,7 @@ async fn search(
         matches,
         amenities,
         current_url,
+        price_currency: display.code().map(str::to_string),
     };
     // A results page is about 40 KB: one allocation instead of growing the buffer.
     let mut html = String::with_capacity(48 * 1024);
@@ -160,6 +162,7 @@ async fn filters_step(
     catalog: web::Data<AmenityCatalog>,
 ) -> AppResult<HttpResponse> {
     let raw = RawSearch::from_query(req.query_string());
+    let display = crate::currency::display_of(&page, &state).await?;
     let Understood {
         filters,
         errors,
@@ -175,6 +178,7 @@ async fn filters_step(
         matches: None,
         amenities,
         current_url,
+        price_currency: display.code().map(str::to_string),
     };
     let html = FiltersStep {
         page,

@@ -22,7 +22,9 @@
 //!
 //! Price bounds are typed as decimals and compared in each listing's own currency: "80" means
 //! 8 000 minor units for EUR/USD listings and ¥80 for yen listings. There is no conversion
-//! between currencies.
+//! between currencies, unless the visitor chose a display currency: the bounds are then in
+//! that currency, and each listing is compared in its own currency with the bounds converted
+//! by the currency model (`SearchFilters::price_ranges`).
 
 use diesel::sql_types::BigInt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -118,7 +120,21 @@ fn conditions(filters: &SearchFilters, sql: &mut SqlBuilder) -> Vec<String> {
     }
     // Bounds are in hundredths of a unit: whole units for zero-decimal currencies, rounded so
     // that the bound stays inclusive of what was typed.
-    if filters.min_price.is_some() || filters.max_price.is_some() {
+    if let Some(ranges) = &filters.price_ranges {
+        // Bounds typed in the display currency, turned into each currency's own range by the
+        // currency model (exact: a listing is kept when its price shown converted lies within
+        // what was typed). A per-row check against three arrays, like the other filters, so
+        // the plan stays the walk of one ordered index and the text never holds values.
+        // A currency without a rate matches nothing (its prices cannot be compared).
+        let codes = sql.param(Bind::Texts(ranges.iter().map(|r| r.0.clone()).collect()));
+        let lows = sql.param(Bind::BigInts(ranges.iter().map(|r| r.1).collect()));
+        let highs = sql.param(Bind::BigInts(ranges.iter().map(|r| r.2).collect()));
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM unnest({codes}::text[], {lows}::bigint[], {highs}::bigint[]) \
+             AS range(currency, low, high) WHERE range.currency = l.currency \
+             AND l.nightly_price BETWEEN range.low AND range.high)"
+        ));
+    } else if filters.min_price.is_some() || filters.max_price.is_some() {
         let (low, high) = (
             filters.min_price.map(|b| b.0).unwrap_or(0),
             filters.max_price.map(|b| b.0).unwrap_or(i64::MAX / 2),

@@ -13,6 +13,7 @@ use super::{
     query,
 };
 use crate::{
+    currency::model::Display,
     db::DbPool,
     search::places::PlaceDirectory,
     service::{Actor, FieldErrors, ServiceError, ServiceResult},
@@ -73,6 +74,17 @@ pub async fn search(
     run(sources, actor, raw, false).await
 }
 
+/// [`search`] for a viewer who sees prices as `display` says: the price bounds are in the
+/// display currency, and the cards' prices are shown converted (marked approximate).
+pub async fn search_shown_in(
+    sources: &Sources<'_>,
+    actor: &Actor,
+    raw: &RawSearch,
+    display: &Display,
+) -> ServiceResult<Results> {
+    run_in(sources, actor, raw, false, None, display).await
+}
+
 /// The same search, for clients that must not get results for a question they did not ask
 /// (the JSON API): a parameter that cannot be understood is `Invalid`, naming it, and
 /// nothing runs.
@@ -119,7 +131,7 @@ pub async fn search_window(
         ..raw.clone()
     };
     let window = Window { offset, size };
-    run_in(sources, actor, &raw, true, Some(window)).await
+    run_in(sources, actor, &raw, true, Some(window), &Display::none()).await
 }
 
 async fn run(
@@ -128,7 +140,7 @@ async fn run(
     raw: &RawSearch,
     exactly: bool,
 ) -> ServiceResult<Results> {
-    run_in(sources, actor, raw, exactly, None).await
+    run_in(sources, actor, raw, exactly, None, &Display::none()).await
 }
 
 async fn run_in(
@@ -137,6 +149,7 @@ async fn run_in(
     raw: &RawSearch,
     exactly: bool,
     window: Option<Window>,
+    display: &Display,
 ) -> ServiceResult<Results> {
     let Understood {
         mut filters,
@@ -147,12 +160,20 @@ async fn run_in(
         return Err(ServiceError::Invalid(errors));
     }
     filters.window = window;
+    if filters.min_price.is_some() || filters.max_price.is_some() {
+        let low = filters.min_price.map_or(0, |bound| bound.0);
+        let high = filters.max_price.map_or(i64::MAX / 2, |bound| bound.0);
+        filters.price_ranges = display.price_ranges(low, high);
+    }
     let page = query::search(sources.search_pool, sources.pool, sources.places, &filters).await?;
     let mut cards: Vec<ListingCard> = page
         .rows
         .into_iter()
         .map(|row| ListingCard::from_row(row, filters.dates.as_ref()))
         .collect();
+    for card in &mut cards {
+        card.show_in(display);
+    }
     if let Ok(member) = actor.member() {
         let mut conn = crate::db::connection(sources.pool).await?;
         cards::mark_saved(&mut conn, member.id.get(), &mut cards).await?;

@@ -12,6 +12,7 @@ use super::{
     stay::{Guests, StayDates, check_nights, earliest_today},
 };
 use crate::{
+    currency::model::Display,
     listings::{booked_nights::BookedNights, model::Listing},
     money,
     pricing::{self, PricingPolicy, Quote},
@@ -71,6 +72,11 @@ pub struct QuoteView {
     pub problem: bool,
     pub lines: Vec<PriceLine>,
     pub total: String,
+    /// When the lines are shown converted into a display currency: what the booking will
+    /// actually be charged ("$270.00 USD").
+    pub charged: Option<String>,
+    /// The quote the lines were written from, to show them again in a display currency.
+    priced: Option<Quote>,
 }
 
 impl QuoteView {
@@ -81,11 +87,28 @@ impl QuoteView {
             problem,
             lines: Vec::new(),
             total: String::new(),
+            charged: None,
+            priced: None,
+        }
+    }
+
+    /// The same quote as `display` shows prices: each line converted and marked approximate,
+    /// with what will be charged named (unchanged when nothing is converted).
+    pub fn shown_in(self, display: &Display) -> Self {
+        match (&self.priced, display.code()) {
+            (Some(quote), Some(code)) if code != quote.currency => {
+                QuoteView::priced_as(self.listing_id, quote, display)
+            }
+            _ => self,
         }
     }
 
     fn priced(listing_id: i64, quote: &Quote) -> Self {
-        let f = |amount: i64| money::format(amount, &quote.currency);
+        QuoteView::priced_as(listing_id, quote, &Display::none())
+    }
+
+    fn priced_as(listing_id: i64, quote: &Quote, display: &Display) -> Self {
+        let f = |amount: i64| display.price(amount, &quote.currency).text;
         let mut lines = vec![PriceLine {
             label: format!(
                 "{} × {} night{}",
@@ -122,12 +145,16 @@ impl QuoteView {
                 amount: f(quote.tax_amount),
             });
         }
+        let converted = display.code().is_some_and(|code| code != quote.currency);
         QuoteView {
             listing_id,
             message: None,
             problem: false,
             lines,
             total: f(quote.total_amount),
+            charged: converted
+                .then(|| money::format_with_code(quote.total_amount, &quote.currency)),
+            priced: Some(quote.clone()),
         }
     }
 }

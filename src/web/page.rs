@@ -20,6 +20,11 @@ pub struct PageContext {
     pub development: bool,
     /// The request came from htmx, which expects a fragment rather than a whole page.
     pub htmx: bool,
+    /// The display currency the visitor chose (the `roost_currency` cookie, unchecked: the
+    /// currency service decides what it means).
+    pub display_currency: Option<String>,
+    /// This page's path and query, for the footer's currency link to come back to.
+    pub here: String,
     session: Option<Session>,
     /// A visitor's CSRF token (see `csrf`): no session row is written for it.
     anonymous: Option<csrf::AnonymousToken>,
@@ -47,6 +52,11 @@ impl PageContext {
         IconHref(name)
     }
 
+    /// The footer's link to the currency picker, coming back here.
+    pub fn currency_link(&self) -> String {
+        super::forms::with_next("/currency", &self.here)
+    }
+
     pub fn signed_in(&self) -> bool {
         self.user.is_some()
     }
@@ -64,6 +74,8 @@ impl PageContext {
             search_location: String::new(),
             development,
             htmx: false,
+            display_currency: None,
+            here: "/".to_string(),
             session,
             anonymous: None,
         }
@@ -86,9 +98,28 @@ impl PageContext {
             search_location,
             development: !state.config.is_production(),
             htmx: super::is_htmx(&req),
+            display_currency: req
+                .cookie(crate::currency::COOKIE)
+                .map(|cookie| cookie.value().to_string()),
+            here: here(&req),
             session: Some(session),
             anonymous,
         })
+    }
+}
+
+/// This page's path and query, for links that come back to it; a query that carries a `next`
+/// of its own (`/signup?next=…`) is left out, so that a page never echoes a `next` it was
+/// given into its links (only the path is kept).
+fn here(req: &HttpRequest) -> String {
+    let query = req.query_string();
+    let carries_next = query
+        .split('&')
+        .any(|pair| pair == "next" || pair.starts_with("next="));
+    if query.is_empty() || carries_next {
+        req.path().to_string()
+    } else {
+        format!("{}?{query}", req.path())
     }
 }
 

@@ -27,6 +27,7 @@ mod bookings_support;
 mod calendar_sync;
 mod check_deploy;
 mod context_kept;
+mod currency;
 mod dates;
 mod email;
 mod emails_per_event;

@@ -40,6 +40,9 @@ struct PayPage {
     page: PageContext,
     trip: BookingSummary,
     due: String,
+    /// What is due with its currency named ("$270.00 USD"): the charge is always in the
+    /// listing's currency, whatever display currency the guest browsed in.
+    charged: String,
     change: Option<PendingChange>,
     sandbox: bool,
     /// A request to book: the card is authorized, not charged.
@@ -72,6 +75,7 @@ fn render(
     let html = PayPage {
         page,
         due: trip.booking.money(due),
+        charged: crate::money::format_with_code(due, &trip.booking.currency),
         change,
         trip,
         sandbox: payable.sandbox,

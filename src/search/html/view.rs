@@ -41,6 +41,8 @@ pub struct SearchView {
     pub amenities: Arc<Vec<Amenity>>,
     /// The current URL (hearts come back here without JavaScript).
     pub current_url: String,
+    /// The display currency the price bounds are typed in (`None`: each listing's own).
+    pub price_currency: Option<String>,
 }
 
 /// Filter fields whose messages are shown beside them (and swapped out-of-band by htmx).

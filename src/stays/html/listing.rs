@@ -6,6 +6,7 @@ use askama::Template;
 
 use super::view::ListingView;
 use crate::{
+    currency::model::Price,
     errors::AppResult,
     listings::month_grid::Month,
     service::{Actor, ListingId},
@@ -27,6 +28,8 @@ struct ListingPage {
     host: Host,
     months: Vec<Month>,
     quote: QuoteView,
+    /// The nightly price as the viewer sees it (converted into their display currency).
+    price: Price,
     stay: StayQuery,
     saved: bool,
     /// The viewer is the listing's host.
@@ -86,6 +89,9 @@ async fn show(
         today,
     } = service::listing_page(&mut conn, &actor, path.into_inner(), &stay).await?;
     drop(conn);
+    let display = crate::currency::display_of(&page, &state).await?;
+    let quote = quote.shown_in(&display);
+    let price = display.price(listing.nightly_price, &listing.currency);
     // A visitor's page is the same for every visitor until something on it changes: it gets an
     // ETag, and a repeat view a 304 without the body. A signed-in page carries a fresh
     // idempotency key per render, so it never matches and is sent as before.
@@ -103,6 +109,7 @@ async fn show(
         amenities,
         host,
         quote,
+        price,
         stay,
         saved,
         idempotency_key,
@@ -126,12 +133,15 @@ async fn quote_fragment(
     actor: Actor,
     path: web::Path<ListingId>,
     // Extracted as before this door was thinned (it sets up the session's CSRF token).
-    _page: PageContext,
+    page: PageContext,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
     let stay = StayQuery::from_query(req.query_string());
     let mut conn = crate::db::connection(&state.pool).await?;
     let quote = service::quote(&mut conn, &actor, path.into_inner(), &stay).await?;
+    drop(conn);
+    let display = crate::currency::display_of(&page, &state).await?;
+    let quote = quote.shown_in(&display);
     let html = QuoteFragment { quote }.render()?;
     Ok(forms::html(StatusCode::OK, html))
 }

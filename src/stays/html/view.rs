@@ -1,6 +1,6 @@
 //! The listing as its page shows it: formatted details, review averages, policy wording.
 
-use crate::{listings::model::Listing, money};
+use crate::listings::model::Listing;
 
 /// A review category and its average ("Cleanliness", "4.8").
 pub struct Category {
@@ -54,10 +54,6 @@ impl ListingView {
             baths,
             if baths == "1" { "" } else { "s" }
         )
-    }
-
-    pub fn price(&self) -> String {
-        money::format(self.listing.nightly_price, &self.listing.currency)
     }
 
     /// The description split into paragraphs at blank lines.
