@@ -13,6 +13,7 @@ import { guestJourney } from './journeys/guest.mjs';
 import { hostJourney } from './journeys/host.mjs';
 import { adminJourney, DEMO_ADMIN } from './journeys/admin.mjs';
 import { keyboardJourney } from './journeys/keyboard.mjs';
+import { currencyJourney } from './journeys/currency.mjs';
 import { demoGuestPages, demoHostPages, publicPages, DEMO_GUEST, DEMO_HOST } from './journeys/pages.mjs';
 
 let browser;
@@ -52,6 +53,8 @@ WIDTHS.forEach((width, w) => {
       keyboardJourney(browser, width, { offset: days(150) }));
 
     test('the pages anyone can open pass axe and the guards', () => publicPages(browser, width));
+    test('a visitor picks a display currency and sees approximate prices with the charged amount beside them', () =>
+      currencyJourney(browser, width));
 
     test('the demo guest\'s pages pass axe and the guards', { skip: !demoPasswords && 'no demo passwords given' }, () =>
       demoGuestPages(browser, width));
